@@ -1,0 +1,1 @@
+"""The command-line edge: the one part of ``harness`` that may import everything."""

@@ -1,0 +1,112 @@
+"""Findings: what validation and simulation observe, as data.
+
+Vocabulary:
+- *severity*: ``error`` (the asset is broken), ``warning`` (it works, but not as
+  its author probably meant), ``info`` (worth knowing, never fails anything).
+- *finding*: one observation with a stable ``code`` (see :mod:`harness.codes`),
+  an RFC 6901 JSON ``pointer`` into the document it is about, the ``line`` and
+  ``column`` of the value the pointer names (1-based, when known), a
+  ``message`` that says what is wrong and a ``hint`` that says how to fix it.
+  ``file`` is set only when the pointer names another document than the asset
+  the finding is filed under (a scenario file, for instance).
+- *verdict*: ``fail`` with any error, ``warn`` with any warning, ``pass``
+  otherwise.
+
+Findings are never raised: validators return them and reporters read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(StrEnum):
+    """How much a finding matters; ordered error > warning > info."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """2 for error, 1 for warning, 0 for info (for sorting and thresholds)."""
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+
+
+class Verdict(StrEnum):
+    """The outcome of one asset: ``pass``, ``warn`` or ``fail``."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+class Finding(BaseModel):
+    """One coded observation about a document."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: Stable machine code, ``SYN-<AREA>-<NNN>``; never reworded.
+    code: str
+    severity: Severity
+    #: RFC 6901 JSON Pointer ("" is the whole document).
+    pointer: str
+    message: str
+    hint: str = ""
+    #: 1-based line and column of the value the pointer names, when known.
+    line: int | None = None
+    column: int | None = None
+    #: The document the pointer refers to, when it is not the asset itself.
+    file: str | None = None
+
+    def located(self, line: int | None, column: int | None) -> Finding:
+        """Return a copy carrying ``line`` and ``column``."""
+        return self.model_copy(update={"line": line, "column": column})
+
+
+def verdict_of(findings: Iterable[Finding]) -> Verdict:
+    """Return ``fail`` with any error, ``warn`` with any warning, else ``pass``."""
+    worst = max((f.severity.rank for f in findings), default=0)
+    if worst == 2:
+        return Verdict.FAIL
+    if worst == 1:
+        return Verdict.WARN
+    return Verdict.PASS
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Order findings for stable output: by pointer position, then code."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            f.file or "",
+            f.line if f.line is not None else 1 << 30,
+            f.column if f.column is not None else 0,
+            f.pointer,
+            f.code,
+            f.message,
+        ),
+    )
+
+
+def escape_pointer_token(token: str | int) -> str:
+    """Escape one reference token for a JSON Pointer (RFC 6901: ``~`` and ``/``)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(*tokens: str | int) -> str:
+    """Build a JSON Pointer from path tokens: ``pointer_of("a", 0) == "/a/0"``."""
+    return "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """Split a JSON Pointer into unescaped reference tokens."""
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]

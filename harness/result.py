@@ -1,0 +1,125 @@
+"""Results: what one asset's validation and simulation produced, as plain data.
+
+Vocabulary:
+- *asset result*: one document's source, identity, findings and, after a run,
+  its scenario outcomes and score; its *verdict* follows from its findings.
+- *scenario outcome*: one scenario run against one asset: whether every
+  expectation held, and per-parameter metrics of the trace.
+- *report*: the asset results of one invocation, with a summary.
+
+Reporters (``reports/``) and exit codes read these objects; nothing here does
+I/O. Scenario failures are also filed as error findings on the asset, so the
+verdict never has to look at scenarios.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from harness.findings import Finding, Severity, Verdict, verdict_of
+
+REPORT_VERSION = 1
+
+
+class ExpectationOutcome(BaseModel):
+    """One expectation of a scenario, checked against a trace."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: The expectation kind (``within_bounds``, ``reaches``, ``event``, ...).
+    kind: str
+    #: JSON pointer of the expectation in its scenario file.
+    pointer: str
+    passed: bool
+    #: What was expected and what was observed, in words.
+    detail: str
+
+
+class ParameterMetrics(BaseModel):
+    """Statistics of one parameter's trace in one scenario."""
+
+    model_config = ConfigDict(frozen=True)
+
+    min: float
+    max: float
+    mean: float
+    #: Fraction of steps at which a clamp changed the value.
+    clipped_fraction: float
+    nan_count: int
+    #: Fraction of the declared range the trace visited (0..1).
+    coverage: float
+
+
+class ScenarioOutcome(BaseModel):
+    """One scenario run against one asset."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    #: The scenario file, or ``builtin:idle`` / ``builtin:sweep`` / ``builtin:random``.
+    source: str
+    passed: bool
+    seed: int
+    duration: float
+    dt: float
+    steps: int
+    expectations: tuple[ExpectationOutcome, ...] = ()
+    metrics: dict[str, ParameterMetrics] = {}
+    event_count: int = 0
+
+
+class AssetResult(BaseModel):
+    """Everything the harness found out about one document."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: The file path, ``<stdin>``, ``<stdin>:LINE`` (JSON Lines) or a store URL.
+    source: str
+    name: str | None = None
+    #: The document kind (``synesthetic-asset``, ``shader``, ...), when known.
+    kind: str | None = None
+    schema_version: str | None = None
+    findings: tuple[Finding, ...] = ()
+    scenarios: tuple[ScenarioOutcome, ...] = ()
+    #: The score in [0, 1], when the asset was scored.
+    score: float | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def verdict(self) -> Verdict:
+        """``fail`` with any error finding, ``warn`` with any warning, else ``pass``."""
+        return verdict_of(self.findings)
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have ``severity``."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def reaches(self, threshold: Severity) -> bool:
+        """Whether any finding is at least as severe as ``threshold``."""
+        return any(f.severity.rank >= threshold.rank for f in self.findings)
+
+
+class Summary(BaseModel):
+    """Counts of a report (keys as in report version 1)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    assets: int
+    pass_: int
+    warn: int
+    fail: int
+
+    def as_dict(self) -> dict[str, int]:
+        """The summary as report version 1 spells it."""
+        return {"assets": self.assets, "pass": self.pass_, "warn": self.warn, "fail": self.fail}
+
+
+def summarise(results: list[AssetResult] | tuple[AssetResult, ...]) -> Summary:
+    """Count verdicts."""
+    verdicts = [r.verdict for r in results]
+    return Summary(
+        assets=len(verdicts),
+        pass_=verdicts.count(Verdict.PASS),
+        warn=verdicts.count(Verdict.WARN),
+        fail=verdicts.count(Verdict.FAIL),
+    )
