@@ -14,6 +14,8 @@ verdict never has to look at scenarios.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from harness.findings import Finding, Severity, Verdict, verdict_of
@@ -50,6 +52,26 @@ class ParameterMetrics(BaseModel):
     coverage: float
 
 
+class TracePlot(BaseModel):
+    """A downsampled trace kept in the report, so plots can be re-rendered from it.
+
+    At most a few hundred points per parameter (min/max preserving), so a
+    report stays small whatever the run's length.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    t: tuple[float, ...]
+    #: Canonical path -> values at ``t``.
+    params: dict[str, tuple[float, ...]]
+    #: Canonical path -> declared (min, max); None where undeclared.
+    ranges: dict[str, tuple[float | None, float | None]] = {}
+    #: Canonical path -> time spans ``(t0, t1)`` during which a clamp was active.
+    clamped: dict[str, tuple[tuple[float, float], ...]] = {}
+    #: Event log entries: ``{"t": seconds, "kind": op, "target": ..., ...}``.
+    events: tuple[dict[str, Any], ...] = ()
+
+
 class ScenarioOutcome(BaseModel):
     """One scenario run against one asset."""
 
@@ -66,6 +88,8 @@ class ScenarioOutcome(BaseModel):
     expectations: tuple[ExpectationOutcome, ...] = ()
     metrics: dict[str, ParameterMetrics] = {}
     event_count: int = 0
+    #: Downsampled trace for plots (HTML report), when kept.
+    plot: TracePlot | None = None
 
 
 class AssetResult(BaseModel):
