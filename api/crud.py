@@ -1,0 +1,358 @@
+"""Queries and commits of the store; routes stay thin and call these.
+
+Every write function does its whole job in the caller's session and commits
+once at the end, so a failure anywhere leaves nothing half-written (the
+session rolls back when the request ends). Updates are conditional
+(``UPDATE ... WHERE version IN (:expected)``): a stale ``If-Match`` gets
+:class:`~api.errors.PreconditionFailed` and no update is ever lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from api.documents import Document, dump_json
+from api.errors import NotFound, PreconditionFailed
+from api.tables import AssetRow, AssetTagRow, ComponentRow, ReportRow
+from harness.findings import Finding
+
+#: Component collections: kind -> the asset key that holds such a component.
+COMPONENT_KEYS: dict[str, str] = {
+    "shader": "shader",
+    "tone": "tone",
+    "haptic": "haptic",
+    "control-bundle": "control",
+    "modulation": "modulation",
+    "rule-bundle": "rule_bundle",
+}
+
+
+def now() -> datetime:
+    """The current UTC time (the one clock of the store)."""
+    return datetime.now(UTC)
+
+
+def _findings_text(findings: Sequence[Finding]) -> str:
+    return dump_json([f.model_dump(mode="json", exclude_none=True) for f in findings]).decode()
+
+
+# --- assets ---------------------------------------------------------------------------
+
+
+def create_asset(
+    *, session: Session, doc: Document, links: dict[str, int] | None = None, commit: bool = True
+) -> AssetRow:
+    """Insert an asset (and its tags); returns the stored row."""
+    stamp = now()
+    row = AssetRow(
+        name=doc.name,
+        verdict=doc.verdict,
+        body=doc.text.decode(),
+        findings=_findings_text(doc.findings),
+        version=1,
+        created_at=stamp,
+        updated_at=stamp,
+        **(links or {}),
+    )
+    session.add(row)
+    session.flush()
+    _set_tags(session, row.id, doc.tags)
+    if commit:
+        session.commit()
+    return row
+
+
+def _set_tags(session: Session, asset_id: int, tags: list[str]) -> None:
+    session.execute(delete(AssetTagRow).where(AssetTagRow.asset_id == asset_id))
+    if tags:
+        session.execute(insert(AssetTagRow), [{"asset_id": asset_id, "tag": t} for t in tags])
+
+
+def get_asset(*, session: Session, asset_id: int) -> AssetRow:
+    """The asset ``asset_id``.
+
+    Raises:
+        NotFound: No such asset.
+    """
+    row = session.get(AssetRow, asset_id)
+    if row is None:
+        raise NotFound(f"synesthetic asset {asset_id} not found", details={"id": asset_id})
+    return row
+
+
+def list_assets(
+    *,
+    session: Session,
+    limit: int,
+    offset: int,
+    name: str | None = None,
+    verdict: str | None = None,
+    tag: str | None = None,
+) -> tuple[list[AssetRow], int]:
+    """A page of assets (oldest first) and the total count matching the filters."""
+    query: Select[Any] = select(AssetRow)
+    if name:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(AssetRow.name.ilike(f"%{escaped}%", escape="\\"))
+    if verdict:
+        query = query.where(AssetRow.verdict == verdict)
+    if tag:
+        query = query.where(
+            AssetRow.id.in_(select(AssetTagRow.asset_id).where(AssetTagRow.tag == tag))
+        )
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(AssetRow.id).limit(limit).offset(offset)).scalars()
+    return list(rows), int(total)
+
+
+def replace_asset(
+    *,
+    session: Session,
+    asset_id: int,
+    doc: Document,
+    expected: Sequence[int] | None,
+    commit: bool = True,
+) -> AssetRow:
+    """Replace the asset's document, conditionally on its version.
+
+    Args:
+        session: The request's session.
+        asset_id: The asset to replace.
+        doc: The validated new document.
+        expected: Versions ``If-Match`` accepts; None accepts any.
+        commit: Commit at the end (False when the caller has more to write).
+
+    Raises:
+        NotFound: No such asset.
+        PreconditionFailed: The asset's version is not in ``expected``.
+    """
+    values = {
+        "name": doc.name,
+        "verdict": doc.verdict,
+        "body": doc.text.decode(),
+        "findings": _findings_text(doc.findings),
+        "updated_at": now(),
+        "version": AssetRow.version + 1,
+    }
+    _conditional_update(session, AssetRow, asset_id, expected, values, "synesthetic asset")
+    _set_tags(session, asset_id, doc.tags)
+    if commit:
+        session.commit()
+    return get_asset(session=session, asset_id=asset_id)
+
+
+def delete_asset(*, session: Session, asset_id: int, expected: Sequence[int] | None) -> None:
+    """Delete the asset (its tags and reports go with it).
+
+    Raises:
+        NotFound: No such asset.
+        PreconditionFailed: The asset's version is not in ``expected``.
+    """
+    query = delete(AssetRow).where(AssetRow.id == asset_id)
+    if expected is not None:
+        query = query.where(AssetRow.version.in_(expected))
+    # Tags and reports first: SQLite enforces ON DELETE CASCADE only per connection pragma.
+    exists = session.get(AssetRow, asset_id)
+    if exists is None:
+        raise NotFound(f"synesthetic asset {asset_id} not found", details={"id": asset_id})
+    if expected is not None and exists.version not in expected:
+        raise _stale("synesthetic asset", asset_id, exists.version)
+    session.execute(delete(AssetTagRow).where(AssetTagRow.asset_id == asset_id))
+    session.execute(delete(ReportRow).where(ReportRow.asset_id == asset_id))
+    if session.execute(query).rowcount == 0:  # type: ignore[attr-defined]
+        session.rollback()
+        current = session.get(AssetRow, asset_id)
+        if current is None:
+            raise NotFound(f"synesthetic asset {asset_id} not found", details={"id": asset_id})
+        raise _stale("synesthetic asset", asset_id, current.version)
+    session.commit()
+
+
+def set_links(*, session: Session, asset_id: int, links: dict[str, int]) -> None:
+    """Point the asset at its component rows (nested create); no commit."""
+    session.execute(update(AssetRow).where(AssetRow.id == asset_id).values(**links))
+
+
+def _stale(what: str, ident: int, version: int) -> PreconditionFailed:
+    return PreconditionFailed(
+        f"{what} {ident} changed: it is at version {version}; GET it again and retry",
+        details={"id": ident, "version": version},
+    )
+
+
+def _conditional_update(
+    session: Session,
+    table: type[AssetRow] | type[ComponentRow],
+    ident: int,
+    expected: Sequence[int] | None,
+    values: dict[str, Any],
+    what: str,
+    kind: str | None = None,
+) -> None:
+    query = update(table).where(table.id == ident)
+    if kind is not None:
+        query = query.where(ComponentRow.kind == kind)
+    if expected is not None:
+        query = query.where(table.version.in_(expected))
+    if session.execute(query.values(**values)).rowcount == 1:  # type: ignore[attr-defined]
+        session.expire_all()
+        return
+    current = session.execute(select(table.version).where(table.id == ident)).scalar_one_or_none()
+    if current is None or (kind is not None and session.get(ComponentRow, ident) is None):
+        raise NotFound(f"{what} {ident} not found", details={"id": ident})
+    raise _stale(what, ident, current)
+
+
+# --- components ---------------------------------------------------------------------------
+
+
+def create_component(*, session: Session, doc: Document, commit: bool = True) -> ComponentRow:
+    """Insert a component document; returns the stored row."""
+    stamp = now()
+    row = ComponentRow(
+        kind=doc.kind,
+        name=doc.name,
+        verdict=doc.verdict,
+        body=doc.text.decode(),
+        findings=_findings_text(doc.findings),
+        version=1,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    session.add(row)
+    session.flush()
+    if commit:
+        session.commit()
+    return row
+
+
+def get_component(*, session: Session, kind: str, component_id: int) -> ComponentRow:
+    """The component ``component_id`` of ``kind``.
+
+    Raises:
+        NotFound: No such component of that kind.
+    """
+    row = session.get(ComponentRow, component_id)
+    if row is None or row.kind != kind:
+        raise NotFound(f"{kind} {component_id} not found", details={"id": component_id})
+    return row
+
+
+def list_components(
+    *, session: Session, kind: str, limit: int, offset: int, name: str | None = None
+) -> tuple[list[ComponentRow], int]:
+    """A page of components of ``kind`` and their total count."""
+    query: Select[Any] = select(ComponentRow).where(ComponentRow.kind == kind)
+    if name:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(ComponentRow.name.ilike(f"%{escaped}%", escape="\\"))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(ComponentRow.id).limit(limit).offset(offset)).scalars()
+    return list(rows), int(total)
+
+
+def replace_component(
+    *,
+    session: Session,
+    component_id: int,
+    doc: Document,
+    expected: Sequence[int] | None,
+    commit: bool = True,
+) -> ComponentRow:
+    """Replace a component's document, conditionally on its version.
+
+    Raises:
+        NotFound: No such component of that kind.
+        PreconditionFailed: The component's version is not in ``expected``.
+    """
+    get_component(session=session, kind=doc.kind, component_id=component_id)
+    values = {
+        "name": doc.name,
+        "verdict": doc.verdict,
+        "body": doc.text.decode(),
+        "findings": _findings_text(doc.findings),
+        "updated_at": now(),
+        "version": ComponentRow.version + 1,
+    }
+    _conditional_update(session, ComponentRow, component_id, expected, values, doc.kind, doc.kind)
+    if commit:
+        session.commit()
+    return get_component(session=session, kind=doc.kind, component_id=component_id)
+
+
+def delete_component(
+    *, session: Session, kind: str, component_id: int, expected: Sequence[int] | None
+) -> None:
+    """Delete a component; assets that linked it keep their own copy.
+
+    Raises:
+        NotFound: No such component of that kind.
+        PreconditionFailed: The component's version is not in ``expected``.
+    """
+    row = get_component(session=session, kind=kind, component_id=component_id)
+    if expected is not None and row.version not in expected:
+        raise _stale(kind, component_id, row.version)
+    column = getattr(AssetRow, f"{COMPONENT_KEYS[kind]}_id")
+    session.execute(update(AssetRow).where(column == component_id).values({column: None}))
+    query = delete(ComponentRow).where(ComponentRow.id == component_id)
+    if expected is not None:
+        query = query.where(ComponentRow.version.in_(expected))
+    if session.execute(query).rowcount == 0:  # type: ignore[attr-defined]
+        session.rollback()
+        raise _stale(kind, component_id, row.version)
+    session.commit()
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+def add_report(*, session: Session, asset: AssetRow, verdict: str, result_json: bytes) -> ReportRow:
+    """Store a verification report of ``asset``."""
+    row = ReportRow(
+        asset_id=asset.id,
+        asset_version=asset.version,
+        verdict=verdict,
+        created_at=now(),
+        result=result_json.decode(),
+    )
+    session.add(row)
+    session.commit()
+    return row
+
+
+def list_reports(
+    *, session: Session, asset_id: int, limit: int, offset: int
+) -> tuple[list[ReportRow], int]:
+    """A page of the asset's reports, newest first, and their total count.
+
+    Raises:
+        NotFound: No such asset.
+    """
+    get_asset(session=session, asset_id=asset_id)
+    where = ReportRow.asset_id == asset_id
+    total = session.execute(select(func.count()).where(where)).scalar_one()
+    rows = session.execute(
+        select(ReportRow)
+        .where(where)
+        .order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), int(total)
+
+
+def get_report(*, session: Session, report_id: int) -> ReportRow:
+    """The report ``report_id``.
+
+    Raises:
+        NotFound: No such report.
+    """
+    row = session.get(ReportRow, report_id)
+    if row is None:
+        raise NotFound(f"report {report_id} not found", details={"id": report_id})
+    return row

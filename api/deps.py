@@ -1,0 +1,120 @@
+"""Dependencies of the routes, as ``Annotated`` aliases.
+
+- :data:`SessionDep`: one session (one transaction) per request.
+- :data:`BodyDep`: the raw request body, refused with 413 once it passes the
+  limit (counted while streaming, so a lying or absent Content-Length does not help).
+- :data:`WriterDep`: the bearer token check of every write (when a token is set).
+- :func:`schema_version`: 409 when ``X-Schema-Version`` names another version.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.documents import SCHEMA_VERSION
+from api.errors import PayloadTooLarge, SchemaVersionConflict, Unauthorized
+from api.settings import Settings
+
+
+@dataclass
+class AppState:
+    """What the routes share: settings, engine and session factory."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def get_state(request: Request) -> AppState:
+    """The application's shared state."""
+    state: AppState = request.app.state.store
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_session(state: StateDep) -> Iterator[Session]:
+    """One session per request; anything not committed is rolled back at the end."""
+    with state.sessions() as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def raw_body(request: Request, state: StateDep) -> bytes:
+    """The request body, at most ``settings.max_body_bytes`` long.
+
+    Raises:
+        PayloadTooLarge: The body is longer than the limit (413).
+    """
+    limit = state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(
+            f"the body has {declared} bytes; the limit is {limit}", details={"limit": limit}
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(
+                f"the body passed the limit of {limit} bytes", details={"limit": limit}
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+BodyDep = Annotated[bytes, Depends(raw_body)]
+
+
+def require_writer(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Refuse a write without ``Authorization: Bearer <token>`` when a token is set.
+
+    Raises:
+        Unauthorized: Missing or wrong token (401).
+    """
+    token = state.settings.api_token
+    if token is None:
+        return
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
+        raise Unauthorized(
+            "writes need Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+WriterDep = Depends(require_writer)
+
+
+def schema_version(
+    x_schema_version: Annotated[str | None, Header(alias="X-Schema-Version")] = None,
+) -> None:
+    """Refuse a client that announces another schema version.
+
+    Raises:
+        SchemaVersionConflict: The header differs from the store's version (409).
+    """
+    if x_schema_version is not None and x_schema_version.strip() != SCHEMA_VERSION:
+        raise SchemaVersionConflict(
+            f"the store speaks schema version {SCHEMA_VERSION}, "
+            f"the client sent {x_schema_version!r}",
+            details={"expected": SCHEMA_VERSION, "received": x_schema_version},
+        )
+
+
+IfMatch = Annotated[str | None, Header(alias="If-Match")]
+IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match")]

@@ -1,0 +1,165 @@
+"""Documents: request bodies turned into validated, storable JSON.
+
+A write goes through :func:`parse_document`: the harness pipeline parses the raw
+bytes (malformed JSON, NaN and duplicate keys become findings with a pointer
+and line:column), the store's metadata keys are dropped, and the document is
+validated. Error findings refuse the write (422 with every finding); warnings
+are stored with the document. The compact JSON text is what the store keeps
+and what a GET returns, so a round trip gives back exactly what was stored.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from api.errors import InvalidDocument
+from harness.codes import finding
+from harness.findings import Finding, Severity, verdict_of
+from harness.result import AssetResult
+
+#: Keys the store adds to a response; dropped from incoming bodies so that a
+#: GET response can be PUT back unchanged.
+METADATA_KEYS = ("id", "created_at", "updated_at", "verdict")
+#: Extra keys of the nested views (component ids).
+LINK_KEYS = (
+    "shader_id",
+    "tone_id",
+    "haptic_id",
+    "control_id",
+    "modulation_id",
+    "rule_bundle_id",
+)
+
+#: The store's schema version (answered by GET /schema/version).
+SCHEMA_VERSION = "0.7.3"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A validated document, ready to store."""
+
+    kind: str
+    data: dict[str, Any]
+    #: Compact JSON text of ``data`` (UTF-8).
+    text: bytes
+    findings: tuple[Finding, ...]
+
+    @property
+    def verdict(self) -> str:
+        """``pass``, ``warn`` or ``fail`` (never ``fail`` once stored)."""
+        return verdict_of(self.findings).value
+
+    @property
+    def name(self) -> str:
+        """The document's ``name`` (empty when it has none)."""
+        value = self.data.get("name")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def tags(self) -> list[str]:
+        """The distinct string entries of ``meta_info.tags``."""
+        meta = self.data.get("meta_info")
+        tags = meta.get("tags") if isinstance(meta, dict) else None
+        if not isinstance(tags, list):
+            return []
+        return sorted({t[:200] for t in tags if isinstance(t, str) and t})
+
+
+def dump_json(data: Any) -> bytes:
+    """Compact JSON bytes; falls back to the stdlib for integers orjson cannot hold."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def load_json(text: bytes | str) -> Any:
+    """Parse JSON the store wrote itself (trusted, already validated)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+#: The versioned ``$schema`` URL of a document kind.
+SCHEMA_URL = "https://delk73.github.io/synesthetic-schemas/schema/0.7.3/{kind}.schema.json"
+
+_DROPPED = METADATA_KEYS + LINK_KEYS
+
+
+def check_raw(raw: bytes, *, kind: str, source: str) -> Document:
+    """Parse and validate ``raw`` as a document of ``kind``.
+
+    Args:
+        raw: The request body.
+        kind: The expected document kind (``synesthetic-asset``, ``shader``, ...).
+        source: Where the body came from, for the findings (the request path).
+
+    Raises:
+        InvalidDocument: The body has error findings (422).
+    """
+    from harness import pipeline
+
+    checked = pipeline.check_bytes(raw, source=source)
+    result, data = checked.result, checked.data
+    if isinstance(data, dict) and any(k in data for k in _DROPPED):
+        # A GET response PUT back: its metadata is not part of the document.
+        data = {k: v for k, v in data.items() if k not in _DROPPED}
+        result = pipeline.check_data(data, source=source, text=checked.text).result
+    return _accept(result, data, kind=kind)
+
+
+def check_data(
+    data: dict[str, Any], *, kind: str, source: str, implicit_envelope: bool = False
+) -> Document:
+    """Validate an already parsed document (after a merge patch, or an asset's part).
+
+    Args:
+        data: The document.
+        kind: The expected document kind.
+        source: Where the document came from, for the findings.
+        implicit_envelope: ``data`` is part of an asset, which carries no ``$schema``
+            of its own: validate it as ``kind`` without a missing-envelope warning.
+
+    Raises:
+        InvalidDocument: The document has error findings (422).
+    """
+    from harness import pipeline
+
+    clean = {k: v for k, v in data.items() if k not in _DROPPED}
+    checked = clean
+    if implicit_envelope and "$schema" not in clean:
+        checked = {"$schema": SCHEMA_URL.format(kind=kind), **clean}
+    result = pipeline.check_data(checked, source=source).result
+    return _accept(result, clean, kind=kind)
+
+
+def _accept(result: AssetResult, data: Any, *, kind: str) -> Document:
+    findings = tuple(result.findings)
+    if not isinstance(data, dict) or result.reaches(Severity.ERROR):
+        raise InvalidDocument.from_findings(findings)
+    if result.kind is not None and result.kind != kind:
+        wrong = finding(
+            "SYN-ENV-004",
+            "/$schema",
+            f"this collection stores {kind} documents, not {result.kind}",
+        )
+        raise InvalidDocument.from_findings((wrong, *findings))
+    return Document(kind=kind, data=data, text=dump_json(data), findings=findings)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply an RFC 7386 JSON merge patch to ``target`` (returns a new value)."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result

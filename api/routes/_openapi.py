@@ -1,0 +1,40 @@
+"""OpenAPI fragments for routes that read their body raw (to parse it strictly)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_OBJECT: dict[str, Any] = {
+    "type": "object",
+    "properties": {"name": {"type": "string", "minLength": 1}},
+    "additionalProperties": True,
+}
+
+
+def json_body(
+    description: str, *, required: bool = True, media: str = "application/json"
+) -> dict[str, Any]:
+    """``openapi_extra`` declaring a JSON object request body."""
+    return {
+        "requestBody": {
+            "description": description,
+            "required": required,
+            "content": {media: {"schema": _OBJECT}},
+        }
+    }
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses`` entries for the error statuses a route can answer."""
+    return {c: {"model": None, "description": _WHY.get(c, "error")} for c in codes}
+
+
+_WHY = {
+    304: "Not modified (If-None-Match)",
+    401: "Missing or wrong bearer token",
+    404: "Not found",
+    409: "X-Schema-Version differs from the store's",
+    412: "If-Match is stale",
+    413: "Body over 1 MiB",
+    422: "Invalid document: the findings are in error.details",
+}

@@ -1,0 +1,322 @@
+"""``/synesthetic-assets/``: CRUD of assets, nested views, component replacement, verification."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Response
+
+from api import crud, views
+from api.deps import (
+    BodyDep,
+    IfMatch,
+    IfNoneMatch,
+    SessionDep,
+    WriterDep,
+    schema_version,
+)
+from api.documents import check_data, check_raw, dump_json, load_json, merge_patch
+from api.errors import InvalidDocument, NotFound
+from api.routes._openapi import error_responses, json_body
+from api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequest
+from api.tables import AssetRow
+from api.verify import verify_asset
+from harness.loading import parse_document
+
+router = APIRouter(
+    prefix="/synesthetic-assets",
+    tags=["synesthetic-assets"],
+    dependencies=[Depends(schema_version)],
+)
+
+KIND = "synesthetic-asset"
+#: Components an asset can hold, in the nested views: asset key -> component kind.
+NESTED: dict[str, str] = {v: k for k, v in crud.COMPONENT_KEYS.items()}
+
+
+def _source(asset_id: int | None = None) -> str:
+    return f"/synesthetic-assets/{asset_id}" if asset_id is not None else "/synesthetic-assets/"
+
+
+def _one(row: AssetRow, *, status: int = 200, extra: dict[str, str] | None = None) -> Response:
+    headers = {"ETag": views.asset_etag(row), **(extra or {})}
+    return views.json_response(views.asset_bytes(row), status=status, headers=headers)
+
+
+@router.get(
+    "/",
+    response_model=list[AssetPublic],
+    responses=error_responses(409, 422),
+)
+def list_assets(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    name: Annotated[str | None, Query(max_length=500, description="Name substring")] = None,
+    verdict: Annotated[str | None, Query(pattern="^(pass|warn|fail)$")] = None,
+    tag: Annotated[str | None, Query(max_length=200, description="A meta_info.tags entry")] = None,
+) -> Response:
+    """List assets (oldest first); the total count is in X-Total-Count."""
+    rows, total = crud.list_assets(
+        session=session, limit=limit, offset=offset, name=name, verdict=verdict, tag=tag
+    )
+    body = views.array_bytes(views.asset_bytes(r) for r in rows)
+    return views.json_response(body, headers={"X-Total-Count": str(total)})
+
+
+@router.post(
+    "/",
+    status_code=201,
+    response_model=AssetPublic,
+    dependencies=[WriterDep],
+    openapi_extra=json_body("A synesthetic asset, as in the files ($schema included)"),
+    responses=error_responses(401, 409, 413, 422),
+)
+def create_asset(session: SessionDep, raw: BodyDep) -> Response:
+    """Validate and store an asset; 201 with its Location."""
+    doc = check_raw(raw, kind=KIND, source=_source())
+    row = crud.create_asset(session=session, doc=doc)
+    return _one(row, status=201, extra={"Location": f"/synesthetic-assets/{row.id}"})
+
+
+@router.post(
+    "/nested",
+    status_code=201,
+    response_model=NestedAssetPublic,
+    dependencies=[WriterDep],
+    openapi_extra=json_body("A synesthetic asset; its components are stored in their collections"),
+    responses=error_responses(401, 409, 413, 422),
+)
+def create_nested_asset(session: SessionDep, raw: BodyDep) -> Response:
+    """Store an asset and each of its components in its own collection (one transaction)."""
+    doc = check_raw(raw, kind=KIND, source=_source())
+    links: dict[str, int] = {}
+    for key, kind in NESTED.items():
+        part = doc.data.get(key)
+        if isinstance(part, dict):
+            sub = check_data(
+                part, kind=kind, source=f"{_source()}nested#/{key}", implicit_envelope=True
+            )
+            links[f"{key}_id"] = crud.create_component(session=session, doc=sub, commit=False).id
+    row = crud.create_asset(session=session, doc=doc, links=links)
+    return _nested(session, row, status=201, location=f"/synesthetic-assets/nested/{row.id}")
+
+
+def _nested(
+    session: SessionDep, row: AssetRow, *, status: int = 200, location: str | None = None
+) -> Response:
+    data: dict[str, Any] = load_json(row.body)
+    links: dict[str, int] = {}
+    for key, kind in NESTED.items():
+        ident = getattr(row, f"{key}_id")
+        if ident is None:
+            continue
+        try:
+            component = crud.get_component(session=session, kind=kind, component_id=ident)
+        except NotFound:
+            continue
+        part = load_json(component.body)
+        data[key] = {k: v for k, v in part.items() if k not in ("$schema", "$schemaRef")}
+        links[f"{key}_id"] = ident
+    body = views.splice({**views.asset_meta(row), **links}, dump_json(data))
+    headers = {"ETag": views.asset_etag(row)}
+    if location:
+        headers["Location"] = location
+    return views.json_response(body, status=status, headers=headers)
+
+
+@router.get(
+    "/nested/{asset_id}",
+    response_model=NestedAssetPublic,
+    responses=error_responses(304, 404, 409),
+)
+def get_nested_asset(
+    asset_id: int, session: SessionDep, if_none_match: IfNoneMatch = None
+) -> Response:
+    """An asset with its linked components inlined and their ids."""
+    row = crud.get_asset(session=session, asset_id=asset_id)
+    if views.not_modified(if_none_match, views.asset_etag(row)):
+        return Response(status_code=304, headers={"ETag": views.asset_etag(row)})
+    return _nested(session, row)
+
+
+@router.get(
+    "/{asset_id}",
+    response_model=AssetPublic,
+    responses=error_responses(304, 404, 409),
+)
+def get_asset(asset_id: int, session: SessionDep, if_none_match: IfNoneMatch = None) -> Response:
+    """One asset, exactly as stored, plus id, timestamps and verdict."""
+    row = crud.get_asset(session=session, asset_id=asset_id)
+    if views.not_modified(if_none_match, views.asset_etag(row)):
+        return Response(status_code=304, headers={"ETag": views.asset_etag(row)})
+    return _one(row)
+
+
+@router.put(
+    "/{asset_id}",
+    response_model=AssetPublic,
+    dependencies=[WriterDep],
+    openapi_extra=json_body("The whole new asset (metadata keys are ignored)"),
+    responses=error_responses(401, 404, 409, 412, 413, 422),
+)
+def replace_asset(
+    asset_id: int, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+) -> Response:
+    """Replace an asset (If-Match: its ETag, or 412 when stale)."""
+    expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
+    crud.get_asset(session=session, asset_id=asset_id)
+    doc = check_raw(raw, kind=KIND, source=_source(asset_id))
+    row = crud.replace_asset(session=session, asset_id=asset_id, doc=doc, expected=expected)
+    return _one(row)
+
+
+@router.patch(
+    "/{asset_id}",
+    response_model=AssetPublic,
+    dependencies=[WriterDep],
+    openapi_extra=json_body(
+        "An RFC 7386 JSON merge patch (null removes a key)", media="application/merge-patch+json"
+    ),
+    responses=error_responses(401, 404, 409, 412, 413, 422),
+)
+def patch_asset(
+    asset_id: int, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+) -> Response:
+    """Apply a JSON merge patch to an asset (If-Match: its ETag, or 412 when stale)."""
+    expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
+    patch = parse_patch(raw, source=_source(asset_id))
+    current = crud.get_asset(session=session, asset_id=asset_id)
+    # Without If-Match the patch still applies to the version it was computed
+    # from: a concurrent write in between makes the conditional update fail.
+    expected = expected if expected is not None else [current.version]
+    merged = merge_patch(load_json(current.body), patch)
+    if not isinstance(merged, dict):
+        raise InvalidDocument("a merge patch of an asset must be a JSON object")
+    doc = check_data(merged, kind=KIND, source=_source(asset_id))
+    row = crud.replace_asset(session=session, asset_id=asset_id, doc=doc, expected=expected)
+    return _one(row)
+
+
+@router.delete(
+    "/{asset_id}",
+    status_code=204,
+    dependencies=[WriterDep],
+    responses=error_responses(401, 404, 409, 412),
+)
+def delete_asset(asset_id: int, session: SessionDep, if_match: IfMatch = None) -> Response:
+    """Delete an asset and its reports (If-Match: its ETag, or 412 when stale)."""
+    expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
+    crud.delete_asset(session=session, asset_id=asset_id, expected=expected)
+    return Response(status_code=204)
+
+
+def _replace_part(
+    key: str, asset_id: int, session: SessionDep, raw: bytes, if_match: str | None
+) -> Response:
+    kind = NESTED[key]
+    expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
+    current = crud.get_asset(session=session, asset_id=asset_id)
+    part = check_raw(raw, kind=kind, source=f"{_source(asset_id)}/{key}")
+    # Inside the asset the component carries no $schema of its own.
+    part_data = {k: v for k, v in part.data.items() if k not in ("$schema", "$schemaRef")}
+    data = load_json(current.body)
+    data[key] = part_data
+    doc = check_data(data, kind=KIND, source=_source(asset_id))
+    expected = expected if expected is not None else [current.version]
+    row = crud.replace_asset(
+        session=session, asset_id=asset_id, doc=doc, expected=expected, commit=False
+    )
+    link = getattr(row, f"{key}_id")
+    if link is not None:
+        crud.replace_component(
+            session=session, component_id=link, doc=part, expected=None, commit=False
+        )
+    else:
+        created = crud.create_component(session=session, doc=part, commit=False)
+        crud.set_links(session=session, asset_id=asset_id, links={f"{key}_id": created.id})
+    session.commit()
+    session.expire_all()
+    return _nested(session, crud.get_asset(session=session, asset_id=asset_id))
+
+
+def _part_route(key: str) -> None:
+    def replace(
+        asset_id: int, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+    ) -> Response:
+        return _replace_part(key, asset_id, session, raw, if_match)
+
+    replace.__name__ = f"replace_asset_{key}"
+    replace.__doc__ = f"Replace the asset's {key}; answers the nested asset."
+    router.put(
+        f"/{{asset_id}}/{key}",
+        response_model=NestedAssetPublic,
+        dependencies=[WriterDep],
+        openapi_extra=json_body(f"A {key} document"),
+        responses=error_responses(401, 404, 409, 412, 413, 422),
+    )(replace)
+
+
+for _key in ("shader", "tone", "haptic"):
+    _part_route(_key)
+
+
+@router.post(
+    "/{asset_id}/verify",
+    status_code=201,
+    response_model=ReportPublic,
+    dependencies=[WriterDep],
+    openapi_extra=json_body(
+        'Optional: {"scenarios": ["idle", ...], "seed": 0}; default the built-in scenarios',
+        required=False,
+    ),
+    responses=error_responses(401, 404, 409, 413, 422),
+)
+def verify(asset_id: int, session: SessionDep, raw: BodyDep) -> Response:
+    """Validate the stored asset, run its scenarios and store the report."""
+    request = VerifyRequest.parse_body(raw)
+    row = crud.get_asset(session=session, asset_id=asset_id)
+    result = verify_asset(row.body.encode(), source=_source(asset_id), request=request)
+    report = crud.add_report(
+        session=session,
+        asset=row,
+        verdict=result.verdict.value,
+        result_json=result.model_dump_json().encode(),
+    )
+    return views.json_response(
+        orjson.dumps(views.report_dict(report)),
+        status=201,
+        headers={"Location": f"/reports/{report.id}", "ETag": views.report_etag(report)},
+    )
+
+
+@router.get(
+    "/{asset_id}/reports",
+    response_model=list[ReportPublic],
+    responses=error_responses(404, 409),
+)
+def list_reports(
+    asset_id: int,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """The asset's reports, newest first; the total count is in X-Total-Count."""
+    rows, total = crud.list_reports(session=session, asset_id=asset_id, limit=limit, offset=offset)
+    body = orjson.dumps([views.report_dict(r) for r in rows])
+    return views.json_response(body, headers={"X-Total-Count": str(total)})
+
+
+def parse_patch(raw: bytes, *, source: str) -> Any:
+    """Parse a merge patch strictly (the harness loader's findings on failure).
+
+    Raises:
+        InvalidDocument: Malformed JSON, NaN, duplicate keys, not an object (422).
+    """
+    parsed = parse_document(raw)
+    if parsed.data is None or parsed.findings:
+        raise InvalidDocument.from_findings(
+            tuple(f.model_copy(update={"file": source}) for f in parsed.findings)
+        )
+    return parsed.data

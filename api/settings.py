@@ -1,0 +1,71 @@
+"""Settings of the companion store: the one place that reads the environment.
+
+Environment variables (all optional):
+- ``DATABASE_URL``: SQLAlchemy URL; default an embedded SQLite file
+  ``./synharness.db``. ``postgresql://`` and ``postgres://`` are normalised to
+  the psycopg 3 driver (``postgresql+psycopg://``).
+- ``SYNHARNESS_API_TOKEN``: when set, every write needs
+  ``Authorization: Bearer <token>``; reads stay open.
+- ``REDIS_URL``: when set, GET responses are cached in Redis and invalidated on
+  every write.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The default store: an SQLite file in the working directory.
+DEFAULT_DATABASE_URL = "sqlite:///./synharness.db"
+#: Bodies above this many bytes are refused with 413 before parsing.
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+#: Seconds a cached GET response lives at most (writes invalidate earlier).
+DEFAULT_CACHE_TTL = 300
+
+
+class Settings(BaseSettings):
+    """Runtime options of the store, built once at the edge and passed down."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    #: SQLAlchemy database URL.
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DATABASE_URL", "database_url")
+    )
+    #: Bearer token that writes need; None leaves the store open (loopback only).
+    api_token: str | None = Field(
+        None, validation_alias=AliasChoices("SYNHARNESS_API_TOKEN", "api_token")
+    )
+    #: Redis URL of the optional response cache.
+    redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL", "redis_url"))
+    #: Key prefix of the cache, so that several stores can share one Redis.
+    cache_prefix: str = Field(
+        "synharness", validation_alias=AliasChoices("SYNHARNESS_CACHE_PREFIX", "cache_prefix")
+    )
+    cache_ttl: int = Field(DEFAULT_CACHE_TTL, ge=1)
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1)
+    #: PostgreSQL schema to work in (tests use a fresh one per run); None is the default.
+    database_schema: str | None = Field(
+        None, validation_alias=AliasChoices("SYNHARNESS_DB_SCHEMA", "database_schema")
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg3(cls, value: str) -> str:
+        # SQLAlchemy's bare postgresql:// means psycopg2, which is not installed.
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @field_validator("api_token", "redis_url", "database_schema")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment, then apply explicit ``overrides`` (CLI options)."""
+    base = Settings()
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return base.model_copy(update=clean) if clean else base

@@ -1,0 +1,101 @@
+"""SQLAlchemy 2.0 tables of the store (kept apart from the harness models).
+
+Vocabulary:
+- *asset*: a synesthetic asset document, stored as its compact JSON text
+  (``body``) so that a GET returns the stored bytes without re-serialising;
+  ``findings`` holds the validation findings (warnings are stored with it),
+  ``version`` counts writes and backs the ETag and conditional updates.
+- *component*: a shader, tone, haptic, control bundle, modulation set or rule
+  bundle, stored the same way; ``kind`` names its document kind.
+- *report*: one verification run of an asset (validation plus scenarios).
+- *tag*: one ``meta_info.tags`` entry of an asset, for the tag filter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the store's tables."""
+
+
+class AssetRow(Base):
+    """One synesthetic asset."""
+
+    __tablename__ = "synesthetic_assets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(500), index=True)
+    verdict: Mapped[str] = mapped_column(String(8), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text, default="[]")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    shader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("components.id", ondelete="SET NULL"), default=None
+    )
+    tone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("components.id", ondelete="SET NULL"), default=None
+    )
+    haptic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("components.id", ondelete="SET NULL"), default=None
+    )
+    control_id: Mapped[int | None] = mapped_column(
+        ForeignKey("components.id", ondelete="SET NULL"), default=None
+    )
+    modulation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("components.id", ondelete="SET NULL"), default=None
+    )
+    rule_bundle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("components.id", ondelete="SET NULL"), default=None
+    )
+
+
+class AssetTagRow(Base):
+    """One tag of one asset."""
+
+    __tablename__ = "asset_tags"
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("synesthetic_assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+    __table_args__ = (Index("ix_asset_tags_tag", "tag"),)
+
+
+class ComponentRow(Base):
+    """One component document (shader, tone, haptic, control bundle, modulation, rule bundle)."""
+
+    __tablename__ = "components"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    verdict: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text, default="[]")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReportRow(Base):
+    """One verification report of one asset."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("synesthetic_assets.id", ondelete="CASCADE"), index=True
+    )
+    asset_version: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The AssetResult (findings, scenario outcomes, score) as JSON.
+    result: Mapped[str] = mapped_column(Text)

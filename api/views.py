@@ -1,0 +1,133 @@
+"""Views: stored rows rendered as response bytes, ETags and ``If-Match`` parsing.
+
+A stored body is compact JSON text; a response is that text with the metadata
+keys spliced in front (``{"id":..,"created_at":..,"updated_at":..,"verdict":..,``
+followed by the stored keys), so a GET never re-serialises the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from fastapi.responses import Response
+
+from api.errors import PreconditionFailed
+from api.tables import AssetRow, ComponentRow, ReportRow
+
+JSON = "application/json"
+
+
+def iso(stamp: datetime) -> str:
+    """RFC 3339 UTC timestamp (SQLite hands back naive datetimes: they are UTC)."""
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def splice(meta: dict[str, Any], body: str | bytes) -> bytes:
+    """``meta``'s keys followed by the keys of the JSON object ``body``."""
+    head = orjson.dumps(meta)
+    raw = body.encode() if isinstance(body, str) else body
+    if raw.strip() == b"{}":
+        return head
+    return head[:-1] + b"," + raw.lstrip()[1:]
+
+
+def asset_meta(row: AssetRow) -> dict[str, Any]:
+    """The metadata keys of an asset response."""
+    return {
+        "id": row.id,
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+        "verdict": row.verdict,
+    }
+
+
+def asset_bytes(row: AssetRow) -> bytes:
+    """An asset as its response body."""
+    return splice(asset_meta(row), row.body)
+
+
+def component_bytes(row: ComponentRow) -> bytes:
+    """A component as its response body."""
+    meta = {
+        "id": row.id,
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+        "verdict": row.verdict,
+    }
+    return splice(meta, row.body)
+
+
+def report_dict(row: ReportRow) -> dict[str, Any]:
+    """A report as its JSON response."""
+    return {
+        "id": row.id,
+        "asset_id": row.asset_id,
+        "asset_version": row.asset_version,
+        "created_at": iso(row.created_at),
+        "verdict": row.verdict,
+        "result": orjson.loads(row.result),
+    }
+
+
+def array_bytes(items: Iterable[bytes]) -> bytes:
+    """A JSON array of already encoded items."""
+    return b"[" + b",".join(items) + b"]"
+
+
+def asset_etag(row: AssetRow) -> str:
+    """The strong ETag of an asset's current version."""
+    return f'"a{row.id}v{row.version}"'
+
+
+def component_etag(row: ComponentRow) -> str:
+    """The strong ETag of a component's current version."""
+    return f'"c{row.id}v{row.version}"'
+
+
+def report_etag(row: ReportRow) -> str:
+    """Reports never change: their id is their ETag."""
+    return f'"r{row.id}"'
+
+
+def json_response(
+    content: bytes, *, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """Bytes that are already JSON, sent as they are."""
+    return Response(content, status_code=status, media_type=JSON, headers=headers)
+
+
+def expected_versions(if_match: str | None, *, prefix: str, ident: int) -> list[int] | None:
+    """The versions an ``If-Match`` header accepts; None when absent or ``*``.
+
+    Raises:
+        PreconditionFailed: No listed ETag names this resource (it cannot match).
+    """
+    if if_match is None or if_match.strip() == "*":
+        return None
+    versions = []
+    for tag in if_match.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        head, _, version = tag.partition("v")
+        if head == f"{prefix}{ident}" and version.isdigit():
+            versions.append(int(version))
+    if not versions:
+        raise PreconditionFailed(
+            f"If-Match {if_match!r} does not name a version of this resource",
+            details={"id": ident},
+        )
+    return versions
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` already names ``etag`` (so the answer is 304)."""
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    bare = etag.strip('"')
+    return any(t.strip().removeprefix("W/").strip('"') == bare for t in if_none_match.split(","))
