@@ -19,6 +19,7 @@ varied ones for the benchmarks (deterministic for a seed).
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections.abc import Sequence
@@ -27,7 +28,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-SCHEMA_URL = "https://delk73.github.io/synesthetic-schemas/schema/0.7.3/synesthetic-asset.schema.json"
+SCHEMA_URL = (
+    "https://delk73.github.io/synesthetic-schemas/schema/0.7.3/synesthetic-asset.schema.json"
+)
 WAVEFORMS: tuple[str, ...] = ("sine", "triangle", "square", "sawtooth")
 MODULATION_TYPES: tuple[str, ...] = ("additive", "multiplicative")
 SCALE_PROFILES: tuple[str, ...] = ("linear", "exponential", "logarithmic", "sine", "cosine")
@@ -115,7 +118,8 @@ def shader(
     Input parameters follow the corpus convention of writing shader paths
     without the ``shader.`` prefix.
     """
-    uniforms = [*extra, *(uniform(s.name, "float", s.default) for s in specs)]
+    # Copy the extras: callers share module-level uniforms between assets.
+    uniforms = [*copy.deepcopy(list(extra)), *(uniform(s.name, "float", s.default) for s in specs)]
     return {
         "name": name,
         "vertex_shader": VERTEX_SHADER,
@@ -187,7 +191,7 @@ def tone(
                 "volume": -12,
             },
         },
-        "effects": [dict(e, order=i) for i, e in enumerate(effects)],
+        "effects": [dict(copy.deepcopy(e), order=i) for i, e in enumerate(effects)],
         "input_parameters": [parameter(s) for s in specs],
     }
 
@@ -196,7 +200,7 @@ def haptic(name: str, specs: Sequence[ParamSpec]) -> dict[str, Any]:
     """A haptic pattern on :data:`HAPTIC_DEVICE`."""
     return {
         "name": name,
-        "device": json.loads(json.dumps(HAPTIC_DEVICE)),
+        "device": copy.deepcopy(HAPTIC_DEVICE),
         "input_parameters": [parameter(s) for s in specs],
     }
 
@@ -318,15 +322,31 @@ def fit_modulation(
         if ratio >= spec.step and lower * 1.05 < upper * 0.95:
             offset = lower * 1.05 + (upper * 0.95 - lower * 1.05) * u[1]
             return modulation(
-                id_, spec, waveform=waveform, type_="multiplicative", frequency=frequency,
-                depth=ratio, offset=offset, scale=scale, profile=profile, phase=phase,
-            )  # fmt: skip
+                id_,
+                spec,
+                waveform=waveform,
+                type_="multiplicative",
+                frequency=frequency,
+                depth=ratio,
+                offset=offset,
+                scale=scale,
+                profile=profile,
+                phase=phase,
+            )
     depth = 1.2 * spec.step + (0.25 * span - 1.2 * spec.step) * u[0]
     offset = spec.lo + 1.05 * depth + (span - 2.1 * depth) * u[1]
     return modulation(
-        id_, spec, waveform=waveform, type_="additive", frequency=frequency,
-        depth=depth, offset=offset, scale=scale, profile=profile, phase=phase,
-    )  # fmt: skip
+        id_,
+        spec,
+        waveform=waveform,
+        type_="additive",
+        frequency=frequency,
+        depth=depth,
+        offset=offset,
+        scale=scale,
+        profile=profile,
+        phase=phase,
+    )
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -399,13 +419,18 @@ def make_asset(**overrides: Any) -> dict[str, Any]:
         "name": "Factory Pulse",
         "description": "A ring that breathes and shifts hue over a soft triangle tone.",
         "shader": shader(
-            "Pulse Ring", shader_specs, extra=[_TIME, _RESOLUTION],
+            "Pulse Ring",
+            shader_specs,
+            extra=[_TIME, _RESOLUTION],
             body=generated_fragment_body(shader_specs),
-        ),  # fmt: skip
+        ),
         "tone": tone(
-            "Soft Triangle", [volume, detune],
-            effects=[{"type": "Tone.Reverb", "options": {"decay": 2.5, "preDelay": 0.01, "wet": 0.3}}],
-        ),  # fmt: skip
+            "Soft Triangle",
+            [volume, detune],
+            effects=[
+                {"type": "Tone.Reverb", "options": {"decay": 2.5, "preDelay": 0.01, "wet": 0.3}}
+            ],
+        ),
         "haptic": haptic("Gentle Buzz", [intensity, frequency]),
         "control": control_bundle(
             "Pulse Controls",
@@ -421,13 +446,25 @@ def make_asset(**overrides: Any) -> dict[str, Any]:
         ),
         "modulations": [
             modulation(
-                "radius_breath", radius, waveform="sine", type_="additive",
-                frequency=0.25, depth=0.1, offset=0.4,
-            ),  # fmt: skip
+                "radius_breath",
+                radius,
+                waveform="sine",
+                type_="additive",
+                frequency=0.25,
+                depth=0.1,
+                offset=0.4,
+            ),
             modulation(
-                "hue_drift", hue, waveform="triangle", type_="multiplicative",
-                frequency=0.05, depth=0.2, offset=0.5, scale=0.5, profile="sine",
-            ),  # fmt: skip
+                "hue_drift",
+                hue,
+                waveform="triangle",
+                type_="multiplicative",
+                frequency=0.05,
+                depth=0.2,
+                offset=0.5,
+                scale=0.5,
+                profile="sine",
+            ),
         ],
         "rule_bundle": grid_rule_bundle(add=speed, set_=intensity),
     }
@@ -487,16 +524,23 @@ def _generated(index: int, rng: np.random.Generator, modulations: int) -> dict[s
         choice = rng.integers(0, [4, 2, 5, 4])
         mods.append(
             fit_modulation(
-                f"mod_{k}_{spec.name.replace('.', '_')}", spec, w,
-                waveform=WAVEFORMS[choice[0]], type_=MODULATION_TYPES[choice[1]],
-                profile=SCALE_PROFILES[choice[2]], scale=(1.0, 0.5, 2.0, 0.25)[choice[3]],
-            )  # fmt: skip
+                f"mod_{k}_{spec.name.replace('.', '_')}",
+                spec,
+                w,
+                waveform=WAVEFORMS[choice[0]],
+                type_=MODULATION_TYPES[choice[1]],
+                profile=SCALE_PROFILES[choice[2]],
+                scale=(1.0, 0.5, 2.0, 0.25)[choice[3]],
+            )
         )
     controls = [
         control(
-            s, axis=AXES[(index + i) % 3], keys=[("Shift", "Alt", "Control")[i % 3]],
-            strict=bool((index + i) % 2), curve=CURVES[i % 3],
-        )  # fmt: skip
+            s,
+            axis=AXES[(index + i) % 3],
+            keys=[("Shift", "Alt", "Control")[i % 3]],
+            strict=bool((index + i) % 2),
+            curve=CURVES[i % 3],
+        )
         for i, s in enumerate(specs)
     ]
     synth = SYNTH_TYPES[int(u[10] * len(SYNTH_TYPES))]
@@ -504,14 +548,23 @@ def _generated(index: int, rng: np.random.Generator, modulations: int) -> dict[s
         "$schema": SCHEMA_URL,
         "name": f"Generated {index:05d}",
         "shader": shader(
-            f"Rings {index}", shader_specs, extra=[_TIME, _RESOLUTION],
+            f"Rings {index}",
+            shader_specs,
+            extra=[_TIME, _RESOLUTION],
             body=generated_fragment_body(shader_specs),
-        ),  # fmt: skip
+        ),
         "tone": tone(
-            f"Voice {index}", tone_specs, synth_type=synth,
+            f"Voice {index}",
+            tone_specs,
+            synth_type=synth,
             oscillator=WAVEFORMS[int(u[11] * 4)],
-            effects=[{"type": "Tone.Reverb", "options": {"decay": _r(1 + 4 * u[12]), "wet": _r(0.6 * u[13])}}],
-        ),  # fmt: skip
+            effects=[
+                {
+                    "type": "Tone.Reverb",
+                    "options": {"decay": _r(1 + 4 * u[12]), "wet": _r(0.6 * u[13])},
+                }
+            ],
+        ),
         "haptic": haptic(f"Buzz {index}", haptic_specs),
         "control": control_bundle(f"Controls {index}", controls),
         "modulations": mods,
