@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import ValidationError
 
 from api import crud, views
 from api.deps import (
@@ -23,6 +24,7 @@ from api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequ
 from api.tables import AssetRow
 from api.verify import verify_asset
 from harness.loading import parse_document
+from harness.result import AssetResult
 
 router = APIRouter(
     prefix="/synesthetic-assets",
@@ -289,6 +291,48 @@ def verify(asset_id: int, session: SessionDep, raw: BodyDep) -> Response:
         status=201,
         headers={"Location": f"/reports/{report.id}", "ETag": views.report_etag(report)},
     )
+
+
+@router.post(
+    "/{asset_id}/reports",
+    status_code=201,
+    response_model=ReportPublic,
+    dependencies=[WriterDep],
+    openapi_extra=json_body("An asset result (report version 1), as `synharness run` made it"),
+    responses=error_responses(401, 404, 409, 413, 422),
+)
+def add_report(asset_id: int, session: SessionDep, raw: BodyDep) -> Response:
+    """Store a report a client ran itself (`synharness run --from`)."""
+    result = parse_result(raw)
+    row = crud.get_asset(session=session, asset_id=asset_id)
+    report = crud.add_report(
+        session=session,
+        asset=row,
+        verdict=result.verdict.value,
+        result_json=result.model_dump_json().encode(),
+    )
+    return views.json_response(
+        orjson.dumps(views.report_dict(report)),
+        status=201,
+        headers={"Location": f"/reports/{report.id}", "ETag": views.report_etag(report)},
+    )
+
+
+def parse_result(raw: bytes) -> AssetResult:
+    """A posted asset result.
+
+    Raises:
+        InvalidDocument: Not JSON, or not an asset result (422).
+    """
+    data = parse_patch(raw, source="report")
+    try:
+        return AssetResult.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            {"pointer": "/" + "/".join(str(p) for p in e["loc"]), "message": e["msg"]}
+            for e in exc.errors(include_url=False)
+        ]
+        raise InvalidDocument("not an asset result", details={"errors": details}) from None
 
 
 @router.get(

@@ -17,6 +17,9 @@ from harness import __version__
 #: Modules that each define one click command named like the module's ``command``.
 COMMAND_MODULES: tuple[str, ...] = (
     "harness.cli.validate",
+    "harness.cli.serve",
+    "harness.cli.db",
+    "harness.cli.push",
 )
 
 

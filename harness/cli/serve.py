@@ -1,0 +1,46 @@
+"""``synharness serve``: run the companion store with uvicorn.
+
+The store refuses to bind a non-loopback address unless an API token is set
+(``SYNHARNESS_API_TOKEN``), since every write would be open to the network.
+"""
+
+from __future__ import annotations
+
+import click
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@click.command("serve")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to bind.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--database-url",
+    default=None,
+    help="SQLAlchemy URL (default: DATABASE_URL, else sqlite:///./synharness.db).",
+)
+@click.option(
+    "--log-level",
+    default="warning",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def command(host: str, port: int, database_url: str | None, log_level: str) -> None:
+    """Run the store (migrations are applied at start-up; OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api.main import InsecureBindError, check_bind, create_app
+    from api.settings import load_settings
+
+    settings = load_settings(database_url=database_url)
+    try:
+        check_bind(host, settings)
+    except InsecureBindError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        app = create_app(settings)
+    except Exception as exc:  # an unreachable or broken database: say so, no traceback
+        raise click.ClickException(f"cannot open the database: {exc}") from None
+    click.echo(f"synharness store on http://{host}:{port} (docs at /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=log_level == "debug")
