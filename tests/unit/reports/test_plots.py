@@ -1,0 +1,67 @@
+"""Plots: reproducible inline SVG with range, clamped spans and event ticks."""
+
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from reports.plots import parameter_svg, prefix_ids, scenario_svgs
+from tests.unit.reports.conftest import make_plot
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def test_one_svg_per_parameter_in_sorted_order() -> None:
+    svgs = scenario_svgs(make_plot(), id_prefix="x")
+    assert list(svgs) == ["shader.u_r", "tone.detune"]
+    for svg in svgs.values():
+        assert svg.startswith("<svg")
+        ET.fromstring(svg)  # well-formed XML
+
+
+def test_reproducible() -> None:
+    assert parameter_svg(make_plot(), "shader.u_r") == parameter_svg(make_plot(), "shader.u_r")
+    assert "<dc:date>" not in parameter_svg(make_plot(), "shader.u_r")
+
+
+def test_draws_range_clamps_and_events() -> None:
+    plot = make_plot()
+    root = ET.fromstring(parameter_svg(plot, "shader.u_r"))
+    text = "".join(root.itertext())
+    assert "shader.u_r" in text and "time (s)" in text
+    assert "declared range" in text and "clamped" in text and "events" in text
+    # The detune plot has no clamped span, and its own event is drawn.
+    other = "".join(ET.fromstring(parameter_svg(plot, "tone.detune")).itertext())
+    assert "clamped" not in other and "events" in other
+
+
+def test_ids_are_prefixed_and_unique_across_plots() -> None:
+    svgs = scenario_svgs(make_plot(), id_prefix="a0s0p")
+    ids: list[str] = []
+    for svg in svgs.values():
+        ids += re.findall(r'\bid="([^"]+)"', svg)
+    assert ids and len(ids) == len(set(ids))
+    assert all(i.startswith("a0s0p") for i in ids)
+    refs = [r for svg in svgs.values() for r in re.findall(r"url\(#([^)]+)\)", svg)]
+    assert all(r in ids for r in refs)
+
+
+def test_prefix_ids() -> None:
+    assert prefix_ids('<g id="a"><use xlink:href="#a" clip-path="url(#a)"/></g>', "p-") == (
+        '<g id="p-a"><use xlink:href="#p-a" clip-path="url(#p-a)"/></g>'
+    )
+
+
+def test_unknown_parameter_raises() -> None:
+    with pytest.raises(KeyError):
+        parameter_svg(make_plot(), "haptic.intensity")
+
+
+def test_nan_values_do_not_break_the_plot() -> None:
+    plot = make_plot()
+    values = list(plot.params["tone.detune"])
+    values[3] = float("nan")
+    broken = plot.model_copy(update={"params": {"tone.detune": tuple(values)}})
+    assert parameter_svg(broken, "tone.detune").startswith("<svg")
