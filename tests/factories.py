@@ -397,8 +397,11 @@ _TIME = uniform("u_time", "float", 0.0)
 
 
 def make_asset(**overrides: Any) -> dict[str, Any]:
-    """A small clean asset: 3 shader, 2 tone and 2 haptic parameters, one control each,
-    two modulations and one grid rule.
+    """A small clean asset with every component kind.
+
+    Three shader, two tone and two haptic parameters, one control each, two
+    modulations (additive sine, multiplicative triangle) and one grid rule
+    whose effects are ``triggerAttackRelease``, ``set`` and ``add``.
 
     Args:
         **overrides: Top-level keys to replace; a value of ``None`` removes the key.

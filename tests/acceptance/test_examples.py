@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+
+from tests.factories import SCHEMA_URL
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -100,3 +103,47 @@ def test_cli_fails_each_broken_example(path: Path) -> None:
 
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 1, _render(result)
+
+
+def _clean_assets() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in CLEAN_FILES]
+
+
+def test_clean_examples_cover_the_format() -> None:
+    assets = _clean_assets()
+    assert all(a["$schema"] == SCHEMA_URL for a in assets)
+    mods = [m for a in assets for m in a.get("modulations") or []]
+    mods += [m for a in assets if a.get("modulation") for m in a["modulation"]["modulations"]]
+    assert {m["waveform"] for m in mods} == {"sine", "triangle", "square", "sawtooth"}
+    assert {m["type"] for m in mods} == {"additive", "multiplicative"}
+    assert {m["scaleProfile"] for m in mods} == {
+        "linear",
+        "exponential",
+        "logarithmic",
+        "sine",
+        "cosine",
+    }
+    assert any(a.get("modulation") for a in assets), "no asset uses the modulation set object"
+    for kind in ("shader", "tone", "haptic", "control", "modulations", "rule_bundle"):
+        assert any(a.get(kind) for a in assets), kind
+    mappings = [
+        mp for a in assets for c in a["control"]["control_parameters"] for mp in c["mappings"]
+    ]
+    assert {mp["action"]["axis"] for mp in mappings} == {"mouse.x", "mouse.y", "mouse.wheel"}
+    assert {mp["combo"].get("strict", False) for mp in mappings} == {True, False}
+    rules = [r for a in assets if a.get("rule_bundle") for r in a["rule_bundle"]["rules"]]
+    grid = [r for r in rules if r["trigger"]["type"] == "grid_cell"]
+    assert grid and all({"gridSize", "cooldown"} <= set(r["trigger"]["params"]) for r in grid)
+    ops = {e["op"] for r in grid for e in r["effects"]}
+    assert {"set", "add", "triggerAttackRelease"} <= ops
+    names = [a["name"] for a in assets]
+    assert len(set(names)) == len(names)
+
+
+def test_clean_examples_use_numbers_for_vector_defaults() -> None:
+    for asset in _clean_assets():
+        for u in asset.get("shader", {}).get("uniforms", []):
+            if u["type"].startswith("vec"):
+                size = int(u["type"][3])
+                assert isinstance(u["default"], list) and len(u["default"]) == size, u
+                assert all(isinstance(x, int | float) for x in u["default"]), u
