@@ -1,0 +1,177 @@
+"""The ``$schema`` envelope: which schema version and document kind a document claims.
+
+Vocabulary:
+- *envelope*: the top-level ``$schema`` key (or the legacy ``$schemaRef``),
+  which is not part of the document: the asset schema does not list it, so it
+  is read here and stripped before validation;
+- *kind*: the stem of a schema file (``synesthetic-asset``, ``shader``, ...);
+- *version*: the schema version (``0.7.3``), taken from the versioned URL.
+
+Accepted spellings of ``$schema``:
+- ``https://delk73.github.io/synesthetic-schemas/schema/<version>/<kind>.schema.json``;
+- ``jsonschema/<kind>.schema.json`` (the published examples) and bare
+  ``<kind>.schema.json``: no version, so the default is assumed (``SYN-ENV-005``).
+
+Without an envelope the kind is inferred from the document's keys (``SYN-ENV-001``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from harness.codes import finding
+from harness.findings import Finding
+
+if TYPE_CHECKING:
+    from harness.schema import SchemaRegistry
+
+#: The kind assumed when nothing says otherwise.
+DEFAULT_KIND = "synesthetic-asset"
+#: Keys that hold the envelope and are stripped before validation.
+ENVELOPE_KEYS = ("$schema", "$schemaRef")
+
+_REFERENCE = re.compile(
+    r"^(?:.*/)?(?:(?P<version>\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)/)?"
+    r"(?P<kind>[A-Za-z0-9_-]+)\.schema\.json$"
+)
+#: Keys only a full asset has at its top level.
+_ASSET_KEYS = frozenset({"shader", "tone", "haptic", "control", "rule_bundle", "modulation"})
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the envelope says, and the document without it."""
+
+    #: The document kind, or None when it cannot be validated (see the findings).
+    kind: str | None
+    #: The schema version, or None when it is unknown (see the findings).
+    version: str | None
+    findings: tuple[Finding, ...]
+    #: The document without ``$schema`` / ``$schemaRef``.
+    stripped_data: dict[str, Any]
+
+    @property
+    def usable(self) -> bool:
+        """Whether kind and version are known, so that validation can go on."""
+        return self.kind is not None and self.version is not None
+
+
+def read_envelope(
+    data: dict[str, Any], registry: SchemaRegistry, *, default_version: str | None = None
+) -> Envelope:
+    """Read the envelope of a parsed document.
+
+    Args:
+        data: The document's top-level object.
+        registry: The schema versions known, to check the version and kind.
+        default_version: The version assumed when none is named (default:
+            :data:`harness.schema.DEFAULT_VERSION`).
+
+    Returns:
+        The envelope; ``kind`` or ``version`` is None when an error finding
+        says why the document cannot be validated.
+    """
+    if default_version is None:
+        from harness.schema import DEFAULT_VERSION
+
+        default_version = DEFAULT_VERSION
+    if "$schema" not in data and "$schemaRef" not in data:
+        kind = infer_kind(data)
+        message = f"the document has no $schema; validating it as {kind} {default_version}"
+        return _checked(
+            kind, default_version, [finding("SYN-ENV-001", "", message)], data, registry
+        )
+    stripped = {k: v for k, v in data.items() if k not in ENVELOPE_KEYS}
+    findings: list[Finding] = []
+    key = "$schema" if "$schema" in data else "$schemaRef"
+    if "$schemaRef" in data:
+        findings.append(
+            finding("SYN-ENV-002", "/$schemaRef", "$schemaRef is the legacy name of $schema")
+        )
+    value = data[key]
+    pointer = "/" + key
+    if not isinstance(value, str):
+        message = f"{key} is {_describe(value)}, not a string"
+        return Envelope(None, None, (*findings, finding("SYN-ENV-006", pointer, message)), stripped)
+    match = _REFERENCE.match(value.strip())
+    if match is None:
+        message = f"{key} {value!r} names no schema file (<kind>.schema.json)"
+        return Envelope(None, None, (*findings, finding("SYN-ENV-004", pointer, message)), stripped)
+    version = match["version"]
+    if version is None:
+        version = default_version
+        message = f"{key} {value!r} names no schema version; assuming {default_version}"
+        findings.append(finding("SYN-ENV-005", pointer, message))
+    return _checked(match["kind"], version, findings, stripped, registry, pointer=pointer)
+
+
+def _checked(
+    kind: str,
+    version: str,
+    findings: list[Finding],
+    stripped: dict[str, Any],
+    registry: SchemaRegistry,
+    *,
+    pointer: str = "",
+) -> Envelope:
+    schemas = registry.get(version)
+    if schemas is None:
+        known = ", ".join(registry.versions) or "none"
+        message = f"schema version {version} is unknown (known: {known})"
+        return Envelope(kind, None, (*findings, finding("SYN-ENV-003", pointer, message)), stripped)
+    if kind not in schemas.kinds:
+        known = ", ".join(sorted(schemas.kinds))
+        message = f"{kind!r} is not a document kind of schema {version} (known: {known})"
+        return Envelope(
+            None, version, (*findings, finding("SYN-ENV-004", pointer, message)), stripped
+        )
+    return Envelope(kind, version, tuple(findings), stripped)
+
+
+def infer_kind(data: Mapping[str, Any]) -> str:
+    """Guess the kind of a document without ``$schema`` from its keys.
+
+    A full asset is the default; a component is recognised only when its
+    required keys make it obvious.
+
+    Args:
+        data: The document's top-level object.
+
+    Returns:
+        A document kind.
+    """
+    keys = data.keys()
+    if _ASSET_KEYS.intersection(keys):
+        return DEFAULT_KIND
+    if "vertex_shader" in keys and "fragment_shader" in keys:
+        return "shader"
+    if "control_parameters" in keys:
+        return "control-bundle"
+    if "rules" in keys:
+        return "rule-bundle"
+    if "modulations" in keys:
+        return "modulation"
+    if "device" in keys:
+        return "haptic"
+    if "synth" in keys:
+        return "tone"
+    if "parameter" in keys and "mappings" in keys:
+        return "control"
+    if "id" in keys and ("trigger" in keys or "effects" in keys):
+        return "rule"
+    return DEFAULT_KIND
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

@@ -1,0 +1,340 @@
+"""Loading: from paths on the command line to parsed JSON documents, or findings.
+
+Vocabulary:
+- *source*: one document to read: a file, or standard input (``-``);
+- *raw*: the bytes of a source, read within a size limit;
+- *parsed document*: the JSON object of a source together with its text (for
+  positions), or the ``SYN-LOAD-*`` findings that explain why there is none.
+
+Expanding paths (:func:`iter_sources`) raises :class:`~harness.errors.UsageError`
+for a path that does not exist, since the invocation is wrong. Everything that
+can go wrong with one source after that (too large, unreadable, empty, not
+UTF-8, malformed JSON, NaN, duplicate keys, too deep, not an object) is a
+finding on that source, so that a batch always goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from harness.codes import finding
+from harness.errors import NoDocumentsError, PathNotFoundError
+from harness.findings import Finding, pointer_of
+from harness.positions import Locator, position_of_offset
+
+#: Default size limit of one document (5 MiB).
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+#: Deepest nesting of objects and arrays accepted.
+MAX_DEPTH = 64
+#: The name of standard input among sources.
+STDIN_NAME = "<stdin>"
+
+_BOM = b"\xef\xbb\xbf"
+_GLOB_CHARS = frozenset("*?[")
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document to read: a file path, or a binary stream (standard input)."""
+
+    #: How reports name the source: the path as given (or found), or ``<stdin>``.
+    name: str
+    path: Path | None = None
+    stream: BinaryIO | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A source's JSON object and text, or the findings that explain why there is none."""
+
+    data: dict[str, Any] | None
+    #: The decoded text (BOM removed), when the bytes were UTF-8.
+    text: str | None
+    findings: tuple[Finding, ...] = ()
+
+
+def iter_sources(paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Iterator[Source]:
+    """Expand command-line paths into sources, in order, each file once.
+
+    Files are taken as given, directories recursively (``*.json``, sorted),
+    globs (``*``, ``?``, ``[``; ``**`` recurses) sorted, and ``-`` is standard
+    input. Nothing is read here.
+
+    Args:
+        paths: Paths, directories, globs or ``-``.
+        stdin: The stream ``-`` reads from.
+
+    Yields:
+        One :class:`Source` per document.
+
+    Raises:
+        PathNotFoundError: A path does not exist or a glob matches no file.
+        NoDocumentsError: A directory holds no ``*.json`` file.
+    """
+    seen: set[str] = set()
+    for given in paths:
+        if given == "-":
+            if stdin is None:
+                raise PathNotFoundError("'-' names standard input, but none is available", path="-")
+            yield Source(name=STDIN_NAME, stream=stdin)
+            continue
+        for path in _expand(given):
+            key = os.path.normcase(os.path.realpath(path))
+            if key not in seen:
+                seen.add(key)
+                yield Source(name=str(path), path=path)
+
+
+def _expand(given: str) -> list[Path]:
+    path = Path(given)
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*.json") if p.is_file())
+        if not found:
+            raise NoDocumentsError(f"{given}: directory holds no *.json file", path=given)
+        return found
+    if os.path.lexists(path):
+        return [path]
+    if _GLOB_CHARS.intersection(given):
+        matches = sorted(glob.glob(given, recursive=True))
+        files = [Path(m) for m in matches if not os.path.isdir(m)]
+        for directory in (m for m in matches if os.path.isdir(m)):
+            files.extend(sorted(p for p in Path(directory).rglob("*.json") if p.is_file()))
+        if files:
+            return files
+        raise PathNotFoundError(f"{given}: no file matches this pattern", path=given)
+    raise PathNotFoundError(f"{given}: no such file or directory", path=given)
+
+
+def read_source(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | Finding:
+    """Read a source's bytes within ``max_bytes``, or return the finding that prevents it.
+
+    The size of a file is checked before reading it, and a stream is never read
+    beyond one byte over the limit, so a huge input is never held in memory.
+
+    Args:
+        source: The source to read.
+        max_bytes: The largest accepted document, in bytes.
+
+    Returns:
+        The raw bytes, or a ``SYN-LOAD-007`` / ``SYN-LOAD-009`` finding.
+    """
+    try:
+        if source.stream is not None:
+            raw = source.stream.read(max_bytes + 1)
+            if len(raw) > max_bytes:
+                return _too_large(f"more than {max_bytes}", max_bytes)
+            return bytes(raw)
+        assert source.path is not None
+        size = source.path.stat().st_size
+        if size > max_bytes:
+            return _too_large(str(size), max_bytes)
+        with source.path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return finding("SYN-LOAD-009", "", f"cannot read {source.name}: {reason}")
+    if len(raw) > max_bytes:  # the file grew after stat
+        return _too_large(f"more than {max_bytes}", max_bytes)
+    return raw
+
+
+def _too_large(size: str, max_bytes: int) -> Finding:
+    return finding("SYN-LOAD-007", "", f"{size} bytes is over the limit of {max_bytes} bytes")
+
+
+def parse_document(raw: bytes) -> ParsedDocument:
+    """Decode and parse one document's bytes.
+
+    Args:
+        raw: The bytes of the document; a UTF-8 BOM is tolerated.
+
+    Returns:
+        The parsed object and its text, or the ``SYN-LOAD-*`` findings.
+    """
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    if not raw.strip():
+        return ParsedDocument(None, None, (finding("SYN-LOAD-002", "", "the document is empty"),))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return ParsedDocument(None, None, (_not_utf8(raw, exc.start),))
+    return parse_text(text)
+
+
+def _not_utf8(raw: bytes, start: int) -> Finding:
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    # The bytes before the bad one are valid UTF-8, so the column counts characters.
+    column = len(raw[line_start:start].decode("utf-8")) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    message = f"byte 0x{raw[start]:02x} at offset {start} is not valid UTF-8"
+    return finding("SYN-LOAD-003", "", message).located(line, column)
+
+
+class _Collector:
+    """Parse hooks that remember duplicate keys and non-finite literals."""
+
+    __slots__ = ("duplicates", "non_finite")
+
+    def __init__(self) -> None:
+        self.duplicates: dict[int, list[str]] = {}
+        self.non_finite: list[_NonFinite] = []
+
+    def object_pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            repeated = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+            self.duplicates[id(result)] = list(dict.fromkeys(repeated))
+        return result
+
+    def constant(self, literal: str) -> _NonFinite:
+        marker = _NonFinite(literal)
+        self.non_finite.append(marker)
+        return marker
+
+
+class _NonFinite:
+    """Stands in for a NaN or Infinity literal, so that the walk can find its pointer."""
+
+    __slots__ = ("literal",)
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+
+def parse_text(text: str) -> ParsedDocument:
+    """Parse a decoded JSON text into one object; see :func:`parse_document`.
+
+    Args:
+        text: The JSON text.
+
+    Returns:
+        The parsed object and the text, or the ``SYN-LOAD-*`` findings.
+    """
+    hooks = _Collector()
+    try:
+        data = json.loads(text, object_pairs_hook=hooks.object_pairs, parse_constant=hooks.constant)
+    except json.JSONDecodeError as exc:
+        bad = finding("SYN-LOAD-001", "", f"malformed JSON: {exc.msg}").located(
+            exc.lineno, exc.colno
+        )
+        return ParsedDocument(None, text, (bad,))
+    except RecursionError:
+        return ParsedDocument(None, text, (_too_deep(text),))
+    except ValueError as exc:
+        # For instance an integer of more digits than Python converts.
+        return ParsedDocument(None, text, (finding("SYN-LOAD-001", "", f"malformed JSON: {exc}"),))
+    if _may_be_too_deep(text) and _deeper_than(data, MAX_DEPTH):
+        return ParsedDocument(None, text, (_too_deep(text),))
+    found = _hook_findings(data, hooks, text) if hooks.duplicates or hooks.non_finite else []
+    if found:
+        return ParsedDocument(None, text, tuple(found))
+    if not isinstance(data, dict):
+        kind = _JSON_TYPE.get(type(data), type(data).__name__)
+        bad = finding("SYN-LOAD-008", "", f"the top level is {kind}, not an object")
+        return ParsedDocument(None, text, (bad.located(*position_of_offset(text, _first(text))),))
+    return ParsedDocument(data, text)
+
+
+_JSON_TYPE = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+}
+_JSON_TYPE[type(None)] = "null"
+
+
+def _first(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t\n\r"))
+
+
+def _may_be_too_deep(text: str) -> bool:
+    # Nesting deeper than MAX_DEPTH needs more than MAX_DEPTH openers; most documents
+    # with fewer skip the scan entirely.
+    return text.count("{") + text.count("[") > MAX_DEPTH
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether parsed data nests objects and arrays deeper than ``limit``, level by level.
+
+    Only containers are visited, so this costs far less than the parse.
+    """
+    containers = (dict, list)
+    level = [data] if type(data) in containers else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        below: list[Any] = []
+        append = below.append
+        # Plain loops: a generator per container would cost more than the walk itself.
+        for value in level:
+            for child in value.values() if type(value) is dict else value:
+                if type(child) in containers:
+                    append(child)
+        level = below
+    return False
+
+
+def _too_deep(text: str) -> Finding:
+    message = f"objects and arrays are nested deeper than {MAX_DEPTH} levels"
+    bad = finding("SYN-LOAD-006", "", message)
+    offset = _deep_offset(text)
+    return bad if offset is None else bad.located(*position_of_offset(text, offset))
+
+
+def _deep_offset(text: str) -> int | None:
+    """Offset of the first bracket that opens level ``MAX_DEPTH + 1`` (a slow scan, errors only)."""
+    depth = 0
+    index = 0
+    string = _STRING
+    while index < len(text):
+        char = text[index]
+        if char == '"':
+            match = string.match(text, index)
+            if match is None:
+                return None
+            index = match.end()
+            continue
+        if char in "{[":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return index
+        elif char in "}]":
+            depth -= 1
+        index += 1
+    return None
+
+
+def _hook_findings(data: Any, hooks: _Collector, text: str) -> list[Finding]:
+    """Turn what the parse hooks saw into findings with pointers and positions."""
+    found: list[Finding] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key in hooks.duplicates.get(id(value), ()):
+                pointer = pointer_of(*path, key)
+                message = f"key {key!r} appears more than once in this object"
+                found.append(finding("SYN-LOAD-005", pointer, message))
+            stack.extend((child, (*path, key)) for key, child in value.items())
+        elif isinstance(value, list):
+            stack.extend((child, (*path, i)) for i, child in enumerate(value))
+        elif isinstance(value, _NonFinite):
+            message = f"{value.literal} is not a JSON number"
+            found.append(finding("SYN-LOAD-004", pointer_of(*path), message))
+    locator = Locator(text)
+    located = [f.located(*(locator.locate(f.pointer) or (None, None))) for f in found]
+    return sorted(located, key=lambda f: (f.line or 0, f.column or 0, f.code))

@@ -1,0 +1,285 @@
+"""The validation pipeline: from bytes (or parsed data) to an asset result.
+
+Stages, each running only when the ones before let it:
+
+1. *load*: decode and parse (:mod:`harness.loading`, ``SYN-LOAD-*``);
+2. *envelope*: read and strip ``$schema`` (:mod:`harness.envelope`, ``SYN-ENV-*``);
+3. *schema*: JSON Schema validation of the document's kind and version
+   (:mod:`harness.schema`, ``SYN-SCHEMA-*``);
+4. *model*: the strict pydantic model of the kind (:mod:`harness.models`), only
+   when the schema passed; a model error the schema missed is a bug in one of
+   the two and is filed as ``SYN-SCHEMA-000``;
+5. *semantic*: the checks the schema cannot express (:mod:`harness.semantic`),
+   only for documents that passed the schema and the model;
+6. *positions*: line and column of every finding's pointer, only when there
+   are findings and the text is known (:mod:`harness.positions`).
+
+This is the hot path of the RLHF loop: the schema registry is compiled once and
+cached, and a valid document costs one parse, one schema check and one model
+validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pydantic import BaseModel, ValidationError
+
+from harness.codes import finding
+from harness.envelope import read_envelope
+from harness.findings import Finding, sort_findings
+from harness.loading import (
+    DEFAULT_MAX_BYTES,
+    Source,
+    iter_sources,
+    parse_document,
+    read_source,
+)
+from harness.models import MODEL_BY_KIND
+from harness.positions import Locator
+from harness.result import AssetResult
+from harness.schema import SchemaRegistry, load_registry
+from harness.semantic import check_document
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    """How to validate: limits and where extra schema versions live."""
+
+    #: Largest accepted document, in bytes.
+    max_bytes: int = DEFAULT_MAX_BYTES
+    #: A directory of schemas (``--schema-dir``) besides the shipped ones.
+    schema_dir: Path | str | None = None
+
+    def registry(self) -> SchemaRegistry:
+        """The (cached) schema registry these options name."""
+        return load_registry(Path(self.schema_dir) if self.schema_dir is not None else None)
+
+
+#: The options used when none are given.
+DEFAULT_OPTIONS = ValidationOptions()
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    """One document's result together with what the stages produced on the way."""
+
+    result: AssetResult
+    #: The parsed object (with its envelope), when the document parsed.
+    data: dict[str, Any] | None
+    #: The validated model, when the document passed schema and model.
+    model: BaseModel | None
+    #: The decoded text, when the bytes were UTF-8.
+    text: str | None
+
+
+def check_bytes(
+    raw: bytes, *, source: str, options: ValidationOptions = DEFAULT_OPTIONS
+) -> CheckedDocument:
+    """Run every stage on one document's bytes.
+
+    Args:
+        raw: The document's bytes.
+        source: How reports name the document (a path, ``<stdin>``, a URL).
+        options: Limits and schema directory.
+
+    Returns:
+        The result, with the parsed data, model and text when available.
+    """
+    if len(raw) > options.max_bytes:
+        message = f"{len(raw)} bytes is over the limit of {options.max_bytes} bytes"
+        too_large = finding("SYN-LOAD-007", "", message)
+        return CheckedDocument(AssetResult(source=source, findings=(too_large,)), None, None, None)
+    parsed = parse_document(raw)
+    if parsed.data is None:
+        result = AssetResult(source=source, findings=tuple(sort_findings(parsed.findings)))
+        return CheckedDocument(result, None, None, parsed.text)
+    # parse_document refused duplicate keys, so positions may stop at the first match.
+    return _check_parsed(parsed.data, source, options, parsed.text, unique_keys=True)
+
+
+def check_data(
+    data: dict[str, Any],
+    *,
+    source: str,
+    options: ValidationOptions = DEFAULT_OPTIONS,
+    text: str | None = None,
+) -> CheckedDocument:
+    """Run the stages after parsing on an already-parsed document.
+
+    Args:
+        data: The document's top-level object (with its ``$schema``).
+        source: How reports name the document.
+        options: Limits and schema directory.
+        text: The JSON text ``data`` was parsed from, for positions; without
+            it findings carry no line and column.
+
+    Returns:
+        The result, with the model when the document passed schema and model.
+    """
+    return _check_parsed(data, source, options, text, unique_keys=False)
+
+
+def _check_parsed(
+    data: dict[str, Any],
+    source: str,
+    options: ValidationOptions,
+    text: str | None,
+    *,
+    unique_keys: bool,
+) -> CheckedDocument:
+    registry = options.registry()
+    envelope = read_envelope(data, registry)
+    findings = list(envelope.findings)
+    model: BaseModel | None = None
+    name = data.get("name")
+    if envelope.kind is not None and envelope.version is not None:
+        schemas = registry.get(envelope.version)
+        assert schemas is not None  # read_envelope checked the version
+        schema_findings = schemas.validate(envelope.kind, envelope.stripped_data)
+        findings += schema_findings
+        if not schema_findings:
+            model, model_findings = _model(envelope.kind, envelope.stripped_data)
+            findings += model_findings
+        if model is not None:
+            findings += check_document(envelope.kind, model)
+    if findings and text is not None:
+        findings = _located(findings, text, unique_keys=unique_keys)
+    result = AssetResult(
+        source=source,
+        name=name if isinstance(name, str) else None,
+        kind=envelope.kind,
+        schema_version=envelope.version,
+        findings=tuple(sort_findings(findings)),
+    )
+    return CheckedDocument(result, data, model, text)
+
+
+def _model(kind: str, data: dict[str, Any]) -> tuple[BaseModel | None, list[Finding]]:
+    try:
+        return MODEL_BY_KIND[kind].model_validate(data), []
+    except ValidationError as exc:
+        found = [
+            finding(
+                "SYN-SCHEMA-000",
+                _pointer_of_loc(data, error["loc"]),
+                f"{error['msg']} (the schema accepted this value, the {kind} model did not)",
+            )
+            for error in exc.errors(include_url=False)
+        ]
+        return None, found
+
+
+def _pointer_of_loc(data: Any, loc: tuple[int | str, ...]) -> str:
+    """The pointer of the deepest value of ``data`` along a pydantic error location.
+
+    Pydantic inserts tags of union members and validators into ``loc``; walking
+    the data keeps only the steps that name real keys and indexes.
+    """
+    tokens: list[str | int] = []
+    value = data
+    for step in loc:
+        in_object = isinstance(value, dict) and isinstance(step, str) and step in value
+        in_array = isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value)
+        if in_object or in_array:
+            value = value[step]
+            tokens.append(step)
+    return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
+
+
+def _located(findings: list[Finding], text: str, *, unique_keys: bool) -> list[Finding]:
+    locator = Locator(text, unique_keys=unique_keys)
+    located: list[Finding] = []
+    for item in findings:
+        if item.file is not None or item.line is not None:
+            located.append(item)  # another document's pointer, or already placed
+            continue
+        position = locator.locate(item.pointer)
+        located.append(item if position is None else item.located(*position))
+    return located
+
+
+def validate_bytes(
+    raw: bytes, *, source: str, options: ValidationOptions = DEFAULT_OPTIONS
+) -> AssetResult:
+    """Validate one document's bytes; see :func:`check_bytes`.
+
+    Args:
+        raw: The document's bytes.
+        source: How reports name the document.
+        options: Limits and schema directory.
+
+    Returns:
+        The asset result.
+    """
+    return check_bytes(raw, source=source, options=options).result
+
+
+def validate_data(
+    data: dict[str, Any],
+    *,
+    source: str,
+    options: ValidationOptions = DEFAULT_OPTIONS,
+    text: str | None = None,
+) -> AssetResult:
+    """Validate an already-parsed document (from the API, for instance).
+
+    Args:
+        data: The document's top-level object.
+        source: How reports name the document.
+        options: Limits and schema directory.
+        text: The JSON text of ``data``, when positions are wanted.
+
+    Returns:
+        The asset result.
+    """
+    return check_data(data, source=source, options=options, text=text).result
+
+
+def check_source(
+    source: Source, *, options: ValidationOptions = DEFAULT_OPTIONS
+) -> CheckedDocument:
+    """Read and validate one source; reading problems become findings.
+
+    Args:
+        source: A file or stream.
+        options: Limits and schema directory.
+
+    Returns:
+        The checked document.
+    """
+    raw = read_source(source, max_bytes=options.max_bytes)
+    if isinstance(raw, Finding):
+        return CheckedDocument(AssetResult(source=source.name, findings=(raw,)), None, None, None)
+    return check_bytes(raw, source=source.name, options=options)
+
+
+def validate_paths(
+    paths: Sequence[str],
+    *,
+    options: ValidationOptions = DEFAULT_OPTIONS,
+    stdin: BinaryIO | None = None,
+) -> list[AssetResult]:
+    """Validate every document the paths name, in order.
+
+    Every path is expanded before anything is read, so that a missing path
+    stops the run before any output.
+
+    Args:
+        paths: Files, directories, globs or ``-`` (see :func:`~harness.loading.iter_sources`).
+        options: Limits and schema directory.
+        stdin: The stream ``-`` reads from.
+
+    Returns:
+        One result per document.
+
+    Raises:
+        harness.errors.UsageError: A path does not exist or names no document.
+        harness.schema.SchemaDirError: The schema directory cannot be used.
+    """
+    sources = list(iter_sources(paths, stdin=stdin))
+    options.registry()  # a broken --schema-dir stops the run before any document
+    return [check_source(source, options=options).result for source in sources]
