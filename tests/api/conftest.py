@@ -1,0 +1,141 @@
+"""Fixtures of the store tests: a fresh store per test on SQLite and on PostgreSQL.
+
+``engine`` is parametrised over both backends. SQLite gets a new file per test;
+PostgreSQL a new schema (``t_<random>``) that is dropped afterwards, so tests
+never share rows. When PostgreSQL (or Redis) is unreachable, its tests skip
+with the reason, or fail when ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from api import db
+from api.main import create_app
+from api.settings import Settings
+
+with warnings.catch_warnings():
+    # Starlette nags about its httpx backend at import; the client works as before.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+PG_USERS = ("postgres", "root")
+PG_HOST = "127.0.0.1:5432"
+PG_DATABASE = "test"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SSOT = Path(__file__).resolve().parents[2] / ".." / "shared" / "ssot" / "0.7.3"
+
+
+def unavailable(what: str, reason: str) -> None:
+    """Skip (or, under CI, fail) a test whose service is unreachable."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what} is unreachable under CI=true: {reason}")
+    pytest.skip(f"{what} is unreachable: {reason}")
+
+
+@cache
+def postgres_url() -> str | tuple[None, str]:
+    """A working PostgreSQL URL, or ``(None, reason)``."""
+    reason = ""
+    for user in PG_USERS:
+        url = f"postgresql+psycopg://{user}@{PG_HOST}/{PG_DATABASE}"
+        probe = create_engine(url, connect_args={"connect_timeout": 3})
+        try:
+            with probe.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return url
+        except Exception as exc:  # any driver error: try the next user
+            reason = str(exc).splitlines()[0]
+        finally:
+            probe.dispose()
+    return (None, reason)
+
+
+@cache
+def redis_reason() -> str | None:
+    """None when Redis answers PING, else why not."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
+    except Exception as exc:  # any client error means unreachable
+        return str(exc)
+    return None
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of the test."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database(backend: str, tmp_path: Path) -> Iterator[tuple[str, str | None]]:
+    """``(url, schema)`` of a fresh, empty database; dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}", None
+        return
+    url = postgres_url()
+    if isinstance(url, tuple):
+        unavailable("PostgreSQL", url[1])
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield url, schema
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(database: tuple[str, str | None]) -> Iterator[Engine]:
+    """A migrated engine on a fresh database."""
+    url, schema = database
+    eng = db.make_engine(url, schema=schema)
+    db.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def settings(database: tuple[str, str | None]) -> Settings:
+    """Settings of the test store (no token, no cache)."""
+    url, schema = database
+    return Settings(database_url=url, database_schema=schema, api_token=None, redis_url=None)
+
+
+MakeClient = Callable[..., TestClient]
+
+
+@pytest.fixture
+def make_client(engine: Engine, settings: Settings) -> Iterator[MakeClient]:
+    """Factory: a TestClient on the test database, with settings overridden."""
+    clients: list[TestClient] = []
+
+    def make(**overrides: Any) -> TestClient:
+        app = create_app(settings.model_copy(update=overrides), engine=engine, migrate=False)
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> TestClient:
+    """A client of an open store (no token)."""
+    return make_client()
