@@ -33,8 +33,10 @@ DEFAULT_KIND = "synesthetic-asset"
 #: Keys that hold the envelope and are stripped before validation.
 ENVELOPE_KEYS = ("$schema", "$schemaRef")
 
+#: ``[.../][<version>/]<kind>.schema.json``; searched, so the leftmost slash that
+#: leads to a version wins over a shorter match of the kind alone.
 _REFERENCE = re.compile(
-    r"^(?:.*/)?(?:(?P<version>\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)/)?"
+    r"(?:^|/)(?:(?P<version>\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)/)?"
     r"(?P<kind>[A-Za-z0-9_-]+)\.schema\.json$"
 )
 #: Keys only a full asset has at its top level.
@@ -96,7 +98,7 @@ def read_envelope(
     if not isinstance(value, str):
         message = f"{key} is {_describe(value)}, not a string"
         return Envelope(None, None, (*findings, finding("SYN-ENV-006", pointer, message)), stripped)
-    match = _REFERENCE.match(value.strip())
+    match = _REFERENCE.search(value.strip())
     if match is None:
         message = f"{key} {value!r} names no schema file (<kind>.schema.json)"
         return Envelope(None, None, (*findings, finding("SYN-ENV-004", pointer, message)), stripped)
