@@ -25,11 +25,14 @@ from api.settings import Settings
 
 @dataclass
 class AppState:
-    """What the routes share: settings, engine and session factory."""
+    """What the routes share: settings, engine and session factories."""
 
     settings: Settings
     engine: Engine
+    #: Sessions of reads.
     sessions: sessionmaker[Session]
+    #: Sessions of writes (SQLite: BEGIN IMMEDIATE).
+    write_sessions: sessionmaker[Session]
 
 
 def get_state(request: Request) -> AppState:
@@ -41,9 +44,13 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_session(state: StateDep) -> Iterator[Session]:
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_session(request: Request, state: StateDep) -> Iterator[Session]:
     """One session per request; anything not committed is rolled back at the end."""
-    with state.sessions() as session:
+    factory = state.sessions if request.method in _READS else state.write_sessions
+    with factory() as session:
         try:
             yield session
         finally:

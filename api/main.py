@@ -119,7 +119,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = AppState(
-        settings=settings, engine=engine, sessions=db.session_factory(engine)
+        settings=settings,
+        engine=engine,
+        sessions=db.session_factory(engine),
+        write_sessions=db.session_factory(engine, write=True),
     )
     app.state.cache = cache
     for router in ROUTERS:

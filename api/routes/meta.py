@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from api import views
 from api.db import ping
 from api.deps import BodyDep, StateDep, schema_version
-from api.documents import SCHEMA_VERSION, check_raw
+from api.documents import SCHEMA_VERSION
+from api.errors import InvalidDocument
 from api.routes._openapi import error_responses, json_body
 from api.schemas import HealthPublic, SchemaVersionPublic
+
+#: Names of the built-in scenarios.
+BUILTIN_SCENARIOS = ("idle", "sweep", "random")
 
 router = APIRouter(tags=["meta"], dependencies=[Depends(schema_version)])
 
@@ -50,8 +54,7 @@ def validate(raw: BodyDep) -> Response:
     from harness import pipeline
 
     result = pipeline.validate_bytes(raw, source="/validate")
-    body: dict[str, Any] = orjson.loads(result.model_dump_json(exclude_none=True))
-    return views.json_response(orjson.dumps(body))
+    return views.json_response(result.model_dump_json(exclude_none=True).encode())
 
 
 @router.post(
@@ -59,13 +62,22 @@ def validate(raw: BodyDep) -> Response:
     openapi_extra=json_body("A synesthetic asset"),
     responses=error_responses(409, 413, 422),
 )
-def score(raw: BodyDep) -> Response:
-    """Score an asset without storing it (422 with findings when it does not validate)."""
-    from harness import score as score_asset
+def score(
+    raw: BodyDep,
+    scenario: Annotated[
+        list[str] | None, Query(description="Built-in scenarios to run (default: idle)")
+    ] = None,
+    seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
+) -> Response:
+    """Score an asset without storing it; a broken asset scores 0 with its findings."""
+    from agents.scoring import DEFAULT_SCENARIOS, score_bytes
 
-    doc = check_raw(raw, kind="synesthetic-asset", source="/score")
-    scored = score_asset(doc.data)
-    dumped = scored.model_dump(mode="json") if hasattr(scored, "model_dump") else scored
-    return views.json_response(
-        orjson.dumps({"score": dumped, "verdict": doc.verdict, "findings": len(doc.findings)})
-    )
+    names = tuple(scenario) if scenario else DEFAULT_SCENARIOS
+    unknown = sorted(set(names) - set(BUILTIN_SCENARIOS))
+    if unknown:
+        raise InvalidDocument(
+            f"unknown scenario(s): {', '.join(unknown)}",
+            details={"unknown": unknown, "available": list(BUILTIN_SCENARIOS)},
+        )
+    scored = score_bytes(raw, source="/score", scenarios=names, seed=seed)
+    return views.json_response(scored.model_dump_json().encode())

@@ -139,3 +139,37 @@ def make_client(engine: Engine, settings: Settings) -> Iterator[MakeClient]:
 def client(make_client: MakeClient) -> TestClient:
     """A client of an open store (no token)."""
     return make_client()
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_url(engine: Engine, settings: Settings) -> Iterator[str]:
+    """The URL of the test store served by uvicorn in a background thread."""
+    import threading
+    import time
+
+    import uvicorn
+
+    app = create_app(settings, engine=engine, migrate=False)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the in-process server did not start")
+        time.sleep(0.01)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
