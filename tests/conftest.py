@@ -1,0 +1,40 @@
+"""Shared test configuration: hypothesis profiles and the reference corpus.
+
+The reference corpus lives beside the repository (``../shared/ssot``); tests
+that need it take the :func:`ssot_examples` fixture, which skips cleanly when
+the corpus is absent so that a fresh clone still passes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+#: The repository root.
+ROOT = Path(__file__).resolve().parents[1]
+#: The reference corpus of schema 0.7.3 (may be absent).
+SSOT_VERSION_DIR = ROOT.parent / "shared" / "ssot" / "0.7.3"
+#: The per-code fixtures (``<CODE>/fail.json`` and ``pass.json``).
+CODE_FIXTURES = ROOT / "tests" / "fixtures" / "codes"
+
+# Wall-clock deadlines make property tests flaky on a loaded machine; "ci" runs more examples.
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def ssot_example_paths() -> list[Path]:
+    """The example documents of the reference corpus, sorted (empty when absent)."""
+    return sorted((SSOT_VERSION_DIR / "examples").glob("*.json"))
+
+
+@pytest.fixture
+def ssot_examples() -> list[Path]:
+    """The reference corpus' example documents; skips when the corpus is absent."""
+    paths = ssot_example_paths()
+    if not paths:
+        pytest.skip(f"reference corpus not found at {SSOT_VERSION_DIR}")
+    return paths
