@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "harness.cli.serve",
     "harness.cli.db",
     "harness.cli.push",
+    "harness.cli.score",
+    "harness.cli.report",
 )
 
 

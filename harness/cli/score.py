@@ -1,0 +1,244 @@
+"""``synharness score [FILE...|-] [--jsonl] [--jobs N]``: one score per asset, as JSON Lines.
+
+Vocabulary:
+- *record*: one output line, ``{"source", "score", "verdict", "components",
+  "findings"}`` (see :mod:`agents.scoring`), in the order of the input.
+- *stream mode* (``--jsonl``): each input is JSON Lines, one asset per line.
+  Lines are read, scored and answered one at a time and stdout is flushed
+  after each record, so a training loop can write one asset and wait for its
+  score. A malformed line scores 0 with its finding; the stream goes on.
+  Blank lines are skipped (the ``source`` of each record names its line).
+
+With ``--jobs N`` a process pool scores in parallel and records still come out
+in input order. Lines are handed to workers in batches of whatever has
+already arrived (never waiting to fill a batch), so throughput rises on a full
+pipe while an interactive producer still gets each answer at once.
+
+Exit code 0 once every record is written (a score is data, not a failure),
+2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import IO, Any, BinaryIO
+
+import click
+import orjson
+
+from harness.cli.options import CliError
+from harness.errors import HarnessError
+from harness.findings import Finding
+from harness.loading import iter_sources, read_source
+
+#: Most lines one worker task carries; bigger batches amortise the pickling.
+MAX_BATCH = 64
+BUILTIN_SCENARIOS = ("idle", "sweep", "random")
+
+
+@dataclass(frozen=True)
+class ScoreInvocation:
+    """The parsed ``score`` command line."""
+
+    paths: tuple[str, ...]
+    jsonl: bool = False
+    jobs: int = 1
+    scenarios: tuple[str, ...] = ("idle",)
+
+
+#: One unit of work: (source name, raw bytes or the finding that stopped
+#: reading them, JSON Lines line number or 0).
+Item = tuple[str, bytes | Finding, int]
+
+
+def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes]:
+    """Score items and encode their records (runs in a worker, so it must be top-level).
+
+    Args:
+        items: ``(source, raw, line)`` triples.
+        scenarios: Built-in scenario names to run.
+
+    Returns:
+        One encoded JSON record per item, without newline.
+    """
+    from agents.scoring import score_bytes, score_parts
+
+    records: list[bytes] = []
+    for source, raw, line in items:
+        if isinstance(raw, Finding):
+            result = score_parts([raw], asset=None)
+        else:
+            result = score_bytes(raw, source=source, scenarios=scenarios)
+        findings = [
+            # A line parsed on its own reports line 1: give the line in the stream.
+            (f.located(line, f.column) if line and f.line == 1 else f).model_dump(mode="json")
+            for f in result.findings
+        ]
+        record: dict[str, Any] = {
+            "source": source,
+            "score": result.score,
+            "verdict": result.verdict.value,
+            "components": result.components,
+            "findings": findings,
+        }
+        records.append(orjson.dumps(record))
+    return records
+
+
+def jsonl_items(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """Yield the non-blank lines of a JSON Lines stream as they arrive."""
+    for number, line in enumerate(iter(stream.readline, b""), start=1):
+        raw = line.rstrip(b"\r\n")
+        if raw.strip():
+            yield f"{name}:{number}", raw, number
+
+
+def document_items(invocation: ScoreInvocation, stdin: BinaryIO) -> Iterator[Item]:
+    """Yield every input as items: lines in stream mode, whole files otherwise.
+
+    Raises:
+        CliError: A path does not exist (before anything is read).
+    """
+    try:
+        sources = list(iter_sources(invocation.paths, stdin=stdin))
+    except HarnessError as exc:
+        raise CliError.from_exception(exc) from None
+    for source in sources:
+        if invocation.jsonl:
+            if source.stream is not None:
+                yield from jsonl_items(source.stream, source.name)
+                continue
+            try:
+                with open(source.path or source.name, "rb") as handle:
+                    yield from jsonl_items(handle, source.name)
+            except OSError as exc:
+                raise CliError(f"{source.name}: cannot read: {exc.strerror}", exit_code=2) from None
+            continue
+        # An unreadable file still gets its record, with the reading finding.
+        yield source.name, read_source(source), 0
+
+
+def _batches(items: Iterator[Item], limit: int) -> Iterator[list[Item]]:
+    """Group items without waiting: a batch is whatever arrived, up to ``limit``.
+
+    A reader thread feeds a queue; each batch takes one item (blocking) and
+    then only what is already queued.
+    """
+    q: queue.Queue[Item | None] = queue.Queue(maxsize=limit * 8)
+    failure: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for item in items:
+                q.put(item)
+        except BaseException as exc:  # re-raised in the main thread
+            failure.append(exc)
+        finally:
+            q.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    done = False
+    while not done:
+        first = q.get()
+        if first is None:
+            break
+        batch = [first]
+        while len(batch) < limit:
+            try:
+                nxt = q.get_nowait()
+            except queue.Empty:
+                break
+            if nxt is None:
+                done = True
+                break
+            batch.append(nxt)
+        yield batch
+    if failure:
+        raise failure[0]
+
+
+def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
+    """Score every input and write one record per asset, flushing each.
+
+    Args:
+        invocation: What to score and how.
+        stdin: The stream ``-`` reads from.
+        out: Where records go (binary stdout).
+
+    Returns:
+        The exit code, 0.
+
+    Raises:
+        CliError: A path does not exist or cannot be read.
+    """
+    items = document_items(invocation, stdin)
+
+    def emit(records: Iterable[bytes]) -> None:
+        for record in records:
+            out.write(record + b"\n")
+            out.flush()
+
+    if invocation.jobs <= 1:
+        for item in items:
+            emit(score_items([item], invocation.scenarios))
+        return 0
+    # Import the scorer (and with it the schemas and the engine) before the
+    # workers fork, so that they inherit it instead of each importing it; and
+    # start them before the reader thread, so no thread is running at fork.
+    import agents.scoring  # noqa: F401
+
+    with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
+        for warm in [
+            pool.submit(score_items, [], invocation.scenarios) for _ in range(invocation.jobs)
+        ]:
+            warm.result()
+        pending: deque[Future[list[bytes]]] = deque()
+        submit: Callable[[list[Item]], Future[list[bytes]]] = lambda batch: pool.submit(  # noqa: E731
+            score_items, batch, invocation.scenarios
+        )
+        for batch in _batches(items, MAX_BATCH):
+            pending.append(submit(batch))
+            # Emit whatever is finished at the head; keep a bounded window so
+            # a fast producer cannot make memory grow without end.
+            while pending and (pending[0].done() or len(pending) > 2 * invocation.jobs):
+                emit(pending.popleft().result())
+        while pending:
+            emit(pending.popleft().result())
+    return 0
+
+
+@click.command("score")
+@click.argument("paths", nargs=-1)
+@click.option("--jsonl", is_flag=True, help="Inputs are JSON Lines: one asset per line.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes (records keep the input order).",
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    type=click.Choice(BUILTIN_SCENARIOS),
+    multiple=True,
+    help="Built-in scenario to run (repeatable; default: idle).",
+)
+def command(paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[str]) -> None:
+    """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
+    invocation = ScoreInvocation(
+        paths=tuple(paths) or ("-",),
+        jsonl=jsonl,
+        jobs=jobs,
+        scenarios=tuple(dict.fromkeys(scenarios)) or ("idle",),
+    )
+    # click's stubs type get_binary_stream as a plain object.
+    stdin: BinaryIO = click.get_binary_stream("stdin")  # type: ignore[operator]
+    stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]
+    code = run(invocation, stdin=stdin, out=stdout)
+    click.get_current_context().exit(code)
