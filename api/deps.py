@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -125,3 +125,8 @@ def schema_version(
 
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match")]
+
+#: Largest id: PostgreSQL's INTEGER, so that a huge id is a 422, not a driver error.
+MAX_ID = 2**31 - 1
+#: A resource id in a path.
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -19,7 +19,7 @@ def json_body(
         "requestBody": {
             "description": description,
             "required": required,
-            "content": {media: {"schema": _OBJECT}},
+            "content": {m: {"schema": _OBJECT} for m in dict.fromkeys(("application/json", media))},
         }
     }
 

@@ -10,7 +10,9 @@ from pydantic import ValidationError
 
 from api import crud, views
 from api.deps import (
+    MAX_ID,
     BodyDep,
+    IdPath,
     IfMatch,
     IfNoneMatch,
     SessionDep,
@@ -54,7 +56,7 @@ def _one(row: AssetRow, *, status: int = 200, extra: dict[str, str] | None = Non
 def list_assets(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     name: Annotated[str | None, Query(max_length=500, description="Name substring")] = None,
     verdict: Annotated[str | None, Query(pattern="^(pass|warn|fail)$")] = None,
     tag: Annotated[str | None, Query(max_length=200, description="A meta_info.tags entry")] = None,
@@ -134,7 +136,7 @@ def _nested(
     responses=error_responses(304, 404, 409),
 )
 def get_nested_asset(
-    asset_id: int, session: SessionDep, if_none_match: IfNoneMatch = None
+    asset_id: IdPath, session: SessionDep, if_none_match: IfNoneMatch = None
 ) -> Response:
     """An asset with its linked components inlined and their ids."""
     row = crud.get_asset(session=session, asset_id=asset_id)
@@ -148,7 +150,7 @@ def get_nested_asset(
     response_model=AssetPublic,
     responses=error_responses(304, 404, 409),
 )
-def get_asset(asset_id: int, session: SessionDep, if_none_match: IfNoneMatch = None) -> Response:
+def get_asset(asset_id: IdPath, session: SessionDep, if_none_match: IfNoneMatch = None) -> Response:
     """One asset, exactly as stored, plus id, timestamps and verdict."""
     row = crud.get_asset(session=session, asset_id=asset_id)
     if views.not_modified(if_none_match, views.asset_etag(row)):
@@ -164,7 +166,7 @@ def get_asset(asset_id: int, session: SessionDep, if_none_match: IfNoneMatch = N
     responses=error_responses(401, 404, 409, 412, 413, 422),
 )
 def replace_asset(
-    asset_id: int, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+    asset_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
 ) -> Response:
     """Replace an asset (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
@@ -184,7 +186,7 @@ def replace_asset(
     responses=error_responses(401, 404, 409, 412, 413, 422),
 )
 def patch_asset(
-    asset_id: int, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+    asset_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
 ) -> Response:
     """Apply a JSON merge patch to an asset (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
@@ -207,7 +209,7 @@ def patch_asset(
     dependencies=[WriterDep],
     responses=error_responses(401, 404, 409, 412),
 )
-def delete_asset(asset_id: int, session: SessionDep, if_match: IfMatch = None) -> Response:
+def delete_asset(asset_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete an asset and its reports (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
     crud.delete_asset(session=session, asset_id=asset_id, expected=expected)
@@ -245,7 +247,7 @@ def _replace_part(
 
 def _part_route(key: str) -> None:
     def replace(
-        asset_id: int, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+        asset_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
     ) -> Response:
         return _replace_part(key, asset_id, session, raw, if_match)
 
@@ -275,7 +277,7 @@ for _key in ("shader", "tone", "haptic"):
     ),
     responses=error_responses(401, 404, 409, 413, 422),
 )
-def verify(asset_id: int, session: SessionDep, raw: BodyDep) -> Response:
+def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep) -> Response:
     """Validate the stored asset, run its scenarios and store the report."""
     request = VerifyRequest.parse_body(raw)
     row = crud.get_asset(session=session, asset_id=asset_id)
@@ -301,7 +303,7 @@ def verify(asset_id: int, session: SessionDep, raw: BodyDep) -> Response:
     openapi_extra=json_body("An asset result (report version 1), as `synharness run` made it"),
     responses=error_responses(401, 404, 409, 413, 422),
 )
-def add_report(asset_id: int, session: SessionDep, raw: BodyDep) -> Response:
+def add_report(asset_id: IdPath, session: SessionDep, raw: BodyDep) -> Response:
     """Store a report a client ran itself (`synharness run --from`)."""
     result = parse_result(raw)
     row = crud.get_asset(session=session, asset_id=asset_id)
@@ -341,10 +343,10 @@ def parse_result(raw: bytes) -> AssetResult:
     responses=error_responses(404, 409),
 )
 def list_reports(
-    asset_id: int,
+    asset_id: IdPath,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Response:
     """The asset's reports, newest first; the total count is in X-Total-Count."""
     rows, total = crud.list_reports(session=session, asset_id=asset_id, limit=limit, offset=offset)

@@ -12,7 +12,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from api import crud, views
-from api.deps import BodyDep, IfMatch, IfNoneMatch, SessionDep, WriterDep, schema_version
+from api.deps import (
+    MAX_ID,
+    BodyDep,
+    IdPath,
+    IfMatch,
+    IfNoneMatch,
+    SessionDep,
+    WriterDep,
+    schema_version,
+)
 from api.documents import check_data, check_raw, load_json, merge_patch
 from api.errors import InvalidDocument
 from api.routes._openapi import error_responses, json_body
@@ -45,7 +54,7 @@ def _add_collection(path: str, kind: str) -> None:
     def list_(
         session: SessionDep,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
         name: Annotated[str | None, Query(max_length=500)] = None,
     ) -> Response:
         rows, total = crud.list_components(
@@ -59,14 +68,14 @@ def _add_collection(path: str, kind: str) -> None:
         row = crud.create_component(session=session, doc=doc)
         return _one(row, status=201, extra={"Location": f"/{path}/{row.id}"})
 
-    def get(item_id: int, session: SessionDep, if_none_match: IfNoneMatch = None) -> Response:
+    def get(item_id: IdPath, session: SessionDep, if_none_match: IfNoneMatch = None) -> Response:
         row = crud.get_component(session=session, kind=kind, component_id=item_id)
         if views.not_modified(if_none_match, views.component_etag(row)):
             return Response(status_code=304, headers={"ETag": views.component_etag(row)})
         return _one(row)
 
     def replace(
-        item_id: int, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+        item_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
     ) -> Response:
         expected = views.expected_versions(if_match, prefix="c", ident=item_id)
         crud.get_component(session=session, kind=kind, component_id=item_id)
@@ -77,7 +86,7 @@ def _add_collection(path: str, kind: str) -> None:
         return _one(row)
 
     def patch(
-        item_id: int, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+        item_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
     ) -> Response:
         from api.routes.assets import parse_patch
 
@@ -96,7 +105,7 @@ def _add_collection(path: str, kind: str) -> None:
         )
         return _one(row)
 
-    def delete(item_id: int, session: SessionDep, if_match: IfMatch = None) -> Response:
+    def delete(item_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
         expected = views.expected_versions(if_match, prefix="c", ident=item_id)
         crud.delete_component(session=session, kind=kind, component_id=item_id, expected=expected)
         return Response(status_code=204)

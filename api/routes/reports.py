@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Response
 from fastapi.responses import HTMLResponse
 
 from api import crud, views
-from api.deps import IfNoneMatch, SessionDep, schema_version
+from api.deps import IdPath, IfNoneMatch, SessionDep, schema_version
 from api.routes._openapi import error_responses
 from api.schemas import ReportPublic
 from harness.result import AssetResult
@@ -48,7 +48,7 @@ def _wants_html(accept: str | None) -> bool:
     },
 )
 def get_report(
-    report_id: int,
+    report_id: IdPath,
     session: SessionDep,
     accept: str | None = Header(None),
     if_none_match: IfNoneMatch = None,
