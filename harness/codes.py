@@ -91,6 +91,7 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
     ("SYN-DUP-002", E, "Duplicate rule id", "Give every rule a unique id."),
     ("SYN-DUP-003", E, "Duplicate uniform name", "List each uniform once."),
     ("SYN-DUP-004", W, "Two controls bind the same parameter to the same input", "Change the combo or axis of one of the controls; both fire on the same gesture."),
+    ("SYN-DUP-005", W, "Duplicate input parameter path", "Give every input parameter its own path; references reach only the first declaration."),
     # --- MOD: modulations ----------------------------------------------------------------
     ("SYN-MOD-001", W, "Modulation reach partly outside the range", "Reduce amplitude or scale, or move the offset, so that offset ± amplitude·scale fits the range."),
     ("SYN-MOD-002", E, "Modulation reach wholly outside the range", "The modulation can never produce a value in range: fix offset, amplitude or the range."),

@@ -1,0 +1,211 @@
+"""Shader sources against their uniform list (SYN-GLSL-*).
+
+The sources are read by :mod:`harness.semantic.glsl_parse`. The runtime is
+three.js's ``ShaderMaterial``, which prepends declarations of its built-in
+attributes and uniforms (:data:`THREE_BUILTINS`) to the vertex shader, so
+those are neither "undeclared" nor expected in the uniform list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from harness.codes import finding
+from harness.findings import Finding
+from harness.semantic.glsl_parse import GlslUnit, parse
+from harness.semantic.scope import Scope
+
+#: What three.js's ShaderMaterial declares before the user's vertex shader
+#: (WebGLProgram prefixVertex); the fragment prefix is a subset (viewMatrix,
+#: cameraPosition, isOrthographic).
+THREE_BUILTINS: frozenset[str] = frozenset(
+    {
+        # uniforms
+        "modelMatrix", "modelViewMatrix", "projectionMatrix", "viewMatrix", "normalMatrix",
+        "cameraPosition", "isOrthographic", "bindMatrix", "bindMatrixInverse", "boneTexture",
+        "morphTargetBaseInfluence", "morphTargetInfluences", "logDepthBufFC",
+        # attributes
+        "position", "normal", "uv", "uv1", "uv2", "uv3", "color", "tangent",
+        "skinIndex", "skinWeight", "instanceMatrix", "instanceColor",
+        "morphTarget0", "morphTarget1", "morphTarget2", "morphTarget3",
+        "morphTarget4", "morphTarget5", "morphTarget6", "morphTarget7",
+        "morphNormal0", "morphNormal1", "morphNormal2", "morphNormal3",
+    }
+)  # fmt: skip
+
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_VECTOR = re.compile(r"([biu]?)vec([234])")
+_MATRIX = re.compile(r"mat([234])(?:x([234]))?")
+_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+def _scalar_ok(value: Any, kind: str) -> bool:
+    if kind == "bool":
+        return isinstance(value, bool) or value in (0, 1)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return kind == "float" or float(value).is_integer()
+
+
+def _shape(type_: str) -> tuple[str, int] | None:
+    """(scalar kind, component count) of a GLSL type; None when it is not checked."""
+    if type_ in ("float", "double"):
+        return "float", 1
+    if type_ in ("int", "uint"):
+        return "int", 1
+    if type_ == "bool":
+        return "bool", 1
+    if m := _VECTOR.fullmatch(type_):
+        return {"": "float", "b": "bool", "i": "int", "u": "int"}[m[1]], int(m[2])
+    if m := _MATRIX.fullmatch(type_):
+        return "float", int(m[1]) * int(m[2] or m[1])
+    return None
+
+
+def _flat(value: Any) -> list[Any] | None:
+    if not isinstance(value, list):
+        return None
+    if value and all(isinstance(v, list) for v in value):
+        return [x for v in value for x in v]  # a matrix written as columns
+    return value
+
+
+def default_fits(type_: str, value: Any) -> bool | None:
+    """Whether ``value`` has the shape of ``type_``; None when the type is not checked."""
+    if m := _ARRAY.fullmatch(type_):
+        if not isinstance(value, list) or len(value) != int(m[2]):
+            return False
+        checks = [default_fits(m[1], v) for v in value]
+        return None if None in checks else all(checks)
+    shape = _shape(type_)
+    if shape is None:
+        return None  # samplers (a texture), structs: no shape to check
+    kind, count = shape
+    if count == 1:
+        return _scalar_ok(value, kind)
+    flat = _flat(value)
+    return flat is not None and len(flat) == count and all(_scalar_ok(v, kind) for v in flat)
+
+
+def _base(type_: str) -> str:
+    m = _ARRAY.fullmatch(type_)
+    return m[1] if m else type_
+
+
+def check_glsl(scope: Scope) -> list[Finding]:
+    """SYN-GLSL-001..007 for the scope's shader."""
+    shader = scope.shader
+    if shader is None:
+        return []
+    base = scope.shader_ptr
+    vertex, fragment = parse(shader.vertex_shader), parse(shader.fragment_shader)
+    found: list[Finding] = []
+    declared: dict[str, str] = {}
+    for stage, unit in (("vertex", vertex), ("fragment", fragment)):
+        for name, type_ in unit.uniforms().items():
+            other = declared.setdefault(name, type_)
+            if other != type_:
+                found.append(
+                    finding(
+                        "SYN-GLSL-003",
+                        f"{base}/{stage}_shader",
+                        f"Uniform {name!r} is {other} in the vertex shader but {type_} in the fragment shader",
+                        hint="Declare the uniform with one type in both stages.",
+                    )
+                )
+    listed = {u.name for u in shader.uniforms or []}
+    for stage, unit in (("vertex", vertex), ("fragment", fragment)):
+        for name, type_ in unit.uniforms().items():
+            if name not in listed and name not in THREE_BUILTINS and shader.uniforms is not None:
+                found.append(
+                    finding(
+                        "SYN-GLSL-001",
+                        f"{base}/{stage}_shader",
+                        f"Uniform {type_} {name} is declared in the {stage} shader but not listed in uniforms",
+                    )
+                )
+                listed.add(name)  # report once even when both stages declare it
+    for i, uniform in enumerate(shader.uniforms or []):
+        found += _check_uniform(
+            uniform.name, uniform.type, uniform.default, declared, f"{base}/uniforms/{i}"
+        )
+    found += _undeclared_attributes(
+        vertex, f"{base}/vertex_shader", {u.name for u in shader.uniforms or []}
+    )
+    names = {u.name for u in shader.uniforms or []} | set(declared)
+    for i, ip in enumerate(shader.input_parameters or []):
+        name = ip.parameter.removeprefix("shader.")
+        if name not in names:
+            found.append(
+                finding(
+                    "SYN-GLSL-007",
+                    f"{base}/input_parameters/{i}/parameter",
+                    f"Shader input parameter {ip.parameter!r} names no uniform",
+                )
+            )
+    return found
+
+
+def _check_uniform(
+    name: str, type_: str, default: Any, declared: dict[str, str], pointer: str
+) -> list[Finding]:
+    found: list[Finding] = []
+    glsl_type = declared.get(name)
+    if glsl_type is None:
+        found.append(
+            finding(
+                "SYN-GLSL-002",
+                f"{pointer}/name",
+                f"Uniform {type_} {name} is listed but neither shader source declares it",
+            )
+        )
+    elif glsl_type != type_ and not (_base(glsl_type) == type_ and isinstance(default, list)):
+        found.append(
+            finding(
+                "SYN-GLSL-003",
+                f"{pointer}/type",
+                f"Uniform {name!r} is listed as {type_} but declared as {glsl_type} in GLSL",
+                hint=f"Set the type to {glsl_type!r}, or change the declaration.",
+            )
+        )
+        return found  # the default cannot be judged against a disputed type
+    check_type = glsl_type if glsl_type is not None and _base(glsl_type) == type_ else type_
+    if type_ == "vec3" and isinstance(default, str) and _HEX.fullmatch(default):
+        found.append(
+            finding(
+                "SYN-GLSL-005",
+                f"{pointer}/default",
+                f"Uniform {name!r} (vec3) has the hex colour string {default!r} as default",
+            )
+        )
+    elif default_fits(check_type, default) is False:
+        found.append(
+            finding(
+                "SYN-GLSL-004",
+                f"{pointer}/default",
+                f"Uniform {name!r} ({check_type}) has the default {default!r}, which is not a {check_type}",
+            )
+        )
+    return found
+
+
+def _undeclared_attributes(vertex: GlslUnit, pointer: str, listed: set[str]) -> list[Finding]:
+    free = [n for n in vertex.free if n not in THREE_BUILTINS]
+    if not free:
+        return []
+    return [
+        finding(
+            "SYN-GLSL-006",
+            pointer,
+            f"The vertex shader uses {name!r}, which it does not declare and three.js does not provide"
+            + (
+                " (it is a listed uniform: declare it in the vertex shader)"
+                if name in listed
+                else ""
+            ),
+            hint=f"Declare it (attribute vec3 {name}; or uniform ...), or use a three.js built-in "
+            "(position, normal, uv, ...).",
+        )
+        for name in free
+    ]

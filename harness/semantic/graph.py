@@ -1,0 +1,238 @@
+"""The parameter graph: what drives what, and what reads what.
+
+Nodes (attribute ``kind``):
+- ``parameter``: a declared parameter under its canonical path (every shader
+  uniform and input parameter, every tone and haptic input parameter), with
+  ``component``, ``pointer``, ``declared`` (the :class:`DeclaredParameter`) and
+  ``read_by`` (``"glsl"``, ``"synth"``, ``"device"`` or None, see below);
+- ``control``, ``modulation``, ``rule``, ``effect``: keyed by their JSON pointer;
+- ``instrument``: ``instrument:tone`` and ``instrument:haptic``, what sound and
+  haptic ops play;
+- ``runtime``: the renderer, which sets :data:`RUNTIME_UNIFORMS` every frame;
+- ``reference``: in a lone rule or control bundle, a raw target name (nothing
+  to resolve it against).
+
+Edges (attribute ``via``): control -> parameter (``control``), modulation ->
+parameter (``modulation``), rule -> effect (``effect``), effect -> parameter
+(``writes``), effect -> instrument (``plays``), runtime -> uniform
+(``runtime``), parameter -> effect when the effect's value reads it
+(``reads``), parameter -> rule when the rule's trigger reads it
+(``trigger``). A cycle through a rule is a rule feeding its own trigger.
+
+*Read*: a shader uniform is read when the GLSL uses it beyond its
+declaration; a tone parameter when its path names an option that the synth,
+an effect or a pattern actually has (``tone.envelope.attack`` and the synth
+has an envelope attack); a haptic parameter always (the device consumes every
+input parameter). Shader parameters that GLSL does not declare at all are left
+to SYN-GLSL-002 / -007 rather than reported twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from harness.codes import finding
+from harness.findings import Finding
+from harness.models import SynestheticAsset, Tone
+from harness.semantic.glsl_parse import parse
+from harness.semantic.scope import Scope, scope_of
+from harness.semantic.vocabulary import PARAMETER_OPS, effect_source, op_component, trigger_source
+
+#: Uniforms the renderer sets itself (time, canvas size, pointer).
+RUNTIME_UNIFORMS: frozenset[str] = frozenset(
+    {"u_time", "u_resolution", "u_mouse", "u_frame", "u_timeDelta", "u_date"}
+)
+RUNTIME = "runtime"
+
+
+def _has(obj: Any, segments: list[str]) -> bool:
+    for seg in segments:
+        if isinstance(obj, dict) and seg in obj:
+            obj = obj[seg]
+        elif isinstance(obj, list) and seg.isdigit() and int(seg) < len(obj):
+            obj = obj[int(seg)]
+        else:
+            return False
+    return True
+
+
+class ToneOptions:
+    """Answers "does the tone have this option?" for paths relative to the tone.
+
+    Synth options count with and without their ``options`` wrapper
+    (``envelope.attack`` for ``synth.options.envelope.attack``); effect,
+    pattern and part options by index (``effects.0.wet``).
+    """
+
+    def __init__(self, tone: Tone) -> None:
+        self._tone = tone
+        self._items: dict[str, list[Any]] = {}
+
+    def _raw(self, head: str) -> list[Any]:
+        # Dumped once, and only when a path asks for them.
+        if head not in self._items:
+            items = getattr(self._tone, head) or []
+            self._items[head] = [i if isinstance(i, dict) else i.model_dump() for i in items]
+        return self._items[head]
+
+    def __contains__(self, relative: object) -> bool:
+        segments = str(relative).split(".")
+        head = segments[0]
+        if head in ("effects", "patterns", "parts") and len(segments) > 1 and segments[1].isdigit():
+            items = self._raw(head)
+            index = int(segments[1])
+            if index >= len(items):
+                return False
+            item = items[index]
+            return _has(item, segments[2:]) or _has(item.get("options"), segments[2:])
+        synth = self._tone.synth
+        return _has(synth, segments) or _has(synth.get("options"), segments)
+
+
+def _read_by(
+    path: str, component: str, glsl_used: frozenset[str], options: ToneOptions | None
+) -> str | None:
+    name = path.split(".", 1)[1]
+    if component == "shader":
+        return "glsl" if name in glsl_used else None
+    if component == "tone":
+        return "synth" if options is not None and name in options else None
+    return "device"
+
+
+def build_graph(scope: Scope) -> nx.DiGraph:
+    """The parameter graph of a scope (see the module docstring)."""
+    graph: nx.DiGraph = nx.DiGraph()
+    glsl_declared: frozenset[str] = frozenset()
+    glsl_used: frozenset[str] = frozenset()
+    if scope.shader is not None:
+        vertex, fragment = parse(scope.shader.vertex_shader), parse(scope.shader.fragment_shader)
+        glsl_used = vertex.used | fragment.used
+        glsl_declared = frozenset(vertex.uniforms()) | frozenset(fragment.uniforms())
+    options = ToneOptions(scope.tone) if scope.tone is not None else None
+    nodes: list[tuple[str, dict[str, Any]]] = []
+    edges: list[tuple[str, str, dict[str, str]]] = []
+    for path, p in scope.declared.items():
+        nodes.append(
+            (
+                path,
+                {
+                    "kind": "parameter",
+                    "component": p.component,
+                    "pointer": p.pointer,
+                    "declared": p,
+                    "read_by": _read_by(path, p.component, glsl_used, options),
+                    "in_glsl": p.component != "shader" or path[7:] in glsl_declared,
+                },
+            )
+        )
+        if p.component == "shader" and path[7:] in RUNTIME_UNIFORMS:
+            edges.append((RUNTIME, path, {"via": "runtime"}))
+    if edges:
+        nodes.append((RUNTIME, {"kind": "runtime"}))
+    graph.add_nodes_from(nodes)
+
+    def target(reference: str) -> str | None:
+        path = scope.target(reference)
+        if path is not None and path not in graph:
+            graph.add_node(path, kind="reference")
+        return path
+
+    for pointer, control in scope.controls:
+        graph.add_node(pointer, kind="control", target=control.parameter)
+        if (hit := target(control.parameter)) is not None:
+            edges.append((pointer, hit, {"via": "control"}))
+    for pointer, mod in scope.modulations:
+        graph.add_node(pointer, kind="modulation", id=mod.id, target=mod.target)
+        if (hit := target(mod.target)) is not None:
+            edges.append((pointer, hit, {"via": "modulation"}))
+    for pointer, rule in scope.rules:
+        graph.add_node(pointer, kind="rule", id=rule.id)
+        source = trigger_source(rule.trigger)
+        if source is not None and (hit := target(source)) is not None:
+            edges.append((hit, pointer, {"via": "trigger"}))
+        for j, effect in enumerate(rule.effects or []):
+            op, goal = effect.get("op"), effect.get("target")
+            if not isinstance(op, str) or not isinstance(goal, str):
+                continue
+            where = f"{pointer}/effects/{j}"
+            graph.add_node(where, kind="effect", op=op, target=goal)
+            edges.append((pointer, where, {"via": "effect"}))
+            if op in PARAMETER_OPS and (hit := target(goal)) is not None:
+                edges.append((where, hit, {"via": "writes"}))
+            elif (component := op_component(op)) is not None:
+                graph.add_node(f"instrument:{component}", kind="instrument")
+                edges.append((where, f"instrument:{component}", {"via": "plays"}))
+            read = effect_source(effect)
+            # Input signals (grid.pressure) resolve to nothing: only declared
+            # parameters become read edges.
+            if read is not None and (hit := scope.target(read)) is not None and hit in graph:
+                edges.append((hit, where, {"via": "reads"}))
+    graph.add_edges_from(edges)
+    return graph
+
+
+def parameter_graph(asset: SynestheticAsset) -> nx.DiGraph:
+    """The parameter graph of an asset (see the module docstring)."""
+    scope = scope_of("synesthetic-asset", asset)
+    assert scope is not None  # an asset always has a scope
+    return build_graph(scope)
+
+
+def check_cycles(scope: Scope, graph: nx.DiGraph) -> list[Finding]:
+    """SYN-RULE-004: a rule on a cycle of the graph feeds its own trigger."""
+    rules = {p: r for p, r in scope.rules}
+    if not rules or not any(d["via"] in ("trigger", "reads") for _, _, d in graph.edges(data=True)):
+        return []  # without an edge into a rule or effect there is no cycle
+    found: list[Finding] = []
+    for component in nx.strongly_connected_components(graph):
+        on_cycle = sorted(n for n in component if n in rules)
+        if len(component) < 2 or not on_cycle:
+            continue
+        cycle = nx.find_cycle(graph.subgraph(component))
+        text = " -> ".join(_label(graph, u) for u, _ in cycle) + f" -> {_label(graph, cycle[0][0])}"
+        for pointer in on_cycle:
+            rule = rules[pointer]
+            has_source = trigger_source(rule.trigger) is not None
+            found.append(
+                finding(
+                    "SYN-RULE-004",
+                    f"{pointer}/trigger/params/source" if has_source else pointer,
+                    f"Rule {rule.id!r} is on a cycle: {text}",
+                )
+            )
+    return found
+
+
+def _label(graph: nx.DiGraph, node: str) -> str:
+    data = graph.nodes[node]
+    kind = data.get("kind")
+    if kind == "rule":
+        return f"rule {data['id']!r}"
+    if kind == "effect":
+        return f"{data['op']} effect"
+    return node
+
+
+def check_unused(scope: Scope, graph: nx.DiGraph) -> list[Finding]:
+    """SYN-GRAPH-001: declared parameters that nothing drives and nothing reads."""
+    if not scope.resolving:
+        return []
+    found: list[Finding] = []
+    for path, p in scope.declared.items():
+        data = graph.nodes[path]
+        if data["read_by"] is not None or not data["in_glsl"] or graph.in_degree(path):
+            continue
+        what = (
+            "the GLSL never uses it" if p.component == "shader" else "the synth has no such option"
+        )
+        found.append(
+            finding(
+                "SYN-GRAPH-001",
+                p.pointer,
+                f"{path!r} is driven by no control, modulation or rule, and {what}",
+            )
+        )
+    return found

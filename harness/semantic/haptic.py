@@ -1,0 +1,57 @@
+"""Haptic device limits (SYN-HAPTIC-001).
+
+A device option ``max<Name>`` (``maxFrequency``, ``maxIntensity``, ...) limits
+the input parameter whose ``parameter`` ends in ``<name>`` (case-insensitive;
+``freq`` counts as ``frequency``). A parameter whose ``max`` (or default)
+exceeds the limit asks the device for what it cannot do.
+"""
+
+from __future__ import annotations
+
+from harness.codes import finding
+from harness.findings import Finding, escape_pointer_token
+from harness.semantic.scope import Scope, number
+
+_ALIASES = {"freq": "frequency", "amplitude": "intensity", "strength": "intensity"}
+
+
+def device_limits(options: dict[str, object]) -> dict[str, tuple[str, float]]:
+    """Limited name (lower case) -> (option key, limit)."""
+    limits: dict[str, tuple[str, float]] = {}
+    for key, option in options.items():
+        value = number(getattr(option, "value", None))
+        if key.startswith("max") and len(key) > 3 and value is not None:
+            limits[key[3:].lower()] = (key, value)
+    return limits
+
+
+def check_haptic(scope: Scope) -> list[Finding]:
+    """SYN-HAPTIC-001 for the scope's haptic."""
+    haptic = scope.haptic
+    if haptic is None:
+        return []
+    limits = device_limits(dict(haptic.device.options))
+    found: list[Finding] = []
+    for i, p in enumerate(haptic.input_parameters):
+        # `parameter` names the quantity; `path` is only where it is reached
+        # (and the corpus duplicates paths, see SYN-DUP-005).
+        name = p.parameter.rsplit(".", 1)[-1].lower()
+        key, limit = limits.get(_ALIASES.get(name, name), (None, None))
+        if key is None or limit is None:
+            continue
+        pointer = f"{scope.haptic_ptr}/input_parameters/{i}"
+        for field in ("max", "default"):
+            value = number(getattr(p, field))
+            if value is not None and value > limit:
+                found.append(
+                    finding(
+                        "SYN-HAPTIC-001",
+                        f"{pointer}/{field}",
+                        f"Haptic parameter {p.parameter!r}: {field} {value:g} exceeds the device's "
+                        f"{key} {limit:g}",
+                        hint=f"Lower {field} to at most {limit:g}, or raise "
+                        f"{scope.haptic_ptr}/device/options/{escape_pointer_token(key)} if the device allows it.",
+                    )
+                )
+                break
+    return found

@@ -1,0 +1,98 @@
+"""Modulation reach, depth and frequency (SYN-MOD-*).
+
+*Reach*: the interval a modulation sweeps. The waveform and the scale profile
+map onto [-1, 1] at their extremes, so with depth ``d = amplitude · scale``
+an additive modulation reaches ``offset ± d`` and a multiplicative one
+``offset · (1 ± d)``. The reach is compared with the modulation's own
+``[min, max]`` and with the range its target declares.
+"""
+
+from __future__ import annotations
+
+from harness.codes import finding
+from harness.findings import Finding
+from harness.models import ModulationItem
+from harness.semantic.scope import Scope
+
+#: Above this an LFO is audio-rate: the control-rate runtime aliases it.
+MAX_FREQUENCY_HZ = 1000.0
+_EPS = 1e-9
+
+
+def reach(mod: ModulationItem) -> tuple[float, float]:
+    """The (low, high) interval the modulation sweeps."""
+    depth = abs(mod.amplitude * mod.scale)
+    if mod.type == "multiplicative":
+        a, b = mod.offset * (1 - depth), mod.offset * (1 + depth)
+        return (a, b) if a <= b else (b, a)
+    return mod.offset - depth, mod.offset + depth
+
+
+def _outside(low: float, high: float, lo: float, hi: float) -> str | None:
+    """'wholly', 'partly' or None: how [low, high] leaves [lo, hi]."""
+    tol = _EPS * max(1.0, abs(lo), abs(hi))
+    if high < lo - tol or low > hi + tol:
+        return "wholly"
+    if low < lo - tol or high > hi + tol:
+        return "partly"
+    return None
+
+
+def check_modulations(scope: Scope) -> list[Finding]:
+    """SYN-MOD-001..004 for every modulation of the scope."""
+    found: list[Finding] = []
+    for pointer, mod in scope.modulations:
+        if not 0 < mod.frequency <= MAX_FREQUENCY_HZ:
+            found.append(
+                finding(
+                    "SYN-MOD-004",
+                    f"{pointer}/frequency",
+                    f"Modulation {mod.id!r}: frequency {mod.frequency:g} Hz is outside (0, 1000]",
+                )
+            )
+        low, high = reach(mod)
+        ranges: list[tuple[str, float, float]] = []
+        if mod.min is not None and mod.max is not None and mod.min < mod.max:
+            ranges.append(("its own range", mod.min, mod.max))
+        path = scope.lookup(mod.target)[0] if scope.resolving else None
+        target = scope.declared.get(path) if path else None
+        if (
+            target is not None
+            and target.min is not None
+            and target.max is not None
+            and target.min < target.max
+        ):
+            ranges.append((f"the range of {path!r}", target.min, target.max))
+        verdicts = [
+            (how, name, lo, hi) for name, lo, hi in ranges if (how := _outside(low, high, lo, hi))
+        ]
+        formula = (
+            f"{mod.offset:g}·(1 ± {abs(mod.amplitude * mod.scale):g})"
+            if mod.type == "multiplicative"
+            else f"{mod.offset:g} ± {abs(mod.amplitude * mod.scale):g}"
+        )
+        wholly = [v for v in verdicts if v[0] == "wholly"]
+        worst = wholly or verdicts
+        if worst:
+            code = "SYN-MOD-002" if wholly else "SYN-MOD-001"
+            where = " and ".join(f"{name} [{lo:g}, {hi:g}]" for _, name, lo, hi in worst)
+            found.append(
+                finding(
+                    code,
+                    f"{pointer}/offset" if wholly else f"{pointer}/amplitude",
+                    f"Modulation {mod.id!r} reaches [{low:g}, {high:g}] ({formula}), "
+                    f"{worst[0][0]} outside {where}",
+                )
+            )
+        depth = abs(mod.amplitude * mod.scale)
+        if mod.type == "multiplicative":
+            depth *= abs(mod.offset)
+        if target is not None and target.step is not None and depth < target.step:
+            found.append(
+                finding(
+                    "SYN-MOD-003",
+                    f"{pointer}/amplitude",
+                    f"Modulation {mod.id!r}: depth {depth:g} is below the step {target.step:g} of {path!r}",
+                )
+            )
+    return found

@@ -1,0 +1,162 @@
+"""Declared ranges, defaults and steps (SYN-RANGE-*).
+
+Checked on controls, on every component input parameter (shader, tone,
+haptic) and on modulations' own ``[min, max]``. A broken range (min >= max)
+is reported alone: default and step cannot be judged against it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.codes import finding
+from harness.findings import Finding
+from harness.semantic.scope import Scope, number
+
+#: Relative tolerance for comparing float bounds written in JSON.
+_EPS = 1e-9
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _EPS * max(1.0, abs(a), abs(b))
+
+
+def _g(value: float | None) -> str:
+    return "unbounded" if value is None else f"{value:g}"
+
+
+def check_range(
+    low: Any, high: Any, default: Any, step: Any, pointer: str, what: str
+) -> list[Finding]:
+    """SYN-RANGE-001..003 for one declaration's raw min / max / default / step.
+
+    Non-numbers (absent bounds, string defaults, ``{value, unit}`` objects are
+    unwrapped) are skipped: the schema already judged their types.
+    """
+    lo, hi, d, st = number(low), number(high), number(default), number(step)
+    if lo is not None and hi is not None and lo >= hi:
+        return [
+            finding("SYN-RANGE-002", f"{pointer}/min", f"{what}: min {low} is not below max {high}")
+        ]
+    found: list[Finding] = []
+    if d is not None and (
+        (lo is not None and d < lo and not _close(d, lo))
+        or (hi is not None and d > hi and not _close(d, hi))
+    ):
+        found.append(
+            finding(
+                "SYN-RANGE-001",
+                f"{pointer}/default",
+                f"{what}: default {default} lies outside [{low}, {high}]",
+            )
+        )
+    if st is not None:
+        span = hi - lo if lo is not None and hi is not None else None
+        if st <= 0 or (span is not None and st > span and not _close(st, span)):
+            found.append(
+                finding(
+                    "SYN-RANGE-003",
+                    f"{pointer}/step",
+                    f"{what}: step {step} is "
+                    + ("not above 0" if st <= 0 else f"larger than max - min = {span:g}"),
+                )
+            )
+    return found
+
+
+def _input_parameters(scope: Scope) -> list[tuple[Any, Any, Any, Any, str, str]]:
+    """(min, max, default, step, pointer, label) of every component input parameter."""
+    items: list[tuple[Any, Any, Any, Any, str, str]] = []
+    if scope.shader is not None:
+        ptr = scope.shader_ptr
+        for i, sp in enumerate(scope.shader.input_parameters or []):
+            items.append(
+                (sp.min, sp.max, sp.default, sp.step, f"{ptr}/input_parameters/{i}", sp.path)
+            )
+    if scope.tone is not None:
+        ptr = scope.tone_ptr
+        for i, tp in enumerate(scope.tone.input_parameters):
+            if isinstance(tp, dict):
+                raw = (tp.get("min"), tp.get("max"), tp.get("default"), tp.get("step"))
+                name = tp.get("path")
+            else:
+                step = (tp.model_extra or {}).get("step")
+                raw, name = (tp.min, tp.max, tp.default, step), tp.path
+            items.append((*raw, f"{ptr}/input_parameters/{i}", str(name)))
+    if scope.haptic is not None:
+        ptr = scope.haptic_ptr
+        for i, hp in enumerate(scope.haptic.input_parameters):
+            items.append(
+                (hp.min, hp.max, hp.default, hp.step, f"{ptr}/input_parameters/{i}", hp.path)
+            )
+    return items
+
+
+def check_ranges(scope: Scope) -> list[Finding]:
+    """SYN-RANGE-001..003 on controls, input parameters and modulations; SYN-RANGE-004."""
+    found: list[Finding] = []
+    for pointer, c in scope.controls:
+        found += check_range(c.min, c.max, c.default, c.step, pointer, f"Control {c.parameter!r}")
+    for low, high, default, step, pointer, name in _input_parameters(scope):
+        found += check_range(low, high, default, step, pointer, f"Input parameter {name!r}")
+    for pointer, mod in scope.modulations:
+        if mod.min is not None and mod.max is not None and mod.min >= mod.max:
+            found.append(
+                finding(
+                    "SYN-RANGE-002",
+                    f"{pointer}/min",
+                    f"Modulation {mod.id!r}: min {mod.min:g} is not below max {mod.max:g}",
+                )
+            )
+    if scope.resolving:
+        found += _control_agreement(scope)
+    return found
+
+
+def _control_agreement(scope: Scope) -> list[Finding]:
+    # A control may cover part of its target's range (a deliberate restriction);
+    # one that reaches beyond it has dead travel where the runtime clamps, and a
+    # different default leaves the start value ambiguous.
+    found: list[Finding] = []
+    for pointer, control in scope.controls:
+        path = scope.lookup(control.parameter)[0]
+        target = scope.declared.get(path) if path else None
+        if target is None or not target.is_numeric:
+            continue
+        low, high, default = number(control.min), number(control.max), number(control.default)
+        problems: list[str] = []
+        if (
+            low is not None
+            and target.min is not None
+            and low < target.min
+            and not _close(low, target.min)
+        ):
+            problems.append(f"min {low:g} is below the target's min {target.min:g}")
+        if (
+            high is not None
+            and target.max is not None
+            and high > target.max
+            and not _close(high, target.max)
+        ):
+            problems.append(f"max {high:g} is above the target's max {target.max:g}")
+        target_default = number(target.default)
+        if (
+            default is not None
+            and target_default is not None
+            and not _close(default, target_default)
+        ):
+            problems.append(
+                f"default {default:g} differs from the target's default {target_default:g}"
+            )
+        if problems:
+            found.append(
+                finding(
+                    "SYN-RANGE-004",
+                    pointer,
+                    f"Control {control.parameter!r} disagrees with {path!r}: "
+                    + "; ".join(problems),
+                    hint=f"Give the control the range [{_g(target.min)}, {_g(target.max)}] and "
+                    f"default {_g(target_default)} of {path!r}, or a sub-range of it.",
+                )
+            )
+    return found

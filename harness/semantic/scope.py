@@ -1,0 +1,174 @@
+"""What the semantic checks look at: one document's parts, with their pointers.
+
+Vocabulary:
+- *scope*: the components, controls, modulations and rules of one document,
+  each with the JSON pointer where it sits. An asset fills every slot; a
+  component document (a shader, a rule bundle, ...) fills its own slot, rooted
+  at ``""``.
+- *resolving* scope: one whose references can be checked against declared
+  parameters (an asset). A lone control bundle or rule bundle cannot tell a
+  wrong target from a parameter declared elsewhere, so it is not resolving.
+
+Resolutions are cached on the scope: every check asks for the same references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.models import (
+    ControlBundle,
+    ControlParameter,
+    Haptic,
+    ModulationItem,
+    ModulationSet,
+    Rule,
+    RuleBundle,
+    Shader,
+    SynestheticAsset,
+    Tone,
+)
+from harness.params import (
+    COMPONENTS,
+    LEGACY_PREFIXES,
+    DeclaredParameter,
+    Resolution,
+    declared_parameters,
+    resolve,
+)
+
+
+def number(value: Any) -> float | None:
+    """A JSON number as float; also unwraps ``{"value": n, "unit": u}`` (the corpus writes both)."""
+    kind = type(value)
+    if kind is float:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return float(value)
+    if kind is dict:
+        return number(value.get("value"))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+@dataclass(slots=True)
+class Scope:
+    """The parts of one document, with pointers, and the parameters it declares."""
+
+    shader: Shader | None = None
+    shader_ptr: str = "/shader"
+    tone: Tone | None = None
+    tone_ptr: str = "/tone"
+    haptic: Haptic | None = None
+    haptic_ptr: str = "/haptic"
+    controls: list[tuple[str, ControlParameter]] = field(default_factory=list)
+    modulations: list[tuple[str, ModulationItem]] = field(default_factory=list)
+    rules: list[tuple[str, Rule]] = field(default_factory=list)
+    declared: dict[str, DeclaredParameter] = field(default_factory=dict)
+    resolving: bool = False
+    _resolved: dict[str, Resolution] = field(default_factory=dict)
+    _paths: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+    def lookup(self, reference: str) -> tuple[str | None, str]:
+        """(canonical path or None, how) as :func:`harness.params.resolve` decides, cached.
+
+        The same order as ``resolve`` without its "did you mean" search,
+        which only a finding needs and which costs more than all the rest.
+        """
+        found = self._paths.get(reference)
+        if found is not None:
+            return found
+        declared = self.declared
+        if reference in declared:
+            found = (reference, "exact")
+        else:
+            head, _, rest = reference.partition(".")
+            found = (None, "unresolved")
+            if rest and head in LEGACY_PREFIXES:
+                translated = f"{LEGACY_PREFIXES[head]}.{rest}"
+                if translated in declared:
+                    found = (translated, "legacy")
+            elif head not in COMPONENTS:
+                hits = [f"{c}.{reference}" for c in COMPONENTS if f"{c}.{reference}" in declared]
+                if len(hits) == 1:
+                    found = (hits[0], "bare")
+        self._paths[reference] = found
+        return found
+
+    def resolve(self, reference: str) -> Resolution:
+        """Resolve ``reference`` fully, with a suggestion when unresolved (cached)."""
+        found = self._resolved.get(reference)
+        if found is None:
+            found = resolve(reference, self.declared)
+            self._resolved[reference] = found
+        return found
+
+    def target(self, reference: str) -> str | None:
+        """The canonical path a reference names, or None.
+
+        In a non-resolving scope the reference stands for itself, so that
+        duplicates and cycles are still found among raw names.
+        """
+        if not self.resolving:
+            return reference
+        return self.lookup(reference)[0]
+
+
+def _rebased(declared: dict[str, DeclaredParameter], old: str) -> dict[str, DeclaredParameter]:
+    # declared_parameters() roots components at /shader etc.; a component
+    # document is rooted at "" instead.
+    return {
+        path: p.model_copy(update={"pointer": p.pointer[len(old) :]})
+        for path, p in declared.items()
+    }
+
+
+def scope_of(kind: str, model: Any) -> Scope | None:
+    """Build the scope of a schema-valid document of ``kind``; None for unknown kinds."""
+    if isinstance(model, SynestheticAsset):
+        return Scope(
+            shader=model.shader,
+            tone=model.tone,
+            haptic=model.haptic,
+            controls=[
+                (f"/control/control_parameters/{i}", c)
+                for i, c in enumerate(model.control.control_parameters if model.control else [])
+            ],
+            modulations=model.all_modulations(),
+            rules=[
+                (f"/rule_bundle/rules/{i}", r)
+                for i, r in enumerate(model.rule_bundle.rules if model.rule_bundle else [])
+            ],
+            declared=declared_parameters(shader=model.shader, tone=model.tone, haptic=model.haptic),
+            resolving=True,
+        )
+    if isinstance(model, Shader):
+        declared = _rebased(declared_parameters(shader=model), "/shader")
+        return Scope(shader=model, shader_ptr="", declared=declared)
+    if isinstance(model, Tone):
+        declared = _rebased(declared_parameters(tone=model), "/tone")
+        return Scope(tone=model, tone_ptr="", declared=declared)
+    if isinstance(model, Haptic):
+        declared = _rebased(declared_parameters(haptic=model), "/haptic")
+        return Scope(haptic=model, haptic_ptr="", declared=declared)
+    if isinstance(model, ControlBundle):
+        return Scope(
+            controls=[
+                (f"/control_parameters/{i}", c) for i, c in enumerate(model.control_parameters)
+            ]
+        )
+    if isinstance(model, ControlParameter):
+        return Scope(controls=[("", model)])
+    if isinstance(model, ModulationSet):
+        return Scope(
+            modulations=[(f"/modulations/{i}", m) for i, m in enumerate(model.modulations)]
+        )
+    if isinstance(model, ModulationItem):
+        return Scope(modulations=[("", model)])
+    if isinstance(model, RuleBundle):
+        return Scope(rules=[(f"/rules/{i}", r) for i, r in enumerate(model.rules)])
+    if isinstance(model, Rule):
+        return Scope(rules=[("", model)])
+    return None
