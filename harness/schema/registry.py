@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from harness.errors import HarnessError
 from harness.findings import Finding
 from harness.schema.backends import DEFAULT_BACKEND, BackendName, Engine, check_schema
 from harness.schema.backends import compile_schema as _compile
@@ -62,16 +63,11 @@ _VERSION = re.compile(r"^\d+(?:\.\d+)*$")
 _VERSION_IN_ID = re.compile(r"/(\d+\.\d+\.\d+)/")
 
 
-class SchemaDirError(Exception):
-    """A schema directory (or a file in it) cannot be used; exit code 2."""
+class SchemaDirError(HarnessError):
+    """A schema directory (or a file in it) cannot be used; exit code 2.
 
-    #: The process exit code: a usage error, not a finding.
-    exit_code = 2
-
-    def __init__(self, message: str, *, path: Path | None = None) -> None:
-        super().__init__(message)
-        #: The directory or file at fault.
-        self.path = path
+    ``path`` names the directory or the file at fault.
+    """
 
 
 class SchemaCompileError(ValueError):
@@ -239,14 +235,14 @@ class _File:
 def _from_dir(schema_dir: Path, backend: BackendName) -> list[SchemaSet]:
     if not schema_dir.is_dir():
         what = "does not exist" if not schema_dir.exists() else "is not a directory"
-        raise SchemaDirError(f"schema directory {schema_dir} {what}", path=schema_dir)
+        raise SchemaDirError(f"schema directory {schema_dir} {what}", path=str(schema_dir))
     files = [_read(path, folder_version) for path, folder_version in _candidates(schema_dir)]
     if not files:
         raise SchemaDirError(
             f"no *{SCHEMA_SUFFIX} file found in {schema_dir} (expected "
             f"DIR/<version>/schema/*{SCHEMA_SUFFIX}, DIR/<version>/*{SCHEMA_SUFFIX} "
             f"or DIR/*{SCHEMA_SUFFIX})",
-            path=schema_dir,
+            path=str(schema_dir),
         )
     by_version: dict[str, dict[str, _File]] = {}
     for f in files:
@@ -255,7 +251,7 @@ def _from_dir(schema_dir: Path, backend: BackendName) -> list[SchemaSet]:
             raise SchemaDirError(
                 f"{f.path}: a second schema of kind {f.kind!r} for version {f.version} "
                 f"(the first is {kinds[f.kind].path})",
-                path=f.path,
+                path=str(f.path),
             )
         kinds[f.kind] = f
     sets = []
@@ -266,7 +262,9 @@ def _from_dir(schema_dir: Path, backend: BackendName) -> list[SchemaSet]:
             )
         except SchemaCompileError as exc:
             path = kinds[exc.kind].path
-            raise SchemaDirError(f"{path}: cannot compile the schema: {exc}", path=path) from exc
+            raise SchemaDirError(
+                f"{path}: cannot compile the schema: {exc}", path=str(path)
+            ) from exc
     return sets
 
 
@@ -292,24 +290,24 @@ def _read(path: Path, folder_version: str | None) -> _File:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SchemaDirError(f"{path}: cannot read the schema: {exc}", path=path) from exc
+        raise SchemaDirError(f"{path}: cannot read the schema: {exc}", path=str(path)) from exc
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemaDirError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", path=path
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", path=str(path)
         ) from exc
     if not isinstance(schema, dict):
-        raise SchemaDirError(f"{path}: a schema must be a JSON object", path=path)
+        raise SchemaDirError(f"{path}: a schema must be a JSON object", path=str(path))
     problem = check_schema(schema)
     if problem is not None:
-        raise SchemaDirError(f"{path}: not a valid JSON Schema at {problem}", path=path)
+        raise SchemaDirError(f"{path}: not a valid JSON Schema at {problem}", path=str(path))
     version = folder_version or _version_of(schema)
     if version is None:
         raise SchemaDirError(
             f"{path}: cannot tell the schema version: put the file in a <version>/ "
             f'folder, or give it "x-schema-version" or a versioned "$id"',
-            path=path,
+            path=str(path),
         )
     if not isinstance(schema.get("$id"), str):
         # Without an $id the file's own URI is its identity, so relative $refs
