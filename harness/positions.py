@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import make_scanner
@@ -30,7 +30,8 @@ from harness.findings import split_pointer
 #: The C scanner of the default decoder: parses one value at an offset.
 _scan_value: Any = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_skip_ws = _WHITESPACE.match
+#: The pattern matches the empty string, so the match is never None.
+_skip_ws: Callable[[str, int], re.Match[str]] = _WHITESPACE.match  # type: ignore[assignment]
 #: Up to this many lookups, counting newlines (memchr speed) beats building a line index.
 _DIRECT_LOOKUPS = 16
 
@@ -51,50 +52,58 @@ class LineIndex:
 
 
 def _ws(text: str, index: int) -> int:
-    match = _skip_ws(text, index)
-    assert match is not None  # the pattern matches the empty string
-    return match.end()
+    return _skip_ws(text, index).end()
 
 
-def _skip(text: str, index: int) -> int:
-    """Return the offset just after the value starting at ``index``."""
-    return int(_scan_value(text, index)[1])
+class _Members:
+    """How far the members of one container have been scanned.
 
+    Scanning resumes where it stopped, so locating many findings of one
+    document skips each sibling value once, not once per finding; and a
+    container that was partly walked is skipped by finishing its scan, not by
+    parsing it again.
+    """
 
-def _child(text: str, index: int, token: str, unique_keys: bool) -> int | None:
-    """Offset of the child ``token`` of the container at ``index``, or None."""
-    opener = text[index]
-    if opener == "{":
-        found: int | None = None
-        index = _ws(text, index + 1)
-        if text[index] == "}":
-            return None
-        while True:
-            key, index = scanstring(text, index + 1)
-            index = _ws(text, _ws(text, index) + 1)  # past the colon
-            if key == token:
-                if unique_keys:
-                    return index
-                found = index  # keep going: with duplicate keys, the last one wins
-            index = _ws(text, _skip(text, index))
-            if text[index] != ",":
-                return found
-            index = _ws(text, index + 1)
-    if opener == "[":
-        if not token.isdigit() or (len(token) > 1 and token[0] == "0"):
-            return None
-        remaining = int(token)
-        index = _ws(text, index + 1)
-        if text[index] == "]":
-            return None
-        while remaining:
-            index = _ws(text, _skip(text, index))
-            if text[index] != ",":
-                return None
-            index = _ws(text, index + 1)
-            remaining -= 1
-        return index
-    return None
+    __slots__ = ("count", "end", "found", "is_object", "next")
+
+    def __init__(self, text: str, index: int) -> None:
+        self.is_object = text[index] == "{"
+        #: Member key (array index as a decimal string) -> offset of its value.
+        self.found: dict[str, int] = {}
+        self.count = 0
+        first = _ws(text, index + 1)
+        #: Offset of the next member not scanned yet; None once the container is done.
+        self.next: int | None = None if text[first] in "}]" else first
+        #: Offset just after the closing bracket, once known.
+        self.end: int | None = first + 1 if self.next is None else None
+
+    def child(
+        self, text: str, token: str | None, unique_keys: bool, skip: Callable[[int], int]
+    ) -> int | None:
+        """Offset of member ``token`` (None: scan to the end), scanning as far as needed."""
+        # Array keys are canonical decimals, so "01" or "-" never match an element.
+        settled = unique_keys or not self.is_object or self.next is None
+        if token is not None and token in self.found and settled:
+            return self.found[token]
+        # The hot loop of locating: names bound locally, whitespace skipped inline.
+        ws, found, is_object = _skip_ws, self.found, self.is_object
+        while (index := self.next) is not None:
+            if is_object:
+                key, index = scanstring(text, index + 1)
+                index = ws(text, ws(text, index).end() + 1).end()  # past the colon
+            else:
+                key = str(self.count)
+            self.count += 1
+            # With duplicate keys the last one wins, as in json.loads: overwrite.
+            found[key] = index
+            end = ws(text, skip(index)).end()
+            if text[end] == ",":
+                self.next = ws(text, end + 1).end()
+            else:
+                self.next, self.end = None, end + 1
+            if key == token and (unique_keys or not is_object):
+                return index
+        return None if token is None else found.get(token)
 
 
 class Locator:
@@ -113,6 +122,7 @@ class Locator:
         self._lines: LineIndex | None = None
         self._lookups = 0
         self._offsets: dict[tuple[str, ...], int | None] = {(): _ws(text, 0)}
+        self._containers: dict[int, _Members] = {}
 
     def offset(self, pointer: str) -> int | None:
         """Return the offset of the value ``pointer`` names, or None if it names none."""
@@ -124,12 +134,30 @@ class Locator:
         for depth in range(known, len(tokens)):
             if index is not None:
                 try:
-                    index = _child(self.text, index, tokens[depth], self.unique_keys)
+                    index = self._child(index, tokens[depth])
                 except (ValueError, IndexError, StopIteration):
                     # The text does not parse along this path: no position to give.
                     index = None
             self._offsets[tokens[: depth + 1]] = index
         return index
+
+    def _child(self, index: int, token: str) -> int | None:
+        members = self._containers.get(index)
+        if members is None:
+            if self.text[index] not in "{[":
+                return None  # a scalar has no children
+            members = self._containers[index] = _Members(self.text, index)
+        return members.child(self.text, token, self.unique_keys, self._skip)
+
+    def _skip(self, index: int) -> int:
+        """Offset just after the value at ``index``."""
+        members = self._containers.get(index)
+        if members is None:
+            return int(_scan_value(self.text, index)[1])
+        if members.end is None:
+            members.child(self.text, None, self.unique_keys, self._skip)
+        assert members.end is not None  # the scan ran to the closing bracket
+        return members.end
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Return the 1-based ``(line, column)`` of the value ``pointer`` names."""

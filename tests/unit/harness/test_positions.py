@@ -111,3 +111,21 @@ def test_many_lookups_use_the_line_index() -> None:
         position = locator.locate(pointer)
         assert position is not None
         assert _decode(text, offset_of(text, *position))[0] == value
+
+
+def test_duplicate_containers_resolve_into_the_last_one() -> None:
+    text = '{"k": {"a": 1}, "k": {"a": 2}, "z": [0, {"b": 3}]}'
+    locator = Locator(text)
+    for pointer, value in [("/k/a", 2), ("/z/1/b", 3), ("/z", [0, {"b": 3}]), ("/k", {"a": 2})]:
+        offset = locator.offset(pointer)
+        assert offset is not None and _decode(text, offset)[0] == value, pointer
+
+
+def test_partly_walked_containers_are_skipped_by_finishing_their_scan() -> None:
+    tree = {"a": {"x": [1, {"y": "}"}], "w": "]"}, "b": [[{"c": 1}], 2], "d": 4}
+    text = json.dumps(tree, indent=1)
+    locator = Locator(text, unique_keys=True)
+    for pointer in ["/a/x/1/y", "/b/0/0/c", "/d", "/a/w", "/b/1"]:
+        offset = locator.offset(pointer)
+        assert offset is not None
+        assert _decode(text, offset)[0] == dict(pointers_of(tree))[pointer], pointer

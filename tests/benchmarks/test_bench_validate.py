@@ -1,0 +1,109 @@
+"""Benchmark of ``validate_bytes`` on the reference corpus (``make bench``).
+
+Measures, in one run on one core:
+- ``assets_per_s``: the full pipeline (parse, envelope, schema, model, semantic,
+  positions) over the ten SSOT examples;
+- ``schema_docs_per_s``: the schema stage alone (the shipped schema set);
+- ``reference_jsonschema_docs_per_s``: python ``jsonschema``'s
+  Draft202012Validator on the same documents and schemas, the reference;
+- ``ratio``: ``schema_docs_per_s / reference_jsonschema_docs_per_s``.
+
+Writes the ``validate`` section of ``bench/results.json`` and prints the numbers.
+No assertion on wall-clock time: a loaded machine must not fail the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from harness.envelope import read_envelope
+from harness.pipeline import validate_bytes
+from harness.schema import DEFAULT_VERSION, load_registry
+
+pytestmark = pytest.mark.bench
+
+RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results.json"
+#: Seconds per measurement; the best of REPEATS is kept (least disturbed by the machine).
+WINDOW = 1.0
+REPEATS = 3
+
+
+def rate(work: Callable[[], object], items: int) -> float:
+    """Items per second of ``work`` (which handles ``items`` items), best of REPEATS windows."""
+    work()  # warm caches (schema compilation, imports)
+    best = 0.0
+    for _ in range(REPEATS):
+        rounds = 0
+        start = time.perf_counter()
+        while (elapsed := time.perf_counter() - start) < WINDOW:
+            work()
+            rounds += 1
+        best = max(best, rounds * items / elapsed)
+    return best
+
+
+def write_section(name: str, section: dict[str, Any]) -> None:
+    RESULTS.parent.mkdir(exist_ok=True)
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    results[name] = section
+    RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+
+
+def test_bench_validate(ssot_examples: list[Path]) -> None:
+    raws = [path.read_bytes() for path in ssot_examples]
+    schemas = load_registry().get(DEFAULT_VERSION)
+    assert schemas is not None
+    documents: list[tuple[str, dict[str, Any]]] = []
+    for raw in raws:
+        envelope = read_envelope(json.loads(raw), load_registry())
+        assert envelope.kind is not None
+        documents.append((envelope.kind, envelope.stripped_data))
+
+    def full() -> None:
+        for raw in raws:
+            validate_bytes(raw, source="bench")
+
+    def schema_stage() -> None:
+        for kind, data in documents:
+            schemas.validate(kind, data)
+
+    resources = [
+        (str(schemas.schema(k)["$id"]), Resource.from_contents(dict(schemas.schema(k))))
+        for k in sorted(schemas.kinds)
+    ]
+    registry: Registry[Any] = Registry().with_resources(resources)
+    validators = {
+        k: Draft202012Validator(dict(schemas.schema(k)), registry=registry) for k in schemas.kinds
+    }
+
+    def reference() -> None:
+        for kind, data in documents:
+            validators[kind].is_valid(data)
+
+    # The reference must agree with the schema stage, or the comparison means nothing.
+    for kind, data in documents:
+        assert validators[kind].is_valid(data) == (not schemas.validate(kind, data))
+
+    section = {
+        "documents": len(raws),
+        "assets_per_s": round(rate(full, len(raws)), 1),
+        "schema_docs_per_s": round(rate(schema_stage, len(documents)), 1),
+        "reference_jsonschema_docs_per_s": round(rate(reference, len(documents)), 1),
+    }
+    section["ratio"] = round(
+        section["schema_docs_per_s"] / section["reference_jsonschema_docs_per_s"], 1
+    )
+    write_section("validate", section)
+    print(
+        f"\nvalidate: {section['assets_per_s']:,.0f} assets/s end to end; schema stage "
+        f"{section['schema_docs_per_s']:,.0f} docs/s vs jsonschema "
+        f"{section['reference_jsonschema_docs_per_s']:,.0f} docs/s (x{section['ratio']})"
+    )
