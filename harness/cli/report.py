@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -235,9 +236,5 @@ def command(
         report_dir=report_dir,
         verbosity=verbosity_of(verbose, quiet),
     )
-    stdin_text = (
-        click.get_text_stream("stdin").read()  # type: ignore[operator]  # click stubs: object
-        if result == "-"
-        else None
-    )
+    stdin_text = sys.stdin.read() if result == "-" else None
     click.get_current_context().exit(run(invocation, stdin_text=stdin_text))

@@ -21,9 +21,10 @@ Exit code 0 once every record is written (a score is data, not a failure),
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
@@ -34,7 +35,7 @@ import orjson
 from harness.cli.options import CliError
 from harness.errors import HarnessError
 from harness.findings import Finding
-from harness.loading import iter_sources, read_source
+from harness.loading import Source, iter_sources, read_source
 
 #: Most lines one worker task carries; bigger batches amortise the pickling.
 MAX_BATCH = 64
@@ -99,67 +100,79 @@ def jsonl_items(stream: BinaryIO, name: str) -> Iterator[Item]:
 
 
 def document_items(invocation: ScoreInvocation, stdin: BinaryIO) -> Iterator[Item]:
-    """Yield every input as items: lines in stream mode, whole files otherwise.
+    """Expand the paths now, then yield every input: lines with --jsonl, else files.
 
     Raises:
-        CliError: A path does not exist (before anything is read).
+        CliError: A path does not exist (raised here, before anything is read).
     """
     try:
         sources = list(iter_sources(invocation.paths, stdin=stdin))
     except HarnessError as exc:
         raise CliError.from_exception(exc) from None
+    return _items(sources, jsonl=invocation.jsonl)
+
+
+def _items(sources: Sequence[Source], *, jsonl: bool) -> Iterator[Item]:
     for source in sources:
-        if invocation.jsonl:
-            if source.stream is not None:
-                yield from jsonl_items(source.stream, source.name)
-                continue
+        if not jsonl:
+            # An unreadable file still gets its record, with the reading finding.
+            yield source.name, read_source(source), 0
+        elif source.stream is not None:
+            yield from jsonl_items(source.stream, source.name)
+        else:
             try:
                 with open(source.path or source.name, "rb") as handle:
                     yield from jsonl_items(handle, source.name)
             except OSError as exc:
                 raise CliError(f"{source.name}: cannot read: {exc.strerror}", exit_code=2) from None
-            continue
-        # An unreadable file still gets its record, with the reading finding.
-        yield source.name, read_source(source), 0
 
 
-def _batches(items: Iterator[Item], limit: int) -> Iterator[list[Item]]:
-    """Group items without waiting: a batch is whatever arrived, up to ``limit``.
+class _Feed:
+    """Items read by a background thread, taken in batches of what has arrived.
 
-    A reader thread feeds a queue; each batch takes one item (blocking) and
-    then only what is already queued.
+    A batch never waits to fill: it takes one item (waiting up to a timeout)
+    and then only what is already queued, so an interactive producer gets
+    each answer at once while a full pipe yields big batches.
     """
-    q: queue.Queue[Item | None] = queue.Queue(maxsize=limit * 8)
-    failure: list[BaseException] = []
 
-    def read() -> None:
+    def __init__(self, items: Iterator[Item], *, limit: int) -> None:
+        self.limit = limit
+        self.queue: queue.Queue[Item | None] = queue.Queue(maxsize=limit * 8)
+        self.failure: list[BaseException] = []
+        threading.Thread(target=self._read, args=(items,), daemon=True).start()
+
+    def _read(self, items: Iterator[Item]) -> None:
         try:
             for item in items:
-                q.put(item)
-        except BaseException as exc:  # re-raised in the main thread
-            failure.append(exc)
+                self.queue.put(item)
+        except BaseException as exc:  # re-raised in the main thread by take()
+            self.failure.append(exc)
         finally:
-            q.put(None)
+            self.queue.put(None)
 
-    threading.Thread(target=read, daemon=True).start()
-    done = False
-    while not done:
-        first = q.get()
-        if first is None:
-            break
-        batch = [first]
-        while len(batch) < limit:
-            try:
-                nxt = q.get_nowait()
-            except queue.Empty:
-                break
-            if nxt is None:
-                done = True
-                break
+    def take(self, *, timeout: float | None) -> tuple[list[Item], bool]:
+        """Return ``(batch, ended)``; the batch is empty when the timeout passed."""
+        try:
+            first = self.queue.get(timeout=timeout)
+        except queue.Empty:
+            return [], False
+        batch: list[Item] = []
+        nxt: Item | None = first
+        while nxt is not None:
             batch.append(nxt)
-        yield batch
-    if failure:
-        raise failure[0]
+            if len(batch) >= self.limit:
+                return batch, False
+            try:
+                nxt = self.queue.get_nowait()
+            except queue.Empty:
+                return batch, False
+        if self.failure:
+            raise self.failure[0]
+        return batch, True
+
+
+#: How long the main loop waits for input before checking finished work again.
+POLL_SECONDS = 0.005
 
 
 def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
@@ -197,18 +210,22 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
             pool.submit(score_items, [], invocation.scenarios) for _ in range(invocation.jobs)
         ]:
             warm.result()
+        feed = _Feed(items, limit=MAX_BATCH)
         pending: deque[Future[list[bytes]]] = deque()
-        submit: Callable[[list[Item]], Future[list[bytes]]] = lambda batch: pool.submit(  # noqa: E731
-            score_items, batch, invocation.scenarios
-        )
-        for batch in _batches(items, MAX_BATCH):
-            pending.append(submit(batch))
-            # Emit whatever is finished at the head; keep a bounded window so
-            # a fast producer cannot make memory grow without end.
-            while pending and (pending[0].done() or len(pending) > 2 * invocation.jobs):
+        ended = False
+        while not ended or pending:
+            while pending and pending[0].done():
                 emit(pending.popleft().result())
-        while pending:
-            emit(pending.popleft().result())
+            # Block on the oldest batch at the end of input, or when the window
+            # is full, so a fast producer cannot make memory grow without end.
+            if pending and (ended or len(pending) >= 2 * invocation.jobs):
+                emit(pending.popleft().result())
+                continue
+            if ended:
+                continue
+            batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
+            if batch:
+                pending.append(pool.submit(score_items, batch, invocation.scenarios))
     return 0
 
 
@@ -237,8 +254,7 @@ def command(paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[st
         jobs=jobs,
         scenarios=tuple(dict.fromkeys(scenarios)) or ("idle",),
     )
-    # click's stubs type get_binary_stream as a plain object.
-    stdin: BinaryIO = click.get_binary_stream("stdin")  # type: ignore[operator]
-    stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]
-    code = run(invocation, stdin=stdin, out=stdout)
+    # sys streams, not click.get_binary_stream (deprecated in click 8.2);
+    # CliRunner swaps sys.stdin and sys.stdout, so tests still capture them.
+    code = run(invocation, stdin=sys.stdin.buffer, out=sys.stdout.buffer)
     click.get_current_context().exit(code)
