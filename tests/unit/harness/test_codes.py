@@ -1,0 +1,94 @@
+"""Every catalogued code is documented, has fixtures, and its fixtures behave.
+
+For each code in :data:`harness.codes.CATALOGUE`:
+- ``docs/findings.md`` has a section headed ``## <CODE> — <title>`` that
+  states the catalogued severity;
+- ``tests/fixtures/codes/<CODE>/`` has a ``fail.*`` and a ``pass.*`` file;
+- outside SIM and SCN (tested by the simulation's own tests), the pipeline
+  reports the code on ``fail`` and not on ``pass``. A fixture folder may hold
+  an ``options.json`` with :class:`~harness.pipeline.ValidationOptions` fields
+  (``max_bytes`` for SYN-LOAD-007) and a ``schemas`` folder used as
+  ``--schema-dir`` (SYN-SCHEMA-000). Files are read through the pipeline's own
+  reader, so an unreadable fixture (SYN-LOAD-009's dangling link) is reported
+  as the CLI would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from harness.codes import ALL_CODES, CATALOGUE
+from harness.loading import Source
+from harness.pipeline import ValidationOptions, check_source
+from tests.conftest import CODE_FIXTURES, ROOT
+
+DOCS = ROOT / "docs" / "findings.md"
+#: Codes whose behaviour is tested by the simulation's tests, not by one document.
+SIMULATED_AREAS = ("SIM", "SCN")
+_SECTION = re.compile(r"^## (SYN-[A-Z]+-\d{3}) — (.+)$", re.M)
+
+
+def _sections() -> dict[str, tuple[str, str]]:
+    """Code -> (title, body) of every section of docs/findings.md."""
+    text = DOCS.read_text(encoding="utf-8")
+    heads = list(_SECTION.finditer(text))
+    sections: dict[str, tuple[str, str]] = {}
+    for head, after in zip(heads, [*heads[1:], None], strict=True):
+        body = text[head.end() : after.start() if after else len(text)]
+        sections[head[1]] = (head[2].strip(), body)
+    return sections
+
+
+def _fixture(code: str, kind: str) -> Path:
+    found = sorted((CODE_FIXTURES / code).glob(f"{kind}.*"))
+    assert found, f"no {kind}.* fixture for {code} in {CODE_FIXTURES / code}"
+    return found[0]
+
+
+def _codes_of(path: Path) -> list[str]:
+    options_file = path.parent / "options.json"
+    fields = json.loads(options_file.read_text(encoding="utf-8")) if options_file.exists() else {}
+    if (path.parent / "schemas").is_dir():
+        fields["schema_dir"] = path.parent / "schemas"  # as --schema-dir (SYN-SCHEMA-000)
+    options = ValidationOptions(**fields)
+    result = check_source(Source(name=str(path), path=path), options=options).result
+    return [f.code for f in result.findings]
+
+
+def test_catalogue_codes_are_well_formed() -> None:
+    for code, info in CATALOGUE.items():
+        assert re.fullmatch(r"SYN-[A-Z]+-\d{3}", code), code
+        assert info.code == code
+        assert info.title and info.hint, code
+
+
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_code_is_documented(code: str) -> None:
+    sections = _sections()
+    assert code in sections, f"docs/findings.md has no '## {code} — ...' section"
+    title, body = sections[code]
+    assert title == CATALOGUE[code].title, f"{code}: heading says {title!r}"
+    assert f"**Severity:** {CATALOGUE[code].severity.value}" in body, code
+    assert "```" in body, f"{code}: the section shows no example"
+
+
+def test_docs_document_no_unknown_code() -> None:
+    assert set(_sections()) <= set(CATALOGUE)
+
+
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_code_has_fixtures(code: str) -> None:
+    assert _fixture(code, "fail").name.startswith("fail.")
+    assert _fixture(code, "pass").name.startswith("pass.")
+
+
+@pytest.mark.parametrize("code", [c for c in ALL_CODES if c.split("-")[1] not in SIMULATED_AREAS])
+def test_fail_fixture_has_code_and_pass_fixture_has_not(code: str) -> None:
+    failing = _codes_of(_fixture(code, "fail"))
+    passing = _codes_of(_fixture(code, "pass"))
+    assert code in failing, f"{code} missing from its fail fixture: {failing}"
+    assert code not in passing, f"{code} present in its pass fixture: {passing}"
