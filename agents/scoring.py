@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from harness.codes import finding
 from harness.findings import Finding, Severity, Verdict, sort_findings, verdict_of
 from harness.models import SynestheticAsset
-from harness.params import DeclaredParameter, asset_parameters, resolve
+from harness.params import COMPONENTS, LEGACY_PREFIXES, DeclaredParameter, asset_parameters
 from harness.pipeline import CheckedDocument, check_bytes, check_data
 from harness.result import ScenarioOutcome
 
@@ -122,12 +122,46 @@ def references(asset: SynestheticAsset) -> list[str]:
     return found
 
 
-def driven_fraction(asset: SynestheticAsset, parameters: dict[str, DeclaredParameter]) -> float:
-    """The fraction of ``parameters`` that some reference resolves to (0 if none)."""
+def _target(reference: str, declared: dict[str, DeclaredParameter]) -> str | None:
+    """The declared path a reference names, as :func:`harness.params.resolve` finds it.
+
+    The same order (exact, legacy namespace, bare name in one component) but
+    without the "did you mean" suggestion: difflib made the suggestion of
+    instrument targets (``tone.synth``) a fifth of the scoring time.
+    """
+    if reference in declared:
+        return reference
+    head, _, rest = reference.partition(".")
+    if rest and head in LEGACY_PREFIXES:
+        translated = f"{LEGACY_PREFIXES[head]}.{rest}"
+        return translated if translated in declared else None
+    if head not in COMPONENTS:
+        hits = [f"{c}.{reference}" for c in COMPONENTS if f"{c}.{reference}" in declared]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def driven_fraction(
+    asset: SynestheticAsset,
+    parameters: dict[str, DeclaredParameter],
+    *,
+    declared: dict[str, DeclaredParameter] | None = None,
+) -> float:
+    """The fraction of ``parameters`` that some reference resolves to (0 if none).
+
+    Args:
+        asset: The asset whose controls, modulations and rules are read.
+        parameters: The parameters to count (the scoreable ones).
+        declared: Every declared parameter of the asset, when already known.
+
+    Returns:
+        A fraction in [0, 1].
+    """
     if not parameters:
         return 0.0
-    declared = asset_parameters(asset)
-    hit = {resolve(ref, declared).path for ref in references(asset)}
+    known = asset_parameters(asset) if declared is None else declared
+    hit = {_target(ref, known) for ref in references(asset)}
     return sum(1 for path in parameters if path in hit) / len(parameters)
 
 
@@ -182,11 +216,12 @@ def score_parts(
     if asset is None:
         parts = {"health": 0.0, "coverage": 0.0, "driven": 0.0}
     else:
-        numeric = scoreable(asset_parameters(asset))
+        declared = asset_parameters(asset)
+        numeric = scoreable(declared)
         parts = {
             "health": health(outcomes),
             "coverage": coverage(outcomes, numeric),
-            "driven": driven_fraction(asset, numeric),
+            "driven": driven_fraction(asset, numeric, declared=declared),
         }
     quality = sum(WEIGHTS[k] * v for k, v in parts.items())
     value = lower + (upper - lower) * quality

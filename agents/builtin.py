@@ -1,0 +1,166 @@
+"""Built-in scenarios: what every asset runs when no scenario file names it.
+
+- ``idle``: no input; modulations only;
+- ``sweep``: each control in turn, its first mapping's combo held, driven
+  from its default down to its minimum and up to its maximum (wheel controls
+  by notches), in equal slices of the duration;
+- ``random``: seeded random gestures on random mappings every quarter second
+  and, when the asset has grid rules, a press of a random cell with a random
+  pressure every half second.
+
+Built-ins carry no expectations: their findings come from the trace
+(``SYN-SIM-*``) and their metrics go into the report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from agents.scenario import DEFAULT_DT, GridPress, Hold, Input, Move, Scenario
+from harness.models import ControlParameter, SynestheticAsset
+
+BUILTIN_NAMES: tuple[str, ...] = ("idle", "sweep", "random")
+#: Overshoot of sweeps, so that quantisation and curves still reach the ends.
+_OVERSHOOT = 1.1
+
+
+def _scenario(
+    name: str, factory: Callable[[], list[Input]] | None, *, duration: float, dt: float, seed: int
+) -> Scenario:
+    # Built from trusted values: skip validation, the scoring loop builds these a lot.
+    scenario = Scenario.model_construct(
+        name=name,
+        source=f"builtin:{name}",
+        description=None,
+        assets=(),
+        duration=duration,
+        dt=dt,
+        seed=seed,
+        inputs=(),
+        expect=(),
+        positions={},
+    )
+    if factory is not None:
+        scenario._factory = lambda: tuple(factory())
+    return scenario
+
+
+def _gesture(at: float, span: float, mapping: Any, pixels: float) -> Input:
+    combo = mapping.combo
+    hold = Hold.model_construct(
+        keys=tuple(combo.keys or ()), buttons=tuple(combo.mouseButtons or ())
+    )
+    axis = mapping.action.axis
+    if axis == "mouse.wheel":
+        return Input.model_construct(
+            at=at, duration=span, hold=hold, move=None, wheel=pixels, grid=None
+        )
+    move = Move.model_construct(axis=axis, delta=pixels)
+    return Input.model_construct(at=at, duration=span, hold=hold, move=move, wheel=None, grid=None)
+
+
+def _span(control: ControlParameter) -> float | None:
+    if control.min is None or control.max is None or not control.max > control.min:
+        return None
+    return float(control.max - control.min)
+
+
+def sweep_inputs(asset: SynestheticAsset, duration: float) -> list[Input]:
+    """Inputs that drive every control across its range in turn."""
+    controls = [
+        c
+        for c in (asset.control.control_parameters if asset.control else [])
+        if c.mappings and _span(c) and c.mappings[0].action.sensitivity * c.mappings[0].action.scale
+    ]
+    inputs: list[Input] = []
+    if not controls:
+        return inputs
+    slot = duration / len(controls)
+    for i, control in enumerate(controls):
+        mapping = control.mappings[0]
+        gain = mapping.action.sensitivity * mapping.action.scale
+        span = _span(control) or 0.0
+        pixels = _OVERSHOOT * span / abs(gain)
+        sign = 1.0 if gain > 0 else -1.0
+        start = i * slot
+        inputs.append(_gesture(start, slot * 0.4, mapping, -sign * pixels))
+        inputs.append(_gesture(start + slot * 0.5, slot * 0.4, mapping, sign * pixels))
+    return inputs
+
+
+def random_inputs(
+    asset: SynestheticAsset, duration: float, rng: np.random.Generator
+) -> list[Input]:
+    """Seeded random gestures and grid presses."""
+    mappings = [
+        (c, m)
+        for c in (asset.control.control_parameters if asset.control else [])
+        for m in c.mappings
+        if m.action.sensitivity * m.action.scale
+    ]
+    inputs: list[Input] = []
+    for k in range(math.floor(duration / 0.25)):
+        if not mappings:
+            break
+        control, mapping = mappings[int(rng.integers(len(mappings)))]
+        span = _span(control) or 1.0
+        pixels = (
+            float(rng.uniform(-0.3, 0.3))
+            * span
+            / abs(mapping.action.sensitivity * mapping.action.scale)
+        )
+        inputs.append(_gesture(k * 0.25, 0.2, mapping, pixels))
+    sizes = [
+        int(r.trigger["params"]["gridSize"])
+        for r in (asset.rule_bundle.rules if asset.rule_bundle else [])
+        if isinstance(r.trigger, dict)
+        and r.trigger.get("type") == "grid_cell"
+        and isinstance(r.trigger.get("params"), dict)
+        and isinstance(r.trigger["params"].get("gridSize"), int | float)
+        and r.trigger["params"]["gridSize"] >= 1
+    ]
+    if sizes:
+        size = min(sizes)
+        for k in range(math.floor(duration / 0.5)):
+            cell = (int(rng.integers(size)), int(rng.integers(size)))
+            press = GridPress.model_construct(
+                cell=cell, pressure=float(rng.uniform(0.0, 1.0)), every=None
+            )
+            inputs.append(
+                Input.model_construct(
+                    at=k * 0.5 + 0.1, duration=0.0, hold=Hold(), move=None, wheel=None, grid=press
+                )
+            )
+    return inputs
+
+
+def builtin_scenarios(
+    asset: SynestheticAsset, *, duration: float = 10.0, dt: float = DEFAULT_DT, seed: int = 0
+) -> list[Scenario]:
+    """The three built-in scenarios of ``asset``: idle, sweep and random (in that order).
+
+    Args:
+        asset: The asset (its controls and rules shape sweep and random).
+        duration: Seconds per scenario.
+        dt: Step length.
+        seed: Seed of the random scenario's generator.
+
+    Returns:
+        ``[idle, sweep, random]``.
+    """
+    idle = _scenario("idle", None, duration=duration, dt=dt, seed=seed)
+    sweep = _scenario(
+        "sweep", lambda: sweep_inputs(asset, duration), duration=duration, dt=dt, seed=seed
+    )
+    random = _scenario(
+        "random",
+        lambda: random_inputs(asset, duration, np.random.default_rng(seed)),
+        duration=duration,
+        dt=dt,
+        seed=seed,
+    )
+    return [idle, sweep, random]

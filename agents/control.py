@@ -1,0 +1,116 @@
+"""ControlAgent: scripted mouse and keyboard input through the asset's control mappings.
+
+Vocabulary:
+- *held set*: the keys and mouse buttons held at a step (the union of the
+  ``hold`` of every input whose span covers the step);
+- *combo match*: a ``strict`` combo matches when exactly its keys and buttons
+  are held, any other when at least they are;
+- *set point* ``x``: where controls and rules want a parameter; the *raw*
+  value ``r`` is the unquantised set point (so that slow movements still add
+  up); the *smoothed* value ``y`` follows ``x`` with the one-pole filter
+  ``y += (x - y)(1 - e^(-dt/τ))``.
+
+A movement of ``delta`` pixels (or wheel notches) moves the control by
+``delta · sensitivity · scale`` parameter units along its curve: ``linear``
+moves the value; ``exponential`` (``s²``), ``sine`` (``sin(πs/2)``) move the
+position ``s`` in [0, 1] whose image ``lo + (hi - lo)·C(s)`` is the value;
+``discrete`` moves linearly and snaps to the step (or to whole numbers). Then
+the value is clamped to the control's range and quantised to its step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.config import CompiledAsset, ControlMapping
+
+_CURVES: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
+    "exponential": (lambda s: s * s, lambda v: math.sqrt(max(v, 0.0))),
+    "sine": (
+        lambda s: math.sin(math.pi * s / 2.0),
+        lambda v: 2.0 / math.pi * math.asin(min(max(v, 0.0), 1.0)),
+    ),
+}
+
+
+@dataclass
+class ControlState:
+    """Per parameter row: raw value, set point and smoothed value."""
+
+    raw: np.ndarray
+    target: np.ndarray
+    smoothed: np.ndarray
+
+    @classmethod
+    def at_rest(cls, default: np.ndarray) -> ControlState:
+        """Everything at the defaults."""
+        return cls(default.copy(), default.copy(), default.copy())
+
+
+def quantise(value: float, lo: float, step: float) -> float:
+    """Snap ``value`` to the grid ``lo + n·step`` (no-op without a step)."""
+    if step <= 0 or not math.isfinite(lo):
+        return value
+    return lo + round((value - lo) / step) * step
+
+
+def move_control(mapping: ControlMapping, raw: float, amount: float) -> float:
+    """New raw value of a parameter after ``amount`` pixels or notches on ``mapping``."""
+    delta = amount * mapping.gain
+    lo, hi = mapping.lo, mapping.hi
+    bounded = math.isfinite(lo) and math.isfinite(hi) and hi > lo
+    if bounded and mapping.curve in _CURVES:
+        forward, inverse = _CURVES[mapping.curve]
+        position = inverse((min(max(raw, lo), hi) - lo) / (hi - lo))
+        position = min(max(position + delta / (hi - lo), 0.0), 1.0)
+        return lo + (hi - lo) * forward(position)
+    return min(max(raw + delta, lo), hi)
+
+
+def set_point(mapping: ControlMapping, raw: float) -> float:
+    """The set point a raw value gives: quantised to the step, clamped to the range."""
+    step = mapping.step if mapping.step > 0 else (1.0 if mapping.curve == "discrete" else 0.0)
+    return min(max(quantise(raw, mapping.lo, step), mapping.lo), mapping.hi)
+
+
+def combo_matches(mapping: ControlMapping, keys: frozenset[str], buttons: frozenset[str]) -> bool:
+    """Whether the held keys and buttons fire ``mapping``."""
+    if mapping.strict:
+        return mapping.keys == keys and mapping.buttons == buttons
+    return mapping.keys <= keys and mapping.buttons <= buttons
+
+
+class ControlAgent:
+    """Applies scripted input to the set points of the parameters controls drive."""
+
+    def __init__(self, compiled: CompiledAsset, state: ControlState) -> None:
+        self.compiled = compiled
+        self.state = state
+        self._by_axis: dict[str, list[ControlMapping]] = {}
+        for mapping in compiled.controls:
+            self._by_axis.setdefault(mapping.axis, []).append(mapping)
+
+    def step(self, axis: str, amount: float, keys: frozenset[str], buttons: frozenset[str]) -> None:
+        """Apply ``amount`` pixels (or notches) on ``axis`` with ``keys`` and ``buttons`` held."""
+        state = self.state
+        for mapping in self._by_axis.get(axis, ()):
+            if not combo_matches(mapping, keys, buttons):
+                continue
+            raw = move_control(mapping, float(state.raw[mapping.row]), amount)
+            state.raw[mapping.row] = raw
+            state.target[mapping.row] = set_point(mapping, raw)
+
+    @staticmethod
+    def smooth(state: ControlState, alpha: np.ndarray) -> None:
+        """One step of the one-pole filter: ``y += (x - y)(1 - a)``, ``a = e^(-dt/τ)``."""
+        state.smoothed += (state.target - state.smoothed) * (1.0 - alpha)
+
+
+def smoothing_factor(tau: np.ndarray, dt: float) -> np.ndarray:
+    """``a = e^(-dt/τ)`` per row (0 where τ = 0: no smoothing)."""
+    with np.errstate(divide="ignore"):
+        return np.where(tau > 0, np.exp(-dt / np.where(tau > 0, tau, 1.0)), 0.0)

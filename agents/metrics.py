@@ -1,0 +1,108 @@
+"""Metrics of a trace: per parameter min, max, mean, clipped fraction, NaN count, coverage.
+
+Vocabulary:
+- *clipped fraction*: steps at which a clamp changed the value, over all
+  steps (recorded or not);
+- *NaN count*: steps with a NaN or infinite value, over all steps;
+- *coverage*: the fraction of the declared range the recorded samples
+  visited, in :data:`COVERAGE_BINS` equal bins (0 when the range is not finite).
+
+Min, max, mean and coverage read the recorded samples (every ``every``-th
+step); ignore non-finite samples; and are 0 when no sample is finite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from harness.result import ParameterMetrics
+
+if TYPE_CHECKING:
+    from agents.orchestration import SimulationResult
+
+COVERAGE_BINS = 64
+
+
+def coverage(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Fraction of ``[lo, hi]`` bins visited, per row of ``values`` (rows x samples).
+
+    Non-finite samples visit nothing; a value at or beyond a bound visits the
+    bin at that end.
+    """
+    rows = values.shape[0]
+    out = np.zeros(rows)
+    ok = np.isfinite(lo) & np.isfinite(hi) & (hi > lo)
+    if not ok.any() or values.shape[1] == 0:
+        return out
+    v = values[ok] if not ok.all() else values
+    low = lo[ok][:, None]
+    scale = (COVERAGE_BINS / (hi[ok] - lo[ok]))[:, None]
+    finite = np.isfinite(v)
+    every = bool(finite.all())
+    position = (v - low) * scale if every else (np.where(finite, v, low) - low) * scale
+    np.clip(position, 0, COVERAGE_BINS - 1, out=position)
+    bins = position.astype(np.int64)
+    bins += np.arange(v.shape[0])[:, None] * COVERAGE_BINS
+    hits = np.bincount(
+        bins.ravel() if every else bins[finite], minlength=v.shape[0] * COVERAGE_BINS
+    )
+    out[ok] = np.count_nonzero(hits.reshape(-1, COVERAGE_BINS), axis=1) / COVERAGE_BINS
+    return out
+
+
+def _metrics(**values: float) -> ParameterMetrics:
+    # The numbers are computed here; validating them again (even model_construct's
+    # bookkeeping) costs more than the idle run of a small asset.
+    m = ParameterMetrics.__new__(ParameterMetrics)
+    object.__setattr__(m, "__dict__", values)
+    object.__setattr__(m, "__pydantic_fields_set__", set(values))
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
+
+
+def parameter_metrics(
+    result: SimulationResult, paths: Sequence[str]
+) -> dict[str, ParameterMetrics]:
+    """Metrics of ``paths`` in ``result`` (unknown paths are skipped).
+
+    Args:
+        result: A simulation result.
+        paths: Which parameters.
+
+    Returns:
+        Path -> metrics, in the order of ``paths``.
+    """
+    index = result.index
+    known = [p for p in paths if p in index]
+    if not known:
+        return {}
+    rows = np.array([index[p] for p in known], dtype=np.int64)
+    sub = result.matrix[rows]
+    steps = max(result.steps, 1)
+    if sub.shape[1] == 0:
+        lows = highs = means = np.zeros(len(rows))
+    elif np.isfinite(sub).all():
+        lows, highs, means = sub.min(axis=1), sub.max(axis=1), sub.mean(axis=1)
+    else:
+        finite = np.isfinite(sub)
+        count = finite.sum(axis=1)
+        lows = np.where(finite, sub, np.inf).min(axis=1)
+        highs = np.where(finite, sub, -np.inf).max(axis=1)
+        means = np.where(finite, sub, 0.0).sum(axis=1) / np.maximum(count, 1)
+        lows, highs = np.where(count > 0, lows, 0.0), np.where(count > 0, highs, 0.0)
+    cover = coverage(sub, result.lo[rows], result.hi[rows])
+    out = {}
+    for i, path in enumerate(known):
+        out[path] = _metrics(
+            min=float(lows[i]),
+            max=float(highs[i]),
+            mean=float(means[i]),
+            clipped_fraction=result.clamped.get(path, 0) / steps,
+            nan_count=result.nonfinite.get(path, 0),
+            coverage=float(cover[i]),
+        )
+    return out

@@ -1,0 +1,203 @@
+"""Running scenarios against an asset: outcomes with metrics, and findings.
+
+Findings of a run:
+- ``SYN-SCN-001`` (error) for each failed expectation, pointing into the
+  scenario file (``file`` is the scenario's path, with line and column);
+- ``SYN-SIM-001`` (error) for a parameter that was NaN or infinite in any
+  scenario, at the parameter's declaration;
+- ``SYN-SIM-002`` (warning) for a parameter clamped at more than
+  :data:`HEAVY_CLAMPING` of the steps of the *idle* run (modulations alone:
+  clamping under scripted input is expected), at its first modulation;
+- ``SYN-RULE-003`` for a rule effect whose op is unknown.
+
+Each code is reported once per pointer, whatever the number of scenarios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from agents.config import CompiledAsset, compile_asset
+from agents.expectations import check
+from agents.orchestration import OrchestrationAgent, SimulationResult
+from agents.scenario import Scenario
+from harness.codes import finding
+from harness.findings import Finding
+from harness.models import SynestheticAsset
+from harness.result import ScenarioOutcome, TracePlot
+
+#: Clipped fraction of an idle run above which clamping is a warning.
+HEAVY_CLAMPING = 0.1
+#: Points per parameter a plot keeps (pairs of bucket min and max).
+PLOT_POINTS = 400
+#: Clamp spans and events a plot keeps.
+PLOT_SPANS = 50
+PLOT_EVENTS = 200
+
+
+def downsample(
+    result: SimulationResult, paths: Sequence[str], *, points: int = PLOT_POINTS
+) -> TracePlot:
+    """A min/max-preserving downsampled trace of ``paths`` for plots.
+
+    Args:
+        result: The run.
+        paths: Which parameters.
+        points: At most this many points per parameter.
+
+    Returns:
+        The plot data: each bucket contributes its minimum and maximum, at the
+        bucket's first and last time, so peaks survive.
+    """
+    index = result.index
+    rows = [index[p] for p in paths if p in index]
+    n = len(result.t)
+    if n <= points:
+        t = result.t
+        picked = result.matrix[rows] if rows else np.empty((0, n))
+    else:
+        buckets = points // 2
+        edges = np.linspace(0, n, buckets + 1).astype(np.int64)
+        starts, ends = edges[:-1], edges[1:] - 1
+        t = np.column_stack([result.t[starts], result.t[ends]]).ravel()
+        sub = result.matrix[rows]
+        with np.errstate(invalid="ignore"):
+            lows = np.minimum.reduceat(sub, starts, axis=1) if rows else np.empty((0, buckets))
+            highs = np.maximum.reduceat(sub, starts, axis=1) if rows else np.empty((0, buckets))
+        picked = np.stack([lows, highs], axis=2).reshape(len(rows), -1)
+    clamped: dict[str, tuple[tuple[float, float], ...]] = {}
+    for p, r in zip([p for p in paths if p in index], rows, strict=True):
+        spans = _spans(result.clamped_mask[r], result.t)
+        if spans:
+            clamped[p] = spans
+    return TracePlot(
+        t=tuple(float(x) for x in t),
+        params={
+            p: tuple(float(x) for x in picked[i])
+            for i, p in enumerate(p for p in paths if p in index)
+        },
+        ranges={
+            p: (_bound(result.lo[index[p]]), _bound(result.hi[index[p]]))
+            for p in paths
+            if p in index
+        },
+        clamped=clamped,
+        events=tuple(result.events[:PLOT_EVENTS]),
+    )
+
+
+def _bound(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def _spans(mask: np.ndarray, t: np.ndarray) -> tuple[tuple[float, float], ...]:
+    if not mask.any():
+        return ()
+    padded = np.concatenate([[False], mask, [False]])
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    pairs = change.reshape(-1, 2)[:PLOT_SPANS]
+    return tuple((float(t[a]), float(t[b - 1])) for a, b in pairs)
+
+
+def _outcome(scenario: Scenario, result: SimulationResult, *, keep_plot: bool) -> ScenarioOutcome:
+    outcomes = tuple(check(e, result, f"/expect/{i}") for i, e in enumerate(scenario.expect))
+    return ScenarioOutcome.model_construct(
+        name=scenario.name,
+        source=scenario.source,
+        passed=all(o.passed for o in outcomes),
+        seed=scenario.seed,
+        duration=scenario.duration,
+        dt=scenario.dt,
+        steps=result.steps,
+        expectations=outcomes,
+        metrics=result.metrics(),
+        event_count=len(result.events),
+        plot=downsample(result, result.driven) if keep_plot else None,
+    )
+
+
+def _run_findings(
+    compiled: CompiledAsset, scenario: Scenario, result: SimulationResult, outcome: ScenarioOutcome
+) -> list[Finding]:
+    found: list[Finding] = list(result.findings)
+    for o in outcome.expectations:
+        if not o.passed:
+            line, column = scenario.position(o.pointer)
+            message = f"scenario {scenario.name!r}: {o.kind} failed: {o.detail}"
+            f = finding("SYN-SCN-001", o.pointer, message, file=scenario.source)
+            found.append(f.located(line, column))
+    table = compiled.table
+    for path, n in result.nonfinite.items():
+        found.append(
+            finding(
+                "SYN-SIM-001",
+                table.pointers[table.index[path]],
+                f"scenario {scenario.name!r}: {path} is NaN or infinite at {n} of {result.steps} steps",
+            )
+        )
+    if scenario.source == "builtin:idle":
+        for path, n in result.clamped.items():
+            fraction = n / max(result.steps, 1)
+            if fraction > HEAVY_CLAMPING:
+                found.append(
+                    finding(
+                        "SYN-SIM-002",
+                        _first_modulation(compiled, path) or table.pointers[table.index[path]],
+                        f"idle run: {path} is clamped at {fraction:.0%} of steps by its own or its "
+                        f"modulation's range",
+                    )
+                )
+    return found
+
+
+def _first_modulation(compiled: CompiledAsset, path: str) -> str | None:
+    row = compiled.table.index[path]
+    hits = np.flatnonzero(compiled.modulations.target == row)
+    return compiled.modulation_pointers[int(hits[0])] if len(hits) else None
+
+
+def run_scenarios(
+    asset: SynestheticAsset | CompiledAsset,
+    scenarios: Sequence[Scenario],
+    *,
+    keep_plot: bool = False,
+    every: int = 1,
+) -> tuple[list[ScenarioOutcome], list[Finding]]:
+    """Run every scenario against one asset.
+
+    Args:
+        asset: The asset model (or its compiled form).
+        scenarios: What to run, in order.
+        keep_plot: Keep a downsampled trace per outcome (for the HTML report).
+        every: Record every ``every``-th step (metrics read recorded samples).
+
+    Returns:
+        One outcome per scenario, and the findings of all runs (each code once
+        per pointer and file).
+    """
+    compiled = asset if isinstance(asset, CompiledAsset) else compile_asset(asset)
+    outcomes: list[ScenarioOutcome] = []
+    findings: list[Finding] = []
+    seen: set[tuple[str, str, str | None]] = set()
+    for scenario in scenarios:
+        result = OrchestrationAgent(compiled, scenario, every=every).run()
+        outcome = _outcome(scenario, result, keep_plot=keep_plot)
+        outcomes.append(outcome)
+        for f in _run_findings(compiled, scenario, result, outcome):
+            key = (f.code, f.pointer, f.file)
+            if key not in seen:
+                seen.add(key)
+                findings.append(f)
+    return outcomes, findings
+
+
+def outcome_rows(outcomes: Sequence[ScenarioOutcome]) -> list[dict[str, Any]]:
+    """Flat rows (one per scenario and parameter) for tables and CSV."""
+    return [
+        {"scenario": o.name, "param": p, **m.model_dump()}
+        for o in outcomes
+        for p, m in o.metrics.items()
+    ]

@@ -1,0 +1,299 @@
+"""``synharness run [PATH...]``: validate every asset and run every scenario, then write reports.
+
+Each asset runs the scenario files whose ``assets`` name it (paths or globs,
+relative to the scenario file) plus the three built-ins (idle, sweep, random).
+A scenario file that is invalid (``SYN-SCN-002``) or names no existing asset
+(``SYN-SCN-003``) is reported as a result of its own, with the scenario file as
+its source; the run goes on. One file per format goes into ``--report-dir``.
+
+Exit codes as for ``validate``: 0 nothing reached ``--fail-on``, 1 something
+did, 2 usage errors. Defaults: paths ``examples/``, scenarios ``scenarios/``,
+report directory ``reports/latest/``, every registered report format.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from harness.cli.options import CliError, ReportFormat, Threshold, exit_code_of
+from harness.errors import HarnessError
+from harness.findings import Severity, sort_findings
+from harness.result import AssetResult
+
+if TYPE_CHECKING:
+    from agents.scenario import Scenario
+
+DEFAULT_PATHS = ("examples/",)
+DEFAULT_SCENARIOS = Path("scenarios")
+DEFAULT_REPORT_DIR = Path("reports/latest")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What each asset's job needs besides its path and scenarios (picklable)."""
+
+    duration: float = 10.0
+    keep_plot: bool = True
+
+
+@dataclass(frozen=True)
+class RunInvocation:
+    """The parsed ``run`` command line."""
+
+    paths: tuple[str, ...] = DEFAULT_PATHS
+    scenarios: Path | None = None
+    jobs: int = 1
+    report_dir: Path = DEFAULT_REPORT_DIR
+    formats: tuple[str, ...] = ()
+    fail_on: Severity = Severity.ERROR
+    quiet: bool = False
+    options: RunOptions = RunOptions()
+
+
+def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> AssetResult:
+    """Validate one asset and run its scenarios (a top-level function, for process pools).
+
+    Args:
+        path: The asset file.
+        scenarios: Scenario files already loaded; those naming this asset run.
+        options: Duration of the built-ins, whether to keep plots.
+
+    Returns:
+        The asset's result: validation findings, scenario outcomes and findings.
+    """
+    from agents import builtin_scenarios, run_scenarios
+    from harness.loading import Source
+    from harness.models import SynestheticAsset
+    from harness.pipeline import check_source
+
+    checked = check_source(Source(name=path, path=Path(path)))
+    result = checked.result
+    if not isinstance(checked.model, SynestheticAsset):
+        return result
+    me = Path(path).resolve()
+    mine = [s for s in scenarios if me in s.asset_paths()]
+    runs = [*mine, *builtin_scenarios(checked.model, duration=options.duration)]
+    outcomes, found = run_scenarios(checked.model, runs, keep_plot=options.keep_plot)
+    known = {(f.code, f.pointer, f.file) for f in result.findings}
+    extra = [f for f in found if (f.code, f.pointer, f.file) not in known]
+    return result.model_copy(
+        update={
+            "findings": tuple(sort_findings([*result.findings, *extra])),
+            "scenarios": tuple(outcomes),
+        }
+    )
+
+
+def load_scenarios(directory: Path | None) -> tuple[list[Scenario], list[AssetResult]]:
+    """Load every scenario file; bad ones become results carrying their findings.
+
+    Args:
+        directory: Where the scenario files are (None: none).
+
+    Returns:
+        The valid scenarios, and one result per scenario file with findings.
+    """
+    from agents import ScenarioError, load_scenario, scenario_files
+    from harness.codes import finding
+
+    if directory is None:
+        return [], []
+    scenarios, problems = [], []
+    for path in scenario_files(directory):
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            problems.append(
+                AssetResult(source=str(path), kind="scenario", findings=(exc.to_finding(),))
+            )
+            continue
+        scenarios.append(scenario)
+        if not scenario.asset_paths():
+            line, column = scenario.position("/assets")
+            named = ", ".join(scenario.assets) or "nothing"
+            f = finding(
+                "SYN-SCN-003",
+                "/assets",
+                f"scenario {scenario.name!r} names {named}: no such asset file",
+                file=str(path),
+            ).located(line, column)
+            problems.append(
+                AssetResult(source=str(path), name=scenario.name, kind="scenario", findings=(f,))
+            )
+    return scenarios, problems
+
+
+def execute(
+    invocation: RunInvocation, *, progress: Callable[[int, int], None] | None = None
+) -> list[AssetResult]:
+    """Validate and simulate every asset; scenario problems come first.
+
+    Args:
+        invocation: The parsed command line.
+        progress: Called with (done, total) after each asset.
+
+    Returns:
+        One result per asset (in path order), after one per problematic scenario file.
+
+    Raises:
+        CliError: A path does not exist (exit 2).
+    """
+    from harness.loading import iter_sources
+
+    try:
+        sources = [s for s in iter_sources(list(invocation.paths)) if s.path is not None]
+    except HarnessError as exc:
+        raise CliError.from_exception(exc) from None
+    scenarios, problems = load_scenarios(invocation.scenarios)
+    paths = [str(s.path) for s in sources]
+    results: list[AssetResult] = []
+    if invocation.jobs > 1 and len(paths) > 1:
+        with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
+            futures = [pool.submit(run_asset, p, scenarios, invocation.options) for p in paths]
+            for i, future in enumerate(futures):
+                results.append(future.result())
+                if progress:
+                    progress(i + 1, len(paths))
+    else:
+        for i, p in enumerate(paths):
+            results.append(run_asset(p, scenarios, invocation.options))
+            if progress:
+                progress(i + 1, len(paths))
+    return [*problems, *results]
+
+
+def write_reports(
+    results: Sequence[AssetResult], *, directory: Path, formats: Sequence[str]
+) -> list[Path]:
+    """Write one report file per format into ``directory``.
+
+    Returns:
+        The files written.
+
+    Raises:
+        CliError: The directory cannot be written (exit 2).
+    """
+    from reports import REPORTER_BY_NAME
+
+    written = []
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in formats or sorted(REPORTER_BY_NAME):
+            cls = REPORTER_BY_NAME[name]
+            buffer = io.StringIO()
+            cls(stream=buffer, verbosity=1).report(results)
+            target = directory / cls.filename
+            target.write_text(buffer.getvalue(), encoding="utf-8")
+            written.append(target)
+    except OSError as exc:
+        raise CliError(f"{directory}: cannot write reports: {exc.strerror}", exit_code=2) from None
+    return written
+
+
+def _summary_lines(
+    results: Sequence[AssetResult], written: Sequence[Path], quiet: bool
+) -> list[str]:
+    lines = []
+    if not quiet:
+        for r in results:
+            failed = [s.name for s in r.scenarios if not s.passed]
+            extra = f", failed: {', '.join(failed)}" if failed else ""
+            lines.append(
+                f"{r.verdict.value.upper():4} {r.source} ({len(r.scenarios)} scenarios{extra})"
+            )
+    counts = {v: sum(1 for r in results if r.verdict.value == v) for v in ("pass", "warn", "fail")}
+    lines.append(
+        f"{len(results)} results: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail; "
+        f"reports: {', '.join(str(p) for p in written)}"
+    )
+    return lines
+
+
+def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """A rich progress bar on stderr when it is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task("simulating", total=None)
+    bar.start()
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update, bar.stop
+
+
+@click.command("run")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--scenarios",
+    "scenarios_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Directory of scenario files [default: scenarios/ when it exists].",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_REPORT_DIR,
+    show_default=True,
+    help="Where the report files go.",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=ReportFormat(),
+    multiple=True,
+    help="Report format (repeatable) [default: every format].",
+)
+@click.option(
+    "--fail-on",
+    type=Threshold(),
+    default="error",
+    show_default=True,
+    help="Least severe finding that makes the exit code 1.",
+)
+@click.option("--quiet", is_flag=True, help="Print only the summary line.")
+def command(
+    paths: Sequence[str],
+    scenarios_dir: Path | None,
+    jobs: int,
+    report_dir: Path,
+    formats: Sequence[str],
+    fail_on: Severity,
+    quiet: bool,
+) -> None:
+    """Validate assets and run every scenario (files plus built-ins); write the reports."""
+    if scenarios_dir is None and DEFAULT_SCENARIOS.is_dir():
+        scenarios_dir = DEFAULT_SCENARIOS
+    invocation = RunInvocation(
+        paths=tuple(paths) or DEFAULT_PATHS,
+        scenarios=scenarios_dir,
+        jobs=jobs,
+        report_dir=report_dir,
+        formats=tuple(formats),
+        fail_on=fail_on,
+        quiet=quiet,
+    )
+    update, stop = _progress_bar()
+    try:
+        results = execute(invocation, progress=update)
+    finally:
+        stop()
+    written = write_reports(results, directory=invocation.report_dir, formats=invocation.formats)
+    for line in _summary_lines(results, written, invocation.quiet):
+        click.echo(line)
+    click.get_current_context().exit(exit_code_of(results, fail_on=invocation.fail_on))

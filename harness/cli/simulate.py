@@ -1,0 +1,227 @@
+"""``synharness simulate ASSET``: run one asset through a scenario (or the built-ins).
+
+Without ``--scenario`` the asset runs the three built-in scenarios (idle,
+sweep, random); ``--trace`` then records the idle run. ``--duration`` and
+``--dt`` override the scenario's. The trace file is JSON
+(``{"t": [...], "params": {path: [...]}, "events": [...]}``) or CSV (a ``t``
+column and one column per parameter), chosen by its suffix.
+
+Exit code 0 when the run has no error finding (failed expectation, NaN), 1
+when it has, 2 for usage errors (unreadable or invalid asset or scenario).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from harness.cli.options import CliError
+from harness.findings import Finding, Severity, sort_findings
+
+
+@dataclass(frozen=True)
+class SimulateInvocation:
+    """The parsed ``simulate`` command line."""
+
+    asset: Path
+    scenario: Path | None = None
+    duration: float | None = None
+    dt: float | None = None
+    every: int = 1
+    trace: Path | None = None
+    format: str = "text"
+
+
+def _load_asset(path: Path) -> tuple[Any, list[Finding]]:
+    from harness.loading import Source
+    from harness.models import SynestheticAsset
+    from harness.pipeline import check_source
+
+    checked = check_source(Source(name=str(path), path=path))
+    findings = list(checked.result.findings)
+    if not isinstance(checked.model, SynestheticAsset):
+        errors = [f for f in findings if f.severity is Severity.ERROR][:5]
+        detail = "; ".join(f"{f.pointer or '/'}: {f.code} {f.message}" for f in errors)
+        kind = checked.result.kind
+        reason = (
+            f"it is a {kind} document, not a synesthetic-asset" if kind and not errors else detail
+        )
+        raise CliError(
+            f"{path}: cannot simulate: {reason or 'not a synesthetic asset'}", exit_code=2
+        )
+    return checked.model, findings
+
+
+def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, Any] | None]:
+    """Simulate, render the output, and return it with the exit code and the trace.
+
+    Args:
+        invocation: What to run.
+
+    Returns:
+        The output text, the exit code and the trace document (when asked for).
+
+    Raises:
+        CliError: The asset or the scenario cannot be used (exit 2).
+    """
+    from agents import ScenarioError, builtin_scenarios, compile_asset, load_scenario, run_scenarios
+    from agents.orchestration import OrchestrationAgent
+    from agents.scenario import DEFAULT_DT
+
+    asset, validation = _load_asset(invocation.asset)
+    update = {
+        k: v for k, v in (("duration", invocation.duration), ("dt", invocation.dt)) if v is not None
+    }
+    if invocation.scenario is not None:
+        try:
+            scenarios = [load_scenario(invocation.scenario).model_copy(update=update)]
+        except ScenarioError as exc:
+            raise CliError(str(exc), exit_code=2) from None
+    else:
+        scenarios = builtin_scenarios(
+            asset, duration=invocation.duration or 10.0, dt=invocation.dt or DEFAULT_DT
+        )
+    compiled = compile_asset(asset)
+    outcomes, findings = run_scenarios(compiled, scenarios, every=invocation.every)
+    trace = None
+    if invocation.trace is not None:
+        result = OrchestrationAgent(compiled, scenarios[0], every=invocation.every).run()
+        trace = {
+            "t": result.t.tolist(),
+            "params": {p: result.matrix[i].tolist() for i, p in enumerate(result.paths)},
+            "events": result.events,
+        }
+    known = {(f.code, f.pointer, f.file) for f in validation}
+    merged = sort_findings(
+        [*validation, *(f for f in findings if (f.code, f.pointer, f.file) not in known)]
+    )
+    code = 1 if any(f.severity is Severity.ERROR for f in findings) else 0
+    if invocation.format == "json":
+        doc = {
+            "asset": str(invocation.asset),
+            "name": asset.name,
+            "scenarios": [o.model_dump(mode="json") for o in outcomes],
+            "findings": [f.model_dump(mode="json", exclude_none=True) for f in merged],
+        }
+        text = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+    else:
+        text = _text(str(invocation.asset), asset.name, outcomes, merged)
+    return text, code, trace
+
+
+def _text(source: str, name: str, outcomes: list[Any], findings: list[Finding]) -> str:
+    out = io.StringIO()
+    out.write(f"{source} ({name})\n")
+    for o in outcomes:
+        status = "passed" if o.passed else "FAILED"
+        out.write(
+            f"\nscenario {o.name} [{o.source}] {o.steps} steps of {o.dt:.6g} s, seed {o.seed}, "
+            f"{o.event_count} events: {status}\n"
+        )
+        if o.metrics:
+            width = max(len(p) for p in o.metrics)
+            out.write(
+                f"  {'parameter':<{width}}  {'min':>10} {'max':>10} {'mean':>10} {'clipped':>8} {'nan':>5} {'coverage':>8}\n"
+            )
+            for p, m in o.metrics.items():
+                out.write(
+                    f"  {p:<{width}}  {m.min:>10.4g} {m.max:>10.4g} {m.mean:>10.4g} "
+                    f"{m.clipped_fraction:>8.1%} {m.nan_count:>5d} {m.coverage:>8.1%}\n"
+                )
+        for e in o.expectations:
+            mark = "ok  " if e.passed else "FAIL"
+            out.write(f"  {mark} {e.kind} {e.pointer}: {e.detail}\n")
+    if findings:
+        out.write("\nfindings:\n")
+        for f in findings:
+            where = f.file or source
+            at = f":{f.line}:{f.column}" if f.line is not None else ""
+            out.write(
+                f"  {where}{at} {f.pointer or '/'} {f.code} {f.severity.value}: {f.message}\n"
+            )
+    return out.getvalue()
+
+
+def write_trace(trace: dict[str, Any], path: Path) -> None:
+    """Write a trace as JSON or, for a ``.csv`` path, as CSV."""
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                names = list(trace["params"])
+                writer.writerow(["t", *names])
+                columns = [trace["t"], *(trace["params"][n] for n in names)]
+                writer.writerows(zip(*columns, strict=True))
+        else:
+            path.write_bytes(orjson.dumps(trace, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write the trace: {exc.strerror}", exit_code=2) from None
+
+
+@click.command("simulate")
+@click.argument("asset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--scenario",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A scenario file (YAML or JSON).",
+)
+@click.option(
+    "--duration",
+    type=click.FloatRange(min=0, min_open=True, max=86_400),
+    help="Seconds to simulate.",
+)
+@click.option(
+    "--dt",
+    type=click.FloatRange(min=0, min_open=True, max=10),
+    help="Step length in seconds (default 1/60).",
+)
+@click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Record every K-th step.",
+)
+@click.option(
+    "--trace",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the trace to FILE.json or FILE.csv.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def command(
+    asset: Path,
+    scenario: Path | None,
+    duration: float | None,
+    dt: float | None,
+    every: int,
+    trace: Path | None,
+    format_: str,
+) -> None:
+    """Simulate one asset through a scenario, or through the built-in idle, sweep and random runs."""
+    invocation = SimulateInvocation(
+        asset=asset,
+        scenario=scenario,
+        duration=duration,
+        dt=dt,
+        every=every,
+        trace=trace,
+        format=format_,
+    )
+    text, code, trace_doc = run_simulate(invocation)
+    if trace_doc is not None and invocation.trace is not None:
+        write_trace(trace_doc, invocation.trace)
+    click.echo(text, nl=False)
+    click.get_current_context().exit(code)
