@@ -253,13 +253,13 @@ def compile_asset(asset: SynestheticAsset) -> CompiledAsset:
             op, target = effect.get("op"), effect.get("target")
             if not isinstance(op, str) or not isinstance(target, str):
                 continue
-            row: int | None = None
+            effect_row: int | None = None
             if op in PARAMETER_OPS:
                 path = resolve(target, numeric).path
                 if path is None:
                     continue
-                row = index[path]
-                drivers[row].add("rule")
+                effect_row = index[path]
+                drivers[effect_row].add("rule")
             channel = effect.get("channel")
             effects.append(
                 CompiledEffect(
@@ -267,7 +267,7 @@ def compile_asset(asset: SynestheticAsset) -> CompiledAsset:
                     pointer=f"{pointer}/effects/{j}",
                     target=target,
                     channel=channel if isinstance(channel, str) else None,
-                    row=row,
+                    row=effect_row,
                     value=effect.get("value"),
                 )
             )

@@ -120,6 +120,11 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
     # --- GRAPH -----------------------------------------------------------------------------
     ("SYN-GRAPH-001", I, "Parameter neither driven nor read", "Drive the parameter with a control, modulation or rule, or remove it."),
     # --- SIM / SCN: simulation and scenarios (filled by the simulation) ---------------
+    ("SYN-SIM-001", E, "NaN or infinity in a trace", "Bound the modulation's offset, amplitude and scale (and the parameter's range) so that every value stays a finite number."),
+    ("SYN-SIM-002", W, "Heavy clamping at rest", "Fit offset ± amplitude·scale inside the modulation's min/max and the parameter's range: clamped steps flatten the waveform."),
+    ("SYN-SCN-001", E, "Scenario expectation failed", "Fix the asset, or the expectation if the asset is right (see the observed value in the message)."),
+    ("SYN-SCN-002", E, "Invalid scenario file", "Fix the scenario at the line and column given (see docs/semantics.md for the format)."),
+    ("SYN-SCN-003", E, "Scenario names no asset that exists", "Point `assets` at existing files; paths and globs are relative to the scenario file."),
 )
 
 #: Every known code, sorted.

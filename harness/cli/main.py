@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "harness.cli.push",
     "harness.cli.score",
     "harness.cli.report",
+    "harness.cli.simulate",
+    "harness.cli.run",
 )
 
 
