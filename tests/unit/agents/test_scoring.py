@@ -127,6 +127,17 @@ def test_clean_asset_components() -> None:
     assert s.score == pytest.approx(0.5 + 0.5 * expected, abs=1e-6)
 
 
+@pytest.mark.parametrize(
+    "reference",
+    ["shader.u_radius", "visual.u_radius", "u_radius", "tone.synth", "audio.nothing", "x.y"],
+)
+def test_target_agrees_with_resolve(reference: str) -> None:
+    from harness.params import asset_parameters, resolve
+
+    declared = asset_parameters(model())
+    assert scoring._target(reference, declared) == resolve(reference, declared).path
+
+
 def test_undriven_parameters_lower_driven() -> None:
     data = make_asset()
     data.pop("$schema")
