@@ -30,6 +30,12 @@ def _render(result: Result) -> str:
     return f"exit {result.exit_code}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
 
 
+def _has_error(codes: list[str]) -> bool:
+    from harness.codes import CATALOGUE
+
+    return any(CATALOGUE[c].severity == "error" for c in codes)
+
+
 def test_there_are_enough_examples() -> None:
     assert len(CLEAN_FILES) >= 6
     assert len(BROKEN_FILES) >= 8
@@ -95,14 +101,26 @@ def test_cli_validates_the_broken_folder_with_exit_1() -> None:
     assert result.exit_code == 1, _render(result)
     # A finding report, not a traceback.
     assert "Traceback" not in result.stdout + result.stderr
+    # The walk also takes in EXPECTED.json (not an asset, so it fails too):
+    # check that every broken asset failed on its own account.
+    report = CliRunner().invoke(cli, ["validate", "--format", "json", str(BROKEN)])
+    verdicts = {Path(a["source"]).name: a["verdict"] for a in json.loads(report.stdout)["assets"]}
+    assert {n: verdicts.get(n) for n in EXPECTED} == {
+        n: "fail" if _has_error(codes) else "warn" for n, codes in EXPECTED.items()
+    }
 
 
 @pytest.mark.parametrize("path", BROKEN_FILES, ids=lambda p: p.name)
 def test_cli_fails_each_broken_example(path: Path) -> None:
     from harness.cli.main import cli
 
-    result = CliRunner().invoke(cli, ["validate", str(path)])
-    assert result.exit_code == 1, _render(result)
+    strict = CliRunner().invoke(cli, ["validate", "--fail-on", "warning", str(path)])
+    assert strict.exit_code == 1, _render(strict)
+    # Each broken file carries one kind of defect: with the default --fail-on
+    # error it fails exactly when that defect is an error.
+    has_error = _has_error(EXPECTED[path.name])
+    default = CliRunner().invoke(cli, ["validate", str(path)])
+    assert default.exit_code == int(has_error), _render(default)
 
 
 def _clean_assets() -> list[dict[str, Any]]:
