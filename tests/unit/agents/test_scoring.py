@@ -305,3 +305,24 @@ def test_defects_that_always_cause_findings_lower_the_score(defect: Defect) -> N
 def test_simulation_findings_count_as_defects() -> None:
     s = score(make_asset())
     assert s.components["defects"] == float(defects(s.findings))
+
+
+@needs_simulation
+def test_worked_example_in_the_docs_is_current() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    doc = (root / "docs" / "score.md").read_text(encoding="utf-8")
+    heartbeat = json.loads((root / "examples" / "heartbeat.json").read_text(encoding="utf-8"))
+    clean = score(heartbeat)
+    assert f"= {clean.score:.6f}" in doc
+    assert f"= {clean.components['coverage']:.6f}" in doc
+    no_schema = dict(heartbeat)
+    no_schema.pop("$schema")
+    assert f"= {score(no_schema).score:.6f}" in doc
+    overshoot = copy.deepcopy(heartbeat)
+    overshoot["modulations"][0]["amplitude"] *= 10
+    assert f"**{score(overshoot).score:.6f}**" in doc
+    # The score is the band's lower bound plus its width times the quality.
+    low, high = band(int(clean.components["defects"]))
+    assert clean.score == pytest.approx(low + (high - low) * clean.components["quality"], abs=1e-6)
