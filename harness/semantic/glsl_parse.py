@@ -146,6 +146,7 @@ def parse(source: str) -> GlslUnit:
             # layout(location = 0): its identifiers are not uses.
             j = i + 1
             while j < n and tokens[j] != ")":
+                declaration_at.add(j)
                 j += 1
             i = j + 1
             continue

@@ -188,20 +188,24 @@ def check_cycles(scope: Scope, graph: nx.DiGraph) -> list[Finding]:
         return []  # without an edge into a rule or effect there is no cycle
     found: list[Finding] = []
     for component in nx.strongly_connected_components(graph):
-        on_cycle = sorted(n for n in component if n in rules)
-        if len(component) < 2 or not on_cycle:
+        if len(component) < 2:
+            continue
+        # A rule is on the cycle through its own node (its trigger reads) or
+        # through one of its effects (an effect's value reads).
+        places: dict[str, str] = {}
+        for node in sorted(component):
+            if node in rules and trigger_source(rules[node].trigger) is not None:
+                places[node] = f"{node}/trigger/params/source"
+            elif graph.nodes[node].get("kind") == "effect":
+                owner = node.rsplit("/effects/", 1)[0]
+                places.setdefault(owner, f"{node}/value/source")
+        if not places:
             continue
         cycle = nx.find_cycle(graph.subgraph(component))
         text = " -> ".join(_label(graph, u) for u, _ in cycle) + f" -> {_label(graph, cycle[0][0])}"
-        for pointer in on_cycle:
-            rule = rules[pointer]
-            has_source = trigger_source(rule.trigger) is not None
+        for owner, pointer in sorted(places.items()):
             found.append(
-                finding(
-                    "SYN-RULE-004",
-                    f"{pointer}/trigger/params/source" if has_source else pointer,
-                    f"Rule {rule.id!r} is on a cycle: {text}",
-                )
+                finding("SYN-RULE-004", pointer, f"Rule {rules[owner].id!r} is on a cycle: {text}")
             )
     return found
 

@@ -1,9 +1,10 @@
 """Haptic device limits (SYN-HAPTIC-001).
 
 A device option ``max<Name>`` (``maxFrequency``, ``maxIntensity``, ...) limits
-the input parameter whose ``parameter`` ends in ``<name>`` (case-insensitive;
-``freq`` counts as ``frequency``). A parameter whose ``max`` (or default)
-exceeds the limit asks the device for what it cannot do.
+the input parameter whose ``parameter`` ends in ``<name>``: case-insensitive,
+the whole last segment or its last ``_`` word, with ``freq`` for
+``frequency`` and ``amplitude`` or ``strength`` for ``intensity``. A parameter
+whose ``max`` (or default) exceeds the limit asks for what the device cannot do.
 """
 
 from __future__ import annotations
@@ -36,7 +37,15 @@ def check_haptic(scope: Scope) -> list[Finding]:
         # `parameter` names the quantity; `path` is only where it is reached
         # (and the corpus duplicates paths, see SYN-DUP-005).
         name = p.parameter.rsplit(".", 1)[-1].lower()
-        key, limit = limits.get(_ALIASES.get(name, name), (None, None))
+        word = name.rsplit("_", 1)[-1]  # vib_freq -> freq
+        key, limit = next(
+            (
+                limits[n]
+                for n in (name, _ALIASES.get(name, name), word, _ALIASES.get(word, word))
+                if n in limits
+            ),
+            (None, None),
+        )
         if key is None or limit is None:
             continue
         pointer = f"{scope.haptic_ptr}/input_parameters/{i}"
