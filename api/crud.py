@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Row, Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from api.documents import Document, dump_json
@@ -85,6 +85,9 @@ def get_asset(*, session: Session, asset_id: int) -> AssetRow:
     return row
 
 
+_LISTED = (AssetRow.id, AssetRow.created_at, AssetRow.updated_at, AssetRow.verdict, AssetRow.body)
+
+
 def list_assets(
     *,
     session: Session,
@@ -93,9 +96,13 @@ def list_assets(
     name: str | None = None,
     verdict: str | None = None,
     tag: str | None = None,
-) -> tuple[list[AssetRow], int]:
-    """A page of assets (oldest first) and the total count matching the filters."""
-    query: Select[Any] = select(AssetRow)
+) -> tuple[list[Row[Any]], int]:
+    """A page of assets (oldest first) and the total count matching the filters.
+
+    Rows carry only what a list shows (id, timestamps, verdict, body): plain
+    Core rows are several times cheaper than ORM objects for a page of 50.
+    """
+    query: Select[Any] = select(*_LISTED)
     if name:
         escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(AssetRow.name.ilike(f"%{escaped}%", escape="\\"))
@@ -106,7 +113,7 @@ def list_assets(
             AssetRow.id.in_(select(AssetTagRow.asset_id).where(AssetTagRow.tag == tag))
         )
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(AssetRow.id).limit(limit).offset(offset)).scalars()
+    rows = session.execute(query.order_by(AssetRow.id).limit(limit).offset(offset)).all()
     return list(rows), int(total)
 
 

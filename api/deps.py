@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -35,7 +35,12 @@ class AppState:
     write_sessions: sessionmaker[Session]
 
 
-def get_state(request: Request) -> AppState:
+# The dependencies below are ``async`` although they do no I/O worth awaiting:
+# FastAPI runs a plain ``def`` dependency in the thread pool, and those hops
+# cost more than the work on the hot read path.
+
+
+async def get_state(request: Request) -> AppState:
     """The application's shared state."""
     state: AppState = request.app.state.store
     return state
@@ -47,14 +52,11 @@ StateDep = Annotated[AppState, Depends(get_state)]
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session(request: Request, state: StateDep) -> Iterator[Session]:
-    """One session per request; anything not committed is rolled back at the end."""
+async def get_session(request: Request, state: StateDep) -> AsyncIterator[Session]:
+    """One session per request; closing it rolls back anything not committed."""
     factory = state.sessions if request.method in _READS else state.write_sessions
     with factory() as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -87,7 +89,9 @@ async def raw_body(request: Request, state: StateDep) -> bytes:
 BodyDep = Annotated[bytes, Depends(raw_body)]
 
 
-def require_writer(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> None:
+async def require_writer(
+    state: StateDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
     """Refuse a write without ``Authorization: Bearer <token>`` when a token is set.
 
     Raises:
@@ -107,7 +111,7 @@ def require_writer(state: StateDep, authorization: Annotated[str | None, Header(
 WriterDep = Depends(require_writer)
 
 
-def schema_version(
+async def schema_version(
     x_schema_version: Annotated[str | None, Header(alias="X-Schema-Version")] = None,
 ) -> None:
     """Refuse a client that announces another schema version.

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from fastapi.responses import Response
+from sqlalchemy import Row
 
 from api.errors import PreconditionFailed
 from api.tables import AssetRow, ComponentRow, ReportRow
@@ -36,7 +37,7 @@ def splice(meta: dict[str, Any], body: str | bytes) -> bytes:
     return head[:-1] + b"," + raw.lstrip()[1:]
 
 
-def asset_meta(row: AssetRow) -> dict[str, Any]:
+def asset_meta(row: AssetRow | Row[Any]) -> dict[str, Any]:
     """The metadata keys of an asset response."""
     return {
         "id": row.id,
@@ -46,7 +47,7 @@ def asset_meta(row: AssetRow) -> dict[str, Any]:
     }
 
 
-def asset_bytes(row: AssetRow) -> bytes:
+def asset_bytes(row: AssetRow | Row[Any]) -> bytes:
     """An asset as its response body."""
     return splice(asset_meta(row), row.body)
 

@@ -23,7 +23,9 @@ def test_create_answers_201_with_location_etag_and_metadata(client):
 
 
 def test_round_trip_returns_exactly_what_was_stored(client):
-    sent = make_asset(description="ünïcödé ✓ and \"quotes\"", meta_info={"tags": ["b", "a"], "n": 1e-7})
+    sent = make_asset(
+        description='ünïcödé ✓ and "quotes"', meta_info={"tags": ["b", "a"], "n": 1e-7}
+    )
     created = client.post("/synesthetic-assets/", content=json.dumps(sent).encode()).json()
     got = client.get(f"/synesthetic-assets/{created['id']}")
     assert got.status_code == 200
@@ -78,9 +80,10 @@ def test_list_paginates_filters_and_counts(client):
     by_tag = client.get("/synesthetic-assets/", params={"tag": "calm"})
     assert sorted(a["name"] for a in by_tag.json()) == ["Beta Ring", "Gamma"]
     verdict = client.get("/synesthetic-assets/").json()[0]["verdict"]
-    assert client.get("/synesthetic-assets/", params={"verdict": verdict}).headers[
-        "x-total-count"
-    ] == "3"
+    assert (
+        client.get("/synesthetic-assets/", params={"verdict": verdict}).headers["x-total-count"]
+        == "3"
+    )
     assert client.get("/synesthetic-assets/", params={"verdict": "fail"}).json() == []
     # Wildcards in the name filter are literal.
     assert client.get("/synesthetic-assets/", params={"name": "%"}).json() == []
@@ -115,8 +118,15 @@ def test_put_back_a_get_response_unchanged(client):
 def test_stale_if_match_is_412_and_changes_nothing(client, method):
     created = client.post("/synesthetic-assets/", content=asset_bytes())
     url, stale = created.headers["location"], created.headers["etag"]
-    assert client.patch(url, content=b'{"description": "first"}', headers={"If-Match": stale}).status_code == 200
-    body = {"PUT": asset_bytes(name="x"), "PATCH": b'{"description": "second"}', "DELETE": None}[method]
+    assert (
+        client.patch(
+            url, content=b'{"description": "first"}', headers={"If-Match": stale}
+        ).status_code
+        == 200
+    )
+    body = {"PUT": asset_bytes(name="x"), "PATCH": b'{"description": "second"}', "DELETE": None}[
+        method
+    ]
     response = client.request(method, url, content=body, headers={"If-Match": stale})
     assert response.status_code == 412
     assert error_of(response)["code"] == "precondition_failed"
@@ -127,14 +137,19 @@ def test_stale_if_match_is_412_and_changes_nothing(client, method):
 
 def test_if_match_of_another_resource_is_412(client):
     created = client.post("/synesthetic-assets/", content=asset_bytes())
-    response = client.put(created.headers["location"], content=asset_bytes(), headers={"If-Match": '"c1v1"'})
+    response = client.put(
+        created.headers["location"], content=asset_bytes(), headers={"If-Match": '"c1v1"'}
+    )
     assert response.status_code == 412
 
 
 def test_if_match_star_and_lists(client):
     created = client.post("/synesthetic-assets/", content=asset_bytes())
     url, etag = created.headers["location"], created.headers["etag"]
-    assert client.put(url, content=asset_bytes(), headers={"If-Match": f'"x", {etag}'}).status_code == 200
+    assert (
+        client.put(url, content=asset_bytes(), headers={"If-Match": f'"x", {etag}'}).status_code
+        == 200
+    )
     assert client.put(url, content=asset_bytes(), headers={"If-Match": "*"}).status_code == 200
 
 
@@ -149,7 +164,10 @@ def test_patch_is_a_json_merge_patch(client):
     body = response.json()
     assert "description" not in body
     assert body["meta_info"]["tags"] == ["patched"]
-    assert client.get("/synesthetic-assets/", params={"tag": "patched"}).headers["x-total-count"] == "1"
+    assert (
+        client.get("/synesthetic-assets/", params={"tag": "patched"}).headers["x-total-count"]
+        == "1"
+    )
 
 
 def test_patch_that_breaks_the_asset_is_422_and_not_stored(client):
@@ -192,7 +210,9 @@ def test_nested_create_stores_components_in_their_collections(client):
     response = client.post("/synesthetic-assets/nested", content=asset_bytes())
     assert response.status_code == 201
     body = response.json()
-    ids = {k: body[k] for k in ("shader_id", "tone_id", "haptic_id", "control_id", "rule_bundle_id")}
+    ids = {
+        k: body[k] for k in ("shader_id", "tone_id", "haptic_id", "control_id", "rule_bundle_id")
+    }
     assert all(isinstance(v, int) for v in ids.values())
     shader = client.get(f"/shaders/{ids['shader_id']}").json()
     assert without_metadata(shader) == make_asset()["shader"]
@@ -231,7 +251,10 @@ def test_put_component_with_wrong_kind_is_422(client):
         f"/synesthetic-assets/{created['id']}/shader", content=json.dumps(make_asset()["tone"])
     )
     assert response.status_code == 422
-    assert client.get(f"/synesthetic-assets/{created['id']}").json()["shader"] == make_asset()["shader"]
+    assert (
+        client.get(f"/synesthetic-assets/{created['id']}").json()["shader"]
+        == make_asset()["shader"]
+    )
 
 
 def test_put_component_with_stale_if_match_is_412(client):
@@ -239,6 +262,8 @@ def test_put_component_with_stale_if_match_is_412(client):
     url = created.headers["location"]
     client.patch(url, content=b'{"description": "moved on"}')
     response = client.put(
-        f"{url}/tone", content=json.dumps(make_asset()["tone"]), headers={"If-Match": created.headers["etag"]}
+        f"{url}/tone",
+        content=json.dumps(make_asset()["tone"]),
+        headers={"If-Match": created.headers["etag"]},
     )
     assert response.status_code == 412

@@ -80,8 +80,13 @@ def test_cached_entry_answers_if_none_match_with_304(cached):
 def test_cache_keeps_schema_version_and_accept_apart(cached):
     client, _ = cached
     client.get("/synesthetic-assets/")
-    assert client.get("/synesthetic-assets/", headers={"X-Schema-Version": "0.6.0"}).status_code == 409
-    assert client.get("/synesthetic-assets/", headers={"Accept": "text/html"}).headers.get("x-cache") is None
+    assert (
+        client.get("/synesthetic-assets/", headers={"X-Schema-Version": "0.6.0"}).status_code == 409
+    )
+    assert (
+        client.get("/synesthetic-assets/", headers={"Accept": "text/html"}).headers.get("x-cache")
+        is None
+    )
 
 
 def test_unreachable_redis_never_fails_a_request(make_client):

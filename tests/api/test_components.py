@@ -53,7 +53,9 @@ def test_full_crud(client, path):
     assert put.status_code == 200 and put.json()["name"] == "Renamed"
     assert client.put(url, content=json.dumps(doc), headers={"If-Match": etag}).status_code == 412
 
-    patched = client.patch(url, content=b'{"description": "patched"}', headers={"If-Match": put.headers["etag"]})
+    patched = client.patch(
+        url, content=b'{"description": "patched"}', headers={"If-Match": put.headers["etag"]}
+    )
     assert patched.status_code == 200 and patched.json()["description"] == "patched"
     assert client.patch(url, content=b'{"name": 3}').status_code == 422
 
@@ -76,7 +78,10 @@ def test_ids_of_one_collection_are_not_found_in_another(client):
     shader = client.post("/shaders/", content=json.dumps(document("shaders"))).json()
     assert client.get(f"/tones/{shader['id']}").status_code == 404
     assert client.delete(f"/tones/{shader['id']}").status_code == 404
-    assert client.put(f"/tones/{shader['id']}", content=json.dumps(document("tones"))).status_code == 404
+    assert (
+        client.put(f"/tones/{shader['id']}", content=json.dumps(document("tones"))).status_code
+        == 404
+    )
 
 
 def test_invalid_component_is_422_with_findings(client):

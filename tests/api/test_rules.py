@@ -123,9 +123,13 @@ def test_other_schema_version_is_409_with_the_expected_one(client):
     assert response.status_code == 409
     error = error_of(response)
     assert error["details"]["expected"] == "0.7.3"
-    post = client.post("/synesthetic-assets/", content=asset_bytes(), headers={"X-Schema-Version": "1.0.0"})
+    post = client.post(
+        "/synesthetic-assets/", content=asset_bytes(), headers={"X-Schema-Version": "1.0.0"}
+    )
     assert post.status_code == 409
-    same = client.post("/synesthetic-assets/", content=asset_bytes(), headers={"X-Schema-Version": "0.7.3"})
+    same = client.post(
+        "/synesthetic-assets/", content=asset_bytes(), headers={"X-Schema-Version": "0.7.3"}
+    )
     assert same.status_code == 201
 
 
@@ -151,7 +155,11 @@ def test_health_503_when_the_database_is_gone(make_client, engine):
 
 @pytest.mark.parametrize(
     ("method", "path", "status"),
-    [("GET", "/nowhere", 404), ("DELETE", "/schema/version", 405), ("GET", "/synesthetic-assets/x", 422)],
+    [
+        ("GET", "/nowhere", 404),
+        ("DELETE", "/schema/version", 405),
+        ("GET", "/synesthetic-assets/x", 422),
+    ],
 )
 def test_framework_errors_are_json(client, method, path, status):
     response = client.request(method, path)

@@ -39,8 +39,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = (tmp / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "harness", "serve", "--port", str(port),
-         "--database-url", f"sqlite:///{tmp / 'store.db'}"],
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "serve",
+            "--port",
+            str(port),
+            "--database-url",
+            f"sqlite:///{tmp / 'store.db'}",
+        ],
         cwd=tmp,
         env=_env(SYNHARNESS_API_TOKEN=TOKEN),
         stdout=log,
@@ -77,11 +85,15 @@ def test_real_server_crud_over_http(server):
     got = httpx.get(url)
     assert got.status_code == 200 and got.json()["name"] == make_asset()["name"]
     assert httpx.get(url, headers={"If-None-Match": got.headers["etag"]}).status_code == 304
-    stale = httpx.patch(url, content=b'{"description": "x"}', headers={**auth, "If-Match": '"a1v9"'})
+    stale = httpx.patch(
+        url, content=b'{"description": "x"}', headers={**auth, "If-Match": '"a1v9"'}
+    )
     assert stale.status_code == 412
     assert httpx.get(f"{server}/docs").status_code == 200
     assert httpx.get(f"{server}/openapi.json").json()["info"]["title"] == "synharness store"
-    big = httpx.post(f"{server}/synesthetic-assets/", content=b" " * (1024 * 1024 + 10), headers=auth)
+    big = httpx.post(
+        f"{server}/synesthetic-assets/", content=b" " * (1024 * 1024 + 10), headers=auth
+    )
     assert big.status_code == 413 and big.json()["error"]["code"] == "payload_too_large"
 
 
@@ -91,7 +103,9 @@ def test_push_cli_stores_files_and_reports_refusals(server, tmp_path, monkeypatc
     bad = tmp_path / "bad.json"
     bad.write_text('{\n  "name": "Bad",\n  "name": "Twice"\n}\n')
     runner = CliRunner()
-    refused = runner.invoke(cli, ["push", str(good), "--to", server], env={"SYNHARNESS_API_TOKEN": ""})
+    refused = runner.invoke(
+        cli, ["push", str(good), "--to", server], env={"SYNHARNESS_API_TOKEN": ""}
+    )
     assert refused.exit_code == 2, refused.output
     assert "401" in refused.output and "Traceback" not in refused.output
     result = runner.invoke(
@@ -100,14 +114,19 @@ def test_push_cli_stores_files_and_reports_refusals(server, tmp_path, monkeypatc
     assert result.exit_code == 1, result.output
     assert f"{good}: stored at /synesthetic-assets/" in result.output
     assert "bad.json:3:" in result.output and "SYN-LOAD-005" in result.output
-    names = [a["name"] for a in httpx.get(f"{server}/synesthetic-assets/", params={"name": "Pushed"}).json()]
+    names = [
+        a["name"]
+        for a in httpx.get(f"{server}/synesthetic-assets/", params={"name": "Pushed"}).json()
+    ]
     assert names == ["Pushed"]
 
 
 def test_run_from_url_round_trip(server):
     """What ``synharness run --from URL`` does: fetch, verify locally, push reports back."""
     auth_token = TOKEN
-    push_documents(server, [("a", json.dumps(make_asset(name="Fetched")).encode())], token=auth_token)
+    push_documents(
+        server, [("a", json.dumps(make_asset(name="Fetched")).encode())], token=auth_token
+    )
     fetched = fetch_assets(server)
     assert fetched and all(src.startswith(f"{server}/synesthetic-assets/") for src, _ in fetched)
     source, raw = next((s, r) for s, r in fetched if json.loads(r)["name"] == "Fetched")
@@ -142,9 +161,23 @@ def test_unreachable_store_is_a_store_error():
 
 def test_serve_refuses_a_public_address_without_token(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "harness", "serve", "--host", "0.0.0.0", "--port", str(free_port()),
-         "--database-url", f"sqlite:///{tmp_path / 'x.db'}"],
-        env=_env(), capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(free_port()),
+            "--database-url",
+            f"sqlite:///{tmp_path / 'x.db'}",
+        ],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2
     assert "SYNHARNESS_API_TOKEN" in proc.stderr and "Traceback" not in proc.stderr
@@ -157,5 +190,7 @@ def test_db_upgrade_cli(tmp_path):
     assert "revision 0001" in result.output
     again = CliRunner().invoke(cli, ["db", "upgrade", "--database-url", url])
     assert again.exit_code == 0
-    broken = CliRunner().invoke(cli, ["db", "upgrade", "--database-url", "sqlite:////nonexistent/x/y.db"])
+    broken = CliRunner().invoke(
+        cli, ["db", "upgrade", "--database-url", "sqlite:////nonexistent/x/y.db"]
+    )
     assert broken.exit_code == 1 and "cannot upgrade" in broken.output

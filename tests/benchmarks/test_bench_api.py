@@ -1,0 +1,238 @@
+"""Benchmark of the store over HTTP (``make bench``): requests per second and p50/p99
+latency of create, get and list, with 8 concurrent clients against real server
+processes on SQLite, loopback only, bounded request counts.
+
+Two servers run in this benchmark, each in its own process:
+- *store*: ``synharness serve`` (full validation on every write, WAL, stored
+  JSON text returned as it is);
+- *reference*: a bare FastAPI + SQLite app (no validation, WAL, one table of
+  JSON text), measured the same way in the same run; ``ratio_*`` compare the
+  two. The seed backend's published figures (measured the same way) are kept
+  as constants for a second ratio.
+
+Writes the ``api`` section of ``bench/results.json``. No assertion on wall-clock
+time: a loaded machine must not fail the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.conftest import free_port
+from tests.factories import generate_assets
+
+pytestmark = pytest.mark.bench
+
+RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results.json"
+CLIENTS = 8
+CREATES = 1600
+GETS = 4000
+LISTS = 1200
+LIST_LIMIT = 50
+#: The seed backend, measured the same way (req/s).
+SEED = {"create": 48.0, "get": 147.0}
+
+REFERENCE_APP = """
+import sqlite3, sys, threading
+from fastapi import FastAPI, Request, Response
+import uvicorn
+
+db_path = sys.argv[2]
+local = threading.local()
+def conn():
+    c = getattr(local, "c", None)
+    if c is None:
+        c = local.c = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+        c.execute("PRAGMA journal_mode=WAL"); c.execute("PRAGMA synchronous=NORMAL")
+        c.execute("PRAGMA busy_timeout=30000")
+    return c
+conn().execute("CREATE TABLE IF NOT EXISTS a (id INTEGER PRIMARY KEY, name TEXT, body TEXT)")
+app = FastAPI()
+
+@app.post("/synesthetic-assets/", status_code=201)
+async def create(request: Request):
+    body = await request.body()
+    import orjson
+    data = orjson.loads(body)
+    cur = conn().execute("INSERT INTO a (name, body) VALUES (?, ?)", (data.get("name"), body.decode()))
+    return Response(b'{"id":%d}' % cur.lastrowid, status_code=201, media_type="application/json")
+
+@app.get("/synesthetic-assets/{i}")
+def get(i: int):
+    row = conn().execute("SELECT body FROM a WHERE id = ?", (i,)).fetchone()
+    return Response(row[0], media_type="application/json")
+
+@app.get("/synesthetic-assets/")
+def list_(limit: int = 50, offset: int = 0):
+    rows = conn().execute("SELECT body FROM a ORDER BY id LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+    return Response("[" + ",".join(r[0] for r in rows) + "]", media_type="application/json")
+
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="error", access_log=False)
+"""
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            httpx.get(f"{url}/synesthetic-assets/", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def _serve(args: list[str], cwd: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SYNHARNESS_API_TOKEN")
+    }
+    proc = subprocess.Popen(
+        [*args, str(port)], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[str]:
+    db = tmp_path / "store.db"
+    yield from _serve(
+        [sys.executable, "-m", "harness", "serve", "--database-url", f"sqlite:///{db}", "--port"],
+        tmp_path,
+    )
+
+
+@pytest.fixture
+def reference(tmp_path: Path) -> Iterator[str]:
+    script = tmp_path / "reference_app.py"
+    script.write_text(REFERENCE_APP)
+    port_first = [sys.executable, str(script)]
+    # The reference takes "PORT DB" arguments; _serve appends the port last, so wrap.
+    wrapper = tmp_path / "run_reference.py"
+    wrapper.write_text(
+        "import sys, runpy\n"
+        f"sys.argv = [{str(script)!r}, sys.argv[1], {str(tmp_path / 'ref.db')!r}]\n"
+        f"runpy.run_path({str(script)!r}, run_name='__main__')\n"
+    )
+    del port_first
+    yield from _serve([sys.executable, str(wrapper)], tmp_path)
+
+
+def load(url: str, requests: list[Callable[[httpx.Client], httpx.Response]]) -> dict[str, float]:
+    """Send ``requests`` from CLIENTS threads (one keep-alive connection each)."""
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+    chunks = [requests[i::CLIENTS] for i in range(CLIENTS)]
+
+    def worker(chunk: list[Callable[[httpx.Client], httpx.Response]]) -> None:
+        mine: list[float] = []
+        bad: list[int] = []
+        with httpx.Client(base_url=url, timeout=60) as http:
+            for send in chunk:
+                t0 = time.perf_counter()
+                response = send(http)
+                mine.append(time.perf_counter() - t0)
+                if response.status_code >= 400:
+                    bad.append(response.status_code)
+        with lock:
+            latencies.extend(mine)
+            failures.extend(bad)
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in chunks]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    assert not failures, f"{len(failures)} failed requests, e.g. {failures[:5]}"
+    ordered = sorted(latencies)
+    return {
+        "requests": len(latencies),
+        "rps": round(len(latencies) / wall, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
+    }
+
+
+def scenario(url: str, bodies: list[bytes]) -> dict[str, dict[str, float]]:
+    # Warm up: imports, schema compilation, connection pools.
+    load(
+        url,
+        [
+            lambda h, b=bodies[0]: h.post("/synesthetic-assets/", content=b)
+            for _ in range(CLIENTS * 4)
+        ],
+    )
+    creates = [lambda h, b=b: h.post("/synesthetic-assets/", content=b) for b in bodies[:CREATES]]
+    created = load(url, creates)
+    total = CREATES + CLIENTS * 4
+    gets = [lambda h, i=i: h.get(f"/synesthetic-assets/{1 + i % total}") for i in range(GETS)]
+    got = load(url, gets)
+    lists = [
+        lambda h, o=(i * LIST_LIMIT) % (total - LIST_LIMIT): h.get(
+            "/synesthetic-assets/", params={"limit": LIST_LIMIT, "offset": o}
+        )
+        for i in range(LISTS)
+    ]
+    listed = load(url, lists)
+    return {"create": created, "get": got, "list50": listed}
+
+
+def write_section(name: str, section: dict[str, Any]) -> None:
+    RESULTS.parent.mkdir(exist_ok=True)
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    results[name] = section
+    RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+
+
+def test_bench_api(store: str, reference: str) -> None:
+    assets = generate_assets(CREATES, seed=1)
+    bodies = [json.dumps(a, indent=2).encode() for a in assets]
+    ours = scenario(store, bodies)
+    ref = scenario(reference, bodies)
+    section: dict[str, Any] = {
+        "clients": CLIENTS,
+        "database": "sqlite (WAL)",
+        "store": ours,
+        "reference_bare_fastapi_sqlite": ref,
+        "seed_backend_rps": SEED,
+    }
+    for op in ("create", "get", "list50"):
+        section[f"ratio_{op}_vs_reference"] = round(ours[op]["rps"] / ref[op]["rps"], 3)
+    for op in ("create", "get"):
+        section[f"ratio_{op}_vs_seed"] = round(ours[op]["rps"] / SEED[op], 2)
+    write_section("api", section)
+    print()
+    for op in ("create", "get", "list50"):
+        s, r = ours[op], ref[op]
+        print(
+            f"api {op:7s}: {s['rps']:8.1f} req/s  p50 {s['p50_ms']:7.2f} ms  p99 {s['p99_ms']:7.2f} ms"
+            f"   | bare FastAPI+SQLite {r['rps']:8.1f} req/s (x{s['rps'] / r['rps']:.2f})"
+        )
+    print(
+        f"vs seed backend: create x{section['ratio_create_vs_seed']}, get x{section['ratio_get_vs_seed']}"
+    )
