@@ -84,7 +84,9 @@ def iter_sources(paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Iter
         if given == "-":
             if stdin is None:
                 raise PathNotFoundError("'-' names standard input, but none is available", path="-")
-            yield Source(name=STDIN_NAME, stream=stdin)
+            if "-" not in seen:  # standard input can be read once only
+                seen.add("-")
+                yield Source(name=STDIN_NAME, stream=stdin)
             continue
         for path in _expand(given):
             key = os.path.normcase(os.path.realpath(path))

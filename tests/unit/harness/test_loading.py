@@ -226,3 +226,7 @@ def test_top_level_must_be_an_object(text: str, kind: str) -> None:
     assert found.code == "SYN-LOAD-008"
     assert kind in found.message
     assert (found.line, found.column) == (2, 2)
+
+
+def test_stdin_is_listed_once() -> None:
+    assert len(list(iter_sources(["-", "-"], stdin=io.BytesIO(b"{}")))) == 1
