@@ -303,8 +303,9 @@ def _param_reach(
     y = params.default[p0:p1]
     lo, hi = y.copy(), y.copy()
     target = mods.target[rows] - p0
-    m_lo = np.maximum(reach_lo[rows], mods.lo[rows]) - y[target]
-    m_hi = np.minimum(reach_hi[rows], mods.hi[rows]) - y[target]
+    # Clamping is monotone: the clamped reach is the reach's ends clamped.
+    m_lo = np.minimum(np.maximum(reach_lo[rows], mods.lo[rows]), mods.hi[rows]) - y[target]
+    m_hi = np.minimum(np.maximum(reach_hi[rows], mods.lo[rows]), mods.hi[rows]) - y[target]
     if np.isfinite(m_lo).all() and np.isfinite(m_hi).all():
         np.add.at(lo, target, m_lo)
         np.add.at(hi, target, m_hi)

@@ -25,7 +25,7 @@ import click
 
 from harness.cli.options import CliError, ReportFormat, Threshold, exit_code_of
 from harness.errors import HarnessError
-from harness.findings import Severity, sort_findings
+from harness.findings import Finding, Severity, sort_findings
 from harness.result import AssetResult
 
 if TYPE_CHECKING:
@@ -83,13 +83,30 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
     runs = [*mine, *builtin_scenarios(checked.model, duration=options.duration)]
     outcomes, found = run_scenarios(checked.model, runs, keep_plot=options.keep_plot)
     known = {(f.code, f.pointer, f.file) for f in result.findings}
-    extra = [f for f in found if (f.code, f.pointer, f.file) not in known]
+    extra = locate_findings(
+        [f for f in found if (f.code, f.pointer, f.file) not in known], checked.text
+    )
     return result.model_copy(
         update={
             "findings": tuple(sort_findings([*result.findings, *extra])),
             "scenarios": tuple(outcomes),
         }
     )
+
+
+def locate_findings(findings: list[Finding], text: str | None) -> list[Finding]:
+    """Give the asset's own findings that lack one their line and column in ``text``."""
+    from harness.positions import locate_all
+
+    todo = [f for f in findings if f.file is None and f.line is None]
+    if not todo or text is None:
+        return findings
+    where = locate_all(text, [f.pointer for f in todo])
+    out = []
+    for f in findings:
+        hit = where.get(f.pointer) if f.file is None and f.line is None else None
+        out.append(f.located(*hit) if hit else f)
+    return out
 
 
 def load_scenarios(directory: Path | None) -> tuple[list[Scenario], list[AssetResult]]:

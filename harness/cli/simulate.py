@@ -38,7 +38,7 @@ class SimulateInvocation:
     format: str = "text"
 
 
-def _load_asset(path: Path) -> tuple[Any, list[Finding]]:
+def _load_asset(path: Path) -> tuple[Any, list[Finding], str | None]:
     from harness.loading import Source
     from harness.models import SynestheticAsset
     from harness.pipeline import check_source
@@ -55,7 +55,7 @@ def _load_asset(path: Path) -> tuple[Any, list[Finding]]:
         raise CliError(
             f"{path}: cannot simulate: {reason or 'not a synesthetic asset'}", exit_code=2
         )
-    return checked.model, findings
+    return checked.model, findings, checked.text
 
 
 def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, Any] | None]:
@@ -73,8 +73,9 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
     from agents import ScenarioError, builtin_scenarios, compile_asset, load_scenario, run_scenarios
     from agents.orchestration import OrchestrationAgent
     from agents.scenario import DEFAULT_DT
+    from harness.cli.run import locate_findings
 
-    asset, validation = _load_asset(invocation.asset)
+    asset, validation, text = _load_asset(invocation.asset)
     update = {
         k: v for k, v in (("duration", invocation.duration), ("dt", invocation.dt)) if v is not None
     }
@@ -89,6 +90,7 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
         )
     compiled = compile_asset(asset)
     outcomes, findings = run_scenarios(compiled, scenarios, every=invocation.every)
+    findings = locate_findings(findings, text)
     trace = None
     if invocation.trace is not None:
         result = OrchestrationAgent(compiled, scenarios[0], every=invocation.every).run()
@@ -109,10 +111,12 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
             "scenarios": [o.model_dump(mode="json") for o in outcomes],
             "findings": [f.model_dump(mode="json", exclude_none=True) for f in merged],
         }
-        text = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+        output = (
+            orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+        )
     else:
-        text = _text(str(invocation.asset), asset.name, outcomes, merged)
-    return text, code, trace
+        output = _text(str(invocation.asset), asset.name, outcomes, merged)
+    return output, code, trace
 
 
 def _text(source: str, name: str, outcomes: list[Any], findings: list[Finding]) -> str:
