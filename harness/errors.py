@@ -8,9 +8,10 @@ process exit code the CLI turns it into, in exactly one place.
 Exception tree::
 
     HarnessError            exit 2: the run cannot continue
-    └── UsageError          exit 2: the invocation is wrong
-        ├── PathNotFoundError   a named path, or a glob, matches nothing
-        └── NoDocumentsError    a directory holds no ``*.json`` file
+    ├── UsageError          exit 2: the invocation is wrong
+    │   ├── PathNotFoundError   a named path, or a glob, matches nothing
+    │   └── NoDocumentsError    a directory holds no ``*.json`` file
+    └── harness.schema.SchemaDirError   exit 2: ``--schema-dir`` cannot be used
 
 Exit code 1 is reserved for "a finding reached the failure threshold", which is
 not an exception but a property of the results.

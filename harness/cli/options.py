@@ -100,10 +100,9 @@ class CliError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
     @classmethod
-    def from_exception(cls, exc: Exception) -> CliError:
-        """Wrap a :class:`~harness.errors.HarnessError` (or any error carrying ``exit_code``)."""
-        message = exc.message if isinstance(exc, HarnessError) else str(exc)
-        return cls(message, exit_code=int(getattr(exc, "exit_code", 2)))
+    def from_exception(cls, exc: HarnessError) -> CliError:
+        """Wrap a harness error, keeping its message and exit code."""
+        return cls(exc.message, exit_code=exc.exit_code)
 
 
 def exit_code_of(results: Iterable[AssetResult], *, fail_on: Severity) -> int:

@@ -55,12 +55,11 @@ def run_validate(invocation: ValidateInvocation, *, stdin: BinaryIO | None) -> t
     Raises:
         CliError: A path does not exist, or the schema directory is unusable.
     """
-    from harness.schema import SchemaDirError
     from reports import REPORTER_BY_NAME
 
     try:
         results = validate_paths(invocation.paths, options=invocation.options, stdin=stdin)
-    except (HarnessError, SchemaDirError) as exc:
+    except HarnessError as exc:  # a missing path, an unusable --schema-dir
         raise CliError.from_exception(exc) from None
     buffer = io.StringIO()
     REPORTER_BY_NAME[invocation.format](stream=buffer, verbosity=invocation.verbosity).report(
