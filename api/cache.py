@@ -56,7 +56,7 @@ class ResponseCache:
     async def get(self, key: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
         """A cached entry, or None."""
         raw = await self.redis.get(key)
-        if raw is None:
+        if not isinstance(raw, bytes):
             return None
         head, _, body = raw.partition(b"\n")
         meta = orjson.loads(head)

@@ -102,7 +102,7 @@ def list_assets(
     Rows carry only what a list shows (id, timestamps, verdict, body): plain
     Core rows are several times cheaper than ORM objects for a page of 50.
     """
-    query: Select[Any] = select(*_LISTED)
+    query: Select[Any] = select(*_LISTED)  # type: ignore[assignment]
     if name:
         escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(AssetRow.name.ilike(f"%{escaped}%", escape="\\"))

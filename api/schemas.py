@@ -60,8 +60,8 @@ class VerifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     #: Built-in scenario names; None runs every built-in scenario.
-    scenarios: list[str] | None = Field(None, max_length=32)
-    seed: int | None = Field(None, ge=0, le=2**32 - 1)
+    scenarios: list[str] | None = Field(default=None, max_length=32)
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
 
     @classmethod
     def parse_body(cls, raw: bytes) -> VerifyRequest:

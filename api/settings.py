@@ -30,23 +30,26 @@ class Settings(BaseSettings):
 
     #: SQLAlchemy database URL.
     database_url: str = Field(
-        DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DATABASE_URL", "database_url")
+        default=DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DATABASE_URL", "database_url")
     )
     #: Bearer token that writes need; None leaves the store open (loopback only).
     api_token: str | None = Field(
-        None, validation_alias=AliasChoices("SYNHARNESS_API_TOKEN", "api_token")
+        default=None, validation_alias=AliasChoices("SYNHARNESS_API_TOKEN", "api_token")
     )
     #: Redis URL of the optional response cache.
-    redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL", "redis_url"))
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "redis_url")
+    )
     #: Key prefix of the cache, so that several stores can share one Redis.
     cache_prefix: str = Field(
-        "synharness", validation_alias=AliasChoices("SYNHARNESS_CACHE_PREFIX", "cache_prefix")
+        default="synharness",
+        validation_alias=AliasChoices("SYNHARNESS_CACHE_PREFIX", "cache_prefix"),
     )
-    cache_ttl: int = Field(DEFAULT_CACHE_TTL, ge=1)
-    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1)
+    cache_ttl: int = Field(default=DEFAULT_CACHE_TTL, ge=1)
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1)
     #: PostgreSQL schema to work in (tests use a fresh one per run); None is the default.
     database_schema: str | None = Field(
-        None, validation_alias=AliasChoices("SYNHARNESS_DB_SCHEMA", "database_schema")
+        default=None, validation_alias=AliasChoices("SYNHARNESS_DB_SCHEMA", "database_schema")
     )
 
     @field_validator("database_url")

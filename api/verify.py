@@ -49,7 +49,8 @@ def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetRes
             f"unknown scenario(s): {', '.join(unknown)}",
             details={"unknown": unknown, "available": sorted(available)},
         )
-    outcomes, sim_findings = run_scenarios(model, [available[n] for n in wanted])
+    # Keep the downsampled traces: the HTML view of the report plots them.
+    outcomes, sim_findings = run_scenarios(model, [available[n] for n in wanted], keep_plot=True)
     findings = sort_findings([*result.findings, *sim_findings])
     scored = score_parts(findings, asset=model, outcomes=outcomes)
     return result.model_copy(

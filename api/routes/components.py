@@ -7,6 +7,7 @@ document kind they store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -26,6 +27,7 @@ from api.documents import check_data, check_raw, load_json, merge_patch
 from api.errors import InvalidDocument
 from api.routes._openapi import error_responses, json_body
 from api.schemas import ComponentPublic
+from api.tables import ComponentRow
 
 #: URL path -> document kind.
 COLLECTIONS: dict[str, str] = {
@@ -40,9 +42,7 @@ COLLECTIONS: dict[str, str] = {
 router = APIRouter(dependencies=[Depends(schema_version)])
 
 
-def _one(
-    row: crud.ComponentRow, *, status: int = 200, extra: dict[str, str] | None = None
-) -> Response:
+def _one(row: ComponentRow, *, status: int = 200, extra: dict[str, str] | None = None) -> Response:
     headers = {"ETag": views.component_etag(row), **(extra or {})}
     return views.json_response(views.component_bytes(row), status=status, headers=headers)
 
@@ -111,13 +111,13 @@ def _add_collection(path: str, kind: str) -> None:
         return Response(status_code=204)
 
     noun = kind.replace("-", " ")
-    specs = [
-        ("GET", f"/{path}/", list_, f"List {noun}s; the total count is in X-Total-Count.", {}),
-        ("POST", f"/{path}/", create, f"Validate and store a {noun}; 201 with its Location.", {}),
-        ("GET", f"/{path}/{{item_id}}", get, f"One {noun}, exactly as stored.", {}),
-        ("PUT", f"/{path}/{{item_id}}", replace, f"Replace a {noun} (If-Match).", {}),
-        ("PATCH", f"/{path}/{{item_id}}", patch, f"Merge-patch a {noun} (If-Match).", {}),
-        ("DELETE", f"/{path}/{{item_id}}", delete, f"Delete a {noun} (If-Match).", {}),
+    specs: list[tuple[str, str, Callable[..., Response], str]] = [
+        ("GET", f"/{path}/", list_, f"List {noun}s; the total count is in X-Total-Count."),
+        ("POST", f"/{path}/", create, f"Validate and store a {noun}; 201 with its Location."),
+        ("GET", f"/{path}/{{item_id}}", get, f"One {noun}, exactly as stored."),
+        ("PUT", f"/{path}/{{item_id}}", replace, f"Replace a {noun} (If-Match)."),
+        ("PATCH", f"/{path}/{{item_id}}", patch, f"Merge-patch a {noun} (If-Match)."),
+        ("DELETE", f"/{path}/{{item_id}}", delete, f"Delete a {noun} (If-Match)."),
     ]
     statuses = {
         ("GET", True): (200, errs(409, 422)),
@@ -127,7 +127,7 @@ def _add_collection(path: str, kind: str) -> None:
         ("PATCH", False): (200, errs(401, 404, 409, 412, 413, 422)),
         ("DELETE", False): (204, errs(401, 404, 409, 412)),
     }
-    for method, route, func, doc, _ in specs:
+    for method, route, func, doc in specs:
         func.__name__ = (
             f"{method.lower()}_{path.replace('-', '_')}{'_item' if '{' in route else ''}"
         )

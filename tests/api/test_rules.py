@@ -236,3 +236,10 @@ def test_settings_read_the_environment(monkeypatch):
         "t",
         "redis://h:1/0",
     )
+
+
+def test_api_package_exports():
+    import api
+
+    assert api.__all__ == sorted(api.__all__)
+    assert all(hasattr(api, name) for name in api.__all__)
