@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from harness import pipeline
 from tests.factories import SCHEMA_URL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,8 +23,6 @@ BROKEN = EXAMPLES / "broken"
 EXPECTED: dict[str, list[str]] = json.loads((BROKEN / "EXPECTED.json").read_text(encoding="utf-8"))
 CLEAN_FILES = sorted(EXAMPLES.glob("*.json"))
 BROKEN_FILES = sorted(p for p in BROKEN.glob("*.json") if p.name != "EXPECTED.json")
-
-pipeline = pytest.importorskip("harness.pipeline")
 
 
 def _render(result: Result) -> str:

@@ -2,11 +2,12 @@
 
 *Clean* is checked twice: by :func:`clean_problems`, an independent statement
 of the rules the factories promise (so that a builder bug does not hide behind
-a validator bug), and by the harness's own pipeline when it is importable.
+a validator bug), and by the harness's own validation pipeline.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from harness.models import SynestheticAsset
 from harness.params import asset_parameters, resolve
+from harness.pipeline import validate_bytes
 from tests.factories import (
     AXES,
     MODULATION_TYPES,
@@ -48,18 +50,23 @@ _THREE_BUILTINS = {"position", "uv", "normal", "projectionMatrix", "modelViewMat
 _GLSL_SHAPES = {"float": 1, "vec2": 2, "vec3": 3, "vec4": 4}
 
 
-def schema_errors(asset: dict[str, Any]) -> list[str]:
-    """Errors of ``asset`` against the published asset schema (``$schema`` stripped)."""
+@functools.cache
+def _validator() -> Any:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in SCHEMA_DIR.glob("*.json")]
     registry = Registry().with_resources((d["$id"], Resource.from_contents(d)) for d in docs)
     schema = next(d for d in docs if d["title"] == "synesthetic-asset")
-    validator = Draft202012Validator(schema, registry=registry)
+    return Draft202012Validator(schema, registry=registry)
+
+
+def schema_errors(asset: dict[str, Any]) -> list[str]:
+    """Errors of ``asset`` against the published asset schema (``$schema`` stripped)."""
     body = {k: v for k, v in asset.items() if k != "$schema"}
     return [
-        f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)
+        f"/{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in _validator().iter_errors(body)
     ]
 
 
@@ -203,13 +210,10 @@ def clean_problems(raw: dict[str, Any]) -> list[str]:
     return out
 
 
-def _pipeline_verdict(asset: dict[str, Any]) -> str | None:
-    try:
-        from harness.pipeline import validate_bytes
-    except ImportError:
-        return None
+def _pipeline_verdict(asset: dict[str, Any]) -> str:
     result = validate_bytes(json.dumps(asset).encode(), source="<factory>")
-    return f"{result.verdict} {[(f.code, f.pointer, f.message) for f in result.findings if f.severity != 'info']}"
+    above_info = [(f.code, f.pointer, f.message) for f in result.findings if f.severity != "info"]
+    return f"{result.verdict} {above_info}"
 
 
 # --- make_asset ----------------------------------------------------------------------------
@@ -305,12 +309,10 @@ def test_generated_assets_are_schema_valid() -> None:
 
 
 def test_generated_assets_pass_the_pipeline() -> None:
-    if _pipeline_verdict(make_asset()) is None:
-        pytest.skip("harness.pipeline is not available yet")
     assert _pipeline_verdict(make_asset()).startswith("pass"), _pipeline_verdict(make_asset())
     for asset in generate_assets(25, seed=5):
         verdict = _pipeline_verdict(asset)
-        assert verdict is not None and verdict.startswith("pass"), (asset["name"], verdict)
+        assert verdict.startswith("pass"), (asset["name"], verdict)
 
 
 def test_write_asset_round_trips(tmp_path: Path) -> None:
@@ -321,7 +323,8 @@ def test_write_asset_round_trips(tmp_path: Path) -> None:
 
 # --- strategies ------------------------------------------------------------------------------
 
-_settings = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The examples count comes from the hypothesis profile (conftest.py; "ci" runs more).
+_settings = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_settings
@@ -341,8 +344,6 @@ def test_drawn_assets_are_schema_valid(asset: dict[str, Any]) -> None:
 @given(assets())
 def test_drawn_assets_pass_the_pipeline(asset: dict[str, Any]) -> None:
     verdict = _pipeline_verdict(asset)
-    if verdict is None:
-        pytest.skip("harness.pipeline is not available yet")
     assert verdict.startswith("pass"), verdict
 
 
