@@ -31,7 +31,8 @@ from harness.result import AssetResult
 if TYPE_CHECKING:
     from agents.scenario import Scenario
 
-DEFAULT_PATHS = ("examples/",)
+#: The bundled examples (not ``examples/broken/``, whose documents fail on purpose).
+DEFAULT_PATHS = ("examples/*.json",)
 DEFAULT_SCENARIOS = Path("scenarios")
 DEFAULT_REPORT_DIR = Path("reports/latest")
 
@@ -200,11 +201,16 @@ def write_reports(
     """
     from reports import REPORTER_BY_NAME
 
-    written = []
+    written: list[Path] = []
+    # Formats sharing a file name (text and terminal) would overwrite each other:
+    # the first wins, and the terminal format (meant for a screen) goes last.
+    names = formats or sorted(REPORTER_BY_NAME, key=lambda n: (n == "terminal", n))
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        for name in formats or sorted(REPORTER_BY_NAME):
+        for name in names:
             cls = REPORTER_BY_NAME[name]
+            if directory / cls.filename in written:
+                continue
             buffer = io.StringIO()
             cls(stream=buffer, verbosity=1).report(results)
             target = directory / cls.filename
