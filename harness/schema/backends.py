@@ -141,9 +141,9 @@ class _RustEngine:
 
     def errors(self, instance: Any) -> Iterator[RawError]:
         for error in self._validator.iter_errors(instance):
-            yield self._raw(error)
+            yield self._raw(error, instance)
 
-    def _raw(self, error: Any) -> RawError:
+    def _raw(self, error: Any, root: Any) -> RawError:
         kind = error.kind
         keyword = kind.name
         details = kind.as_dict() if keyword not in ("anyOf", "oneOf") else {}
@@ -164,11 +164,12 @@ class _RustEngine:
         elif "limit" in details:
             expected = details["limit"]
         if keyword in ("anyOf", "oneOf") and hasattr(kind, "context"):
-            branches = tuple(tuple(self._raw(e) for e in branch) for branch in kind.context)
+            branches = tuple(tuple(self._raw(e, root) for e in branch) for branch in kind.context)
+        path = tuple(error.instance_path)
         return RawError(
             keyword=keyword,
-            path=tuple(error.instance_path),
-            instance=error.instance,
+            path=path,
+            instance=_lookup(root, path, error.instance),
             expected=expected,
             message=error.message,
             schema=self._holder(error.absolute_keyword_location),
@@ -191,6 +192,18 @@ class _RustEngine:
             else:
                 return None
         return node if isinstance(node, Mapping) else None
+
+
+def _lookup(root: Any, path: Path_, default: Any) -> Any:
+    # The engine hands back a copy converted to JSON, in which NaN and the
+    # infinities became null; the caller's own value names the real culprit.
+    node = root
+    for token in path:
+        try:
+            node = node[token]
+        except (KeyError, IndexError, TypeError):
+            return default
+    return node
 
 
 # --- python ----------------------------------------------------------------------------

@@ -429,3 +429,29 @@ def test_a_broken_schema_dir_is_a_usage_error(
     assert isinstance(caught.value, HarnessError)
     assert caught.value.exit_code == 2
     assert caught.value.path is not None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_messages_show_the_callers_value_not_the_engines_copy(backend: str) -> None:
+    """jsonschema_rs converts NaN and the infinities to null in its errors."""
+    asset = _asset()
+    asset["rule_bundle"]["id"] = float("inf")
+    [f] = _set(backend).validate("synesthetic-asset", asset)
+    assert (f.pointer, f.message) == (
+        "/rule_bundle/id",
+        "type: Infinity is a number, expected integer or null",
+    )
+
+
+def test_pyproject_ships_the_schema_files_in_the_wheel() -> None:
+    """setuptools' package-data globs do not descend into folders by themselves."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[3]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"].get("harness.schema", [])
+    package = root / "harness" / "schema"
+    files = [p.relative_to(package).as_posix() for p in package.glob("*/*.schema.json")]
+    assert len(files) == len(KINDS)
+    assert all(any(fnmatch.fnmatch(f, pat) for pat in patterns) for f in files)
