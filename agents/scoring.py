@@ -267,7 +267,25 @@ def score_checked(
         s for s in builtin_scenarios(model, duration=duration, dt=dt, seed=seed) if s.name in wanted
     ]
     outcomes, sim_findings = run_scenarios(model, chosen)
-    return score_parts(findings + list(sim_findings), asset=model, outcomes=outcomes)
+    return score_parts(
+        findings + _located(list(sim_findings), checked.text), asset=model, outcomes=outcomes
+    )
+
+
+def _located(findings: list[Finding], text: str | None) -> list[Finding]:
+    """Give simulation findings the line and column of their pointer, when the text is known."""
+    todo = [f.pointer for f in findings if f.file is None and f.line is None]
+    if not todo or text is None:
+        return findings
+    from harness.positions import locate_all
+
+    where = locate_all(text, todo)
+    return [
+        f.located(*hit)
+        if f.file is None and f.line is None and (hit := where.get(f.pointer))
+        else f
+        for f in findings
+    ]
 
 
 def score(

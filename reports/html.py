@@ -149,7 +149,7 @@ class HtmlReporter(Reporter):
         w(
             f"<h3>{status} scenario <code>{escape(outcome.name)}</code></h3>\n"
             f'<p class="meta">{escape(outcome.source)} · seed {outcome.seed} · '
-            f"{outcome.steps} steps of {outcome.dt:g} s ({outcome.duration:g} s) · "
+            f"{outcome.steps} steps of {outcome.dt:.4g} s ({outcome.duration:g} s) · "
             f"{outcome.event_count} event(s)</p>\n"
         )
         if outcome.expectations:

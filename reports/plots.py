@@ -73,7 +73,10 @@ def parameter_svg(plot: TracePlot, path: str, *, id_prefix: str = "") -> str:
     t = list(plot.t[: len(values)])
     low, high = plot.ranges.get(path, (None, None))
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
-        fig = Figure(figsize=FIGURE_SIZE, layout="constrained")
+        fig = Figure(figsize=FIGURE_SIZE)
+        # Fixed margins instead of constrained layout, which drew every plot
+        # twice and took half of the report's time.
+        fig.subplots_adjust(left=0.09, right=0.985, bottom=0.22, top=0.84)
         ax = fig.add_subplot()
         if low is not None and high is not None:
             ax.axhspan(low, high, color=RANGE_COLOUR, alpha=0.12, lw=0, label="declared range")
@@ -96,8 +99,8 @@ def parameter_svg(plot: TracePlot, path: str, *, id_prefix: str = "") -> str:
                 ax.vlines(other, 0, 0.06, transform=trans, color=EVENT_COLOUR, alpha=0.35, lw=0.8)
             if own:
                 ax.vlines(own, 0, 0.12, transform=trans, color="black", lw=1.0, label="events")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel(path)
+        ax.set_xlabel("time (s)", labelpad=1)
+        ax.set_title(path, loc="left", fontsize=8, fontweight="bold")
         if t:
             ax.set_xlim(t[0], t[-1] if t[-1] > t[0] else t[0] + 1.0)
         # Above the axes, so the legend never hides the trace.

@@ -326,3 +326,12 @@ def test_worked_example_in_the_docs_is_current() -> None:
     # The score is the band's lower bound plus its width times the quality.
     low, high = band(int(clean.components["defects"]))
     assert clean.score == pytest.approx(low + (high - low) * clean.components["quality"], abs=1e-6)
+
+
+@needs_simulation
+def test_simulation_findings_are_located_when_the_text_is_known() -> None:
+    data = make_asset()
+    data["modulations"][0]["amplitude"] = 1000.0
+    s = score_bytes(json.dumps(data, indent=2).encode(), source="a.json")
+    sim = [f for f in s.findings if f.code.startswith("SYN-SIM")]
+    assert sim and all(f.line is not None and f.column is not None for f in sim)
