@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -243,7 +244,7 @@ def test_findings_come_in_document_order(backend: str) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_document_that_is_not_an_object(backend: str) -> None:
-    [f] = _set(backend).validate("synesthetic-asset", ["not", "an", "object"])  # type: ignore[arg-type]
+    [f] = _set(backend).validate("synesthetic-asset", ["not", "an", "object"])
     assert (f.code, f.pointer) == ("SYN-SCHEMA-003", "")
     assert f.message == 'type: ["not", "an", "object"] is an array, expected object'
 
@@ -268,7 +269,7 @@ def test_other_keywords_map_to_schema_000() -> None:
 
 def _broken_documents() -> list[dict[str, Any]]:
     out = []
-    for mutate in (
+    mutations: tuple[Callable[[dict[str, Any]], None], ...] = (
         lambda a: a.update(name=3, descripton="", created_at="now", rule_bundle=None),
         lambda a: a["shader"].update(uniforms=[{"name": 1}], input_parameters="none"),
         lambda a: a["tone"].update(synth=None, effects=[1], name=None),
@@ -279,7 +280,8 @@ def _broken_documents() -> list[dict[str, Any]]:
         ),
         lambda a: a["rule_bundle"].update(id="7", meta_info=None, rules=[{"expr": 1, "x": 0}]),
         lambda a: a.update(modulation={"name": "m", "modulations": [{}]}),
-    ):
+    )
+    for mutate in mutations:
         asset = _asset()
         mutate(asset)
         out.append(asset)
