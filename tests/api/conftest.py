@@ -8,11 +8,9 @@ with the reason, or fail when ``CI=true``.
 
 from __future__ import annotations
 
-import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,54 +20,12 @@ from sqlalchemy import Engine, create_engine, text
 from api import db
 from api.main import create_app
 from api.settings import Settings
+from tests.api.helpers import free_port, postgres_url, unavailable
 
 with warnings.catch_warnings():
     # Starlette nags about its httpx backend at import; the client works as before.
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
-
-PG_USERS = ("postgres", "root")
-PG_HOST = "127.0.0.1:5432"
-PG_DATABASE = "test"
-REDIS_URL = "redis://127.0.0.1:6379/0"
-SSOT = Path(__file__).resolve().parents[2] / ".." / "shared" / "ssot" / "0.7.3"
-
-
-def unavailable(what: str, reason: str) -> None:
-    """Skip (or, under CI, fail) a test whose service is unreachable."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{what} is unreachable under CI=true: {reason}")
-    pytest.skip(f"{what} is unreachable: {reason}")
-
-
-@cache
-def postgres_url() -> str | tuple[None, str]:
-    """A working PostgreSQL URL, or ``(None, reason)``."""
-    reason = ""
-    for user in PG_USERS:
-        url = f"postgresql+psycopg://{user}@{PG_HOST}/{PG_DATABASE}"
-        probe = create_engine(url, connect_args={"connect_timeout": 3})
-        try:
-            with probe.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            return url
-        except Exception as exc:  # any driver error: try the next user
-            reason = str(exc).splitlines()[0]
-        finally:
-            probe.dispose()
-    return (None, reason)
-
-
-@cache
-def redis_reason() -> str | None:
-    """None when Redis answers PING, else why not."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
-    except Exception as exc:  # any client error means unreachable
-        return str(exc)
-    return None
 
 
 @pytest.fixture(
@@ -139,15 +95,6 @@ def make_client(engine: Engine, settings: Settings) -> Iterator[MakeClient]:
 def client(make_client: MakeClient) -> TestClient:
     """A client of an open store (no token)."""
     return make_client()
-
-
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

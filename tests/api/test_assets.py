@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import SSOT
-from tests.api.helpers import asset_bytes, error_of, without_metadata
+from tests.api.helpers import SSOT, asset_bytes, error_of, without_metadata
 from tests.factories import make_asset
 
 

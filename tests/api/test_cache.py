@@ -8,8 +8,7 @@ import uuid
 import pytest
 import redis
 
-from tests.api.conftest import REDIS_URL, redis_reason, unavailable
-from tests.api.helpers import asset_bytes
+from tests.api.helpers import REDIS_URL, asset_bytes, redis_reason, unavailable
 
 pytestmark = pytest.mark.redis
 

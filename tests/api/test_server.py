@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from api.client import StoreError, fetch_assets, push_documents, push_results
 from harness import pipeline
 from harness.cli.main import cli
-from tests.api.conftest import free_port
+from tests.api.helpers import free_port
 from tests.factories import make_asset
 
 REPO = Path(__file__).resolve().parents[2]

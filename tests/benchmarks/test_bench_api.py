@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.conftest import free_port
+from tests.api.helpers import free_port
 from tests.factories import generate_assets
 
 pytestmark = pytest.mark.bench
