@@ -457,3 +457,22 @@ def test_pyproject_ships_the_schema_files_in_the_wheel() -> None:
     files = [p.relative_to(package).as_posix() for p in package.glob("*/*.schema.json")]
     assert len(files) == len(KINDS)
     assert all(any(fnmatch.fnmatch(f, pat) for pat in patterns) for f in files)
+
+
+def test_without_jsonschema_rs_the_python_engine_takes_over() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, json\n"
+        "sys.modules['jsonschema_rs'] = None  # makes the import fail\n"
+        "from harness.schema import load_registry\n"
+        "s = load_registry().get('0.7.3')\n"
+        "print(json.dumps([s.backend, [f.code for f in s.validate('synesthetic-asset',"
+        " {'name': '', 'created_at': 'now'})]]))\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == ["python", ["SYN-SCHEMA-006", "SYN-SCHEMA-005"]]
