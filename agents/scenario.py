@@ -227,6 +227,23 @@ class Scenario(_Strict):
         return found
 
 
+def asset_findings(scenario: Scenario) -> list[Finding]:
+    """``SYN-SCN-003`` when the scenario's ``assets`` name no existing file.
+
+    Args:
+        scenario: A scenario loaded from a file.
+
+    Returns:
+        One finding pointing at ``/assets``, or none.
+    """
+    if scenario.asset_paths():
+        return []
+    line, column = scenario.position("/assets")
+    named = ", ".join(scenario.assets) or "nothing"
+    message = f"scenario {scenario.name!r} names {named}: no such asset file"
+    return [finding("SYN-SCN-003", "/assets", message, file=scenario.source).located(line, column)]
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 

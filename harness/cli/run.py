@@ -120,7 +120,7 @@ def load_scenarios(directory: Path | None) -> tuple[list[Scenario], list[AssetRe
         The valid scenarios, and one result per scenario file with findings.
     """
     from agents import ScenarioError, load_scenario, scenario_files
-    from harness.codes import finding
+    from agents.scenario import asset_findings
 
     if directory is None:
         return [], []
@@ -134,17 +134,12 @@ def load_scenarios(directory: Path | None) -> tuple[list[Scenario], list[AssetRe
             )
             continue
         scenarios.append(scenario)
-        if not scenario.asset_paths():
-            line, column = scenario.position("/assets")
-            named = ", ".join(scenario.assets) or "nothing"
-            f = finding(
-                "SYN-SCN-003",
-                "/assets",
-                f"scenario {scenario.name!r} names {named}: no such asset file",
-                file=str(path),
-            ).located(line, column)
+        missing = asset_findings(scenario)
+        if missing:
             problems.append(
-                AssetResult(source=str(path), name=scenario.name, kind="scenario", findings=(f,))
+                AssetResult(
+                    source=str(path), name=scenario.name, kind="scenario", findings=tuple(missing)
+                )
             )
     return scenarios, problems
 
