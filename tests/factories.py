@@ -523,7 +523,7 @@ def _generated(index: int, rng: np.random.Generator, modulations: int) -> dict[s
     mods = []
     for k in range(modulations):
         spec = specs[int(order[k % len(specs)])]
-        w = u[16 + 4 * k : 20 + 4 * k]
+        w = u[16 + 4 * k : 20 + 4 * k].tolist()
         choice = rng.integers(0, [4, 2, 5, 4])
         mods.append(
             fit_modulation(

@@ -125,7 +125,8 @@ def assets(draw: st.DrawFn) -> dict[str, Any]:
         "$schema": SCHEMA_URL,
         "name": f"Drawn {draw(st.integers(0, 9999))}",
     }
-    if shader_specs or draw(st.booleans()):
+    with_shader = bool(shader_specs) or draw(st.booleans())
+    if with_shader:
         extra = [uniform("u_time", "float", 0.0), uniform("u_resolution", "vec2", [800.0, 600.0])]
         asset["shader"] = shader(
             "Drawn Shader", shader_specs, extra=extra, body=generated_fragment_body(shader_specs)

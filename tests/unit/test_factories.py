@@ -186,7 +186,7 @@ def clean_problems(raw: dict[str, Any]) -> list[str]:
             elif op in ("set", "add"):
                 if target not in declared:
                     out.append(f"rule {rule.id}: {op} on undeclared {target}")
-                driven.add(target)
+                driven.add(str(target))
             else:
                 out.append(f"rule {rule.id}: unknown op {op}")
     if asset.shader is not None:
@@ -202,10 +202,10 @@ def clean_problems(raw: dict[str, Any]) -> list[str]:
                 out.append(f"effect {e}")
     if asset.haptic is not None:
         limits = {k: v.value for k, v in asset.haptic.device.options.items()}
-        for p in asset.haptic.input_parameters:
-            limit = limits.get("max" + p.path.rsplit(".", 1)[-1].capitalize())
-            if limit is not None and p.max is not None and p.max > limit:
-                out.append(f"{p.path}: max {p.max} beyond device limit {limit}")
+        for hp in asset.haptic.input_parameters:
+            limit = limits.get("max" + hp.path.rsplit(".", 1)[-1].capitalize())
+            if limit is not None and hp.max is not None and hp.max > limit:
+                out.append(f"{hp.path}: max {hp.max} beyond device limit {limit}")
     out += [f"{path} neither driven nor read" for path in declared if path not in driven]
     return out
 
