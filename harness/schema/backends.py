@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 import jsonschema
 import referencing
@@ -131,10 +131,9 @@ class _RustEngine:
             self._validator = jsonschema_rs.validator_for(
                 dict(schema), registry=registry, validate_formats=True, offline=True
             )
-        except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
-            raise ValueError(getattr(exc, "message", str(exc))) from exc
-        except ValueError as exc:
-            raise ValueError(str(exc)) from exc
+        except (ValueError, jsonschema_rs.ReferencingError) as exc:
+            # ValidationError (a malformed schema) is a ValueError too.
+            raise ValueError(getattr(exc, "message", None) or str(exc)) from exc
 
     def is_valid(self, instance: Any) -> bool:
         return bool(self._validator.is_valid(instance))
@@ -183,7 +182,7 @@ class _RustEngine:
             return None
         uri, _, fragment = location.partition("#")
         node: Any = self._resources.get(uri)
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in fragment.split("/")[1:]]
+        tokens = [unquote(t).replace("~1", "/").replace("~0", "~") for t in fragment.split("/")[1:]]
         for token in tokens[:-1]:
             if isinstance(node, Mapping):
                 node = node.get(token)
