@@ -64,6 +64,17 @@ def check_name(area: str) -> str:
     return CHECK_NAMES.get(area, area.lower())
 
 
+def class_name(source: str) -> str:
+    """The test case class name of a source: ``examples/a.json`` -> ``examples.a``.
+
+    CI servers split a class name at its last dot into package and class, so
+    the path's directories become the package and the file the class; the
+    asset's own name is not used because two files may share it.
+    """
+    stem = source[: -len(".json")] if source.endswith(".json") else source
+    return stem.replace("\\", "/").strip("/").replace("/", ".") or "document"
+
+
 def describe(finding: Finding) -> str:
     """One line for a finding: ``severity CODE at pointer (line:col): message``."""
     where = finding.pointer or "/"
@@ -124,7 +135,7 @@ class JUnitReporter(Reporter):
         # A document that did not load was never checked further: say so with
         # <skipped> rather than claiming that the later checks passed.
         unloaded = any(f.severity is Severity.ERROR and area_of(f.code) == "LOAD" for f in findings)
-        classname = f"synharness.{result.name or result.source}"
+        classname = class_name(result.source)
         cases: list[ET.Element] = []
         for area in check_areas():
             area_findings = by_area.get(area, [])
@@ -188,7 +199,7 @@ def _scenario_case(classname: str, outcome: ScenarioOutcome) -> ET.Element:
         failure.text = "\n".join(lines) + "\n" if lines else message + "\n"
     summary = [
         f"source: {outcome.source}, seed {outcome.seed}, {outcome.steps} steps of "
-        f"{outcome.dt:g} s ({outcome.duration:g} s), {outcome.event_count} event(s)"
+        f"{outcome.dt:.4g} s ({outcome.duration:g} s), {outcome.event_count} event(s)"
     ]
     for path in sorted(outcome.metrics):
         m = outcome.metrics[path]

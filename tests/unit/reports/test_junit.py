@@ -11,7 +11,7 @@ import xmlschema
 
 from harness.result import AssetResult
 from reports.base import REPORTER_BY_NAME
-from reports.junit import JUnitReporter, check_areas, check_name
+from reports.junit import JUnitReporter, check_areas, check_name, class_name
 from tests.unit.reports.conftest import failing, passing, unloadable, warning
 
 XSD = Path(__file__).parents[2] / "fixtures" / "schemas" / "junit.xsd"
@@ -121,3 +121,19 @@ def test_escapes_markup_in_messages() -> None:
     root = ET.fromstring(text)
     props = {p.get("name"): p.get("value") for p in root.iter("property")}
     assert props["name"] == "Legacy <names> & | pipes"
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [("examples/broken/x.json", "examples.broken.x"), ("<stdin>", "<stdin>"), ("a\\b.json", "a.b")],
+)
+def test_class_name(source: str, name: str) -> None:
+    assert class_name(source) == name
+
+
+def test_cases_are_classed_by_file_not_by_asset_name() -> None:
+    root = ET.fromstring(
+        render([failing(), failing().model_copy(update={"source": "other/broken.json"})])
+    )
+    classes = {c.get("classname") for c in root.iter("testcase")}
+    assert classes == {"examples.broken", "other.broken"}
