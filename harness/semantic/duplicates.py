@@ -6,7 +6,7 @@ naming the pointer of the first.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Sequence
 
 from harness.codes import finding
 from harness.findings import Finding
@@ -14,23 +14,29 @@ from harness.models import Combo
 from harness.semantic.scope import Scope
 
 
-def _repeats(items: Iterable[tuple[Hashable, str]]) -> list[tuple[Hashable, str, str]]:
-    """(key, pointer, first pointer) for every item whose key was seen before."""
-    first: dict[Hashable, str] = {}
-    repeats: list[tuple[Hashable, str, str]] = []
-    for key, pointer in items:
+def _repeats(keys: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """(index, index of the first occurrence) of every key seen before."""
+    if len(set(keys)) == len(keys):
+        return []  # the common case: pointers are built only for findings
+    first: dict[Hashable, int] = {}
+    repeats: list[tuple[int, int]] = []
+    for i, key in enumerate(keys):
         if key in first:
-            repeats.append((key, pointer, first[key]))
+            repeats.append((i, first[key]))
         else:
-            first[key] = pointer
+            first[key] = i
     return repeats
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _combo_key(combo: Combo) -> tuple[frozenset[str], frozenset[str], bool, bool]:
     # Order of keys and buttons does not matter to the runtime; absent == empty.
+    keys, buttons = combo.keys, combo.mouseButtons
     return (
-        frozenset(combo.keys or ()),
-        frozenset(combo.mouseButtons or ()),
+        frozenset(keys) if keys else _NONE,
+        frozenset(buttons) if buttons else _NONE,
         bool(combo.wheel),
         combo.strict,
     )
@@ -46,77 +52,85 @@ def _combo_text(combo: Combo) -> str:
 def check_duplicates(scope: Scope) -> list[Finding]:
     """SYN-DUP-001..005."""
     found: list[Finding] = []
-    for key, pointer, first in _repeats((m.id, f"{p}/id") for p, m in scope.modulations):
+    mods = scope.modulations
+    for i, first in _repeats([m.id for _, m in mods]):
         found.append(
-            finding("SYN-DUP-001", pointer, f"Modulation id {key!r} is already used at {first}")
-        )
-    for key, pointer, first in _repeats((r.id, f"{p}/id") for p, r in scope.rules):
-        found.append(finding("SYN-DUP-002", pointer, f"Rule id {key!r} is already used at {first}"))
-    if scope.shader is not None:
-        uniforms = (
-            (u.name, f"{scope.shader_ptr}/uniforms/{i}/name")
-            for i, u in enumerate(scope.shader.uniforms or [])
-        )
-        for key, pointer, first in _repeats(uniforms):
-            found.append(
-                finding("SYN-DUP-003", pointer, f"Uniform {key!r} is already listed at {first}")
+            finding(
+                "SYN-DUP-001",
+                f"{mods[i][0]}/id",
+                f"Modulation id {mods[i][1].id!r} is already used at {mods[first][0]}/id",
             )
-    bindings: list[tuple[Hashable, str]] = []
-    combos: dict[str, Combo] = {}
+        )
+    rules = scope.rules
+    for i, first in _repeats([r.id for _, r in rules]):
+        found.append(
+            finding(
+                "SYN-DUP-002",
+                f"{rules[i][0]}/id",
+                f"Rule id {rules[i][1].id!r} is already used at {rules[first][0]}/id",
+            )
+        )
+    if scope.shader is not None and scope.shader.uniforms:
+        uniforms = scope.shader.uniforms
+        at = f"{scope.shader_ptr}/uniforms"
+        for i, first in _repeats([u.name for u in uniforms]):
+            found.append(
+                finding(
+                    "SYN-DUP-003",
+                    f"{at}/{i}/name",
+                    f"Uniform {uniforms[i].name!r} is already listed at {at}/{first}/name",
+                )
+            )
+    found += _duplicate_bindings(scope)
+    found += _duplicate_paths(scope)
+    return found
+
+
+def _duplicate_bindings(scope: Scope) -> list[Finding]:
+    keys: list[Hashable] = []
+    places: list[tuple[str, int, Combo, str, str]] = []
     for pointer, control in scope.controls:
         target = scope.target(control.parameter)
         if target is None:
             continue  # SYN-REF-001 says it already
         for j, mapping in enumerate(control.mappings):
-            where = f"{pointer}/mappings/{j}"
-            combos[where] = mapping.combo
-            bindings.append(((target, mapping.action.axis, _combo_key(mapping.combo)), where))
-    for key, pointer, first in _repeats(bindings):
-        target, axis = key[0], key[1]  # type: ignore[index]
+            keys.append((target, mapping.action.axis, _combo_key(mapping.combo)))
+            places.append((pointer, j, mapping.combo, target, mapping.action.axis))
+    found: list[Finding] = []
+    for i, first in _repeats(keys):
+        pointer, j, combo, target, axis = places[i]
+        first_pointer, first_j = places[first][0], places[first][1]
         found.append(
             finding(
                 "SYN-DUP-004",
-                pointer,
-                f"{axis} with {_combo_text(combos[pointer])} already drives {target!r} at {first}",
+                f"{pointer}/mappings/{j}",
+                f"{axis} with {_combo_text(combo)} already drives {target!r} at "
+                f"{first_pointer}/mappings/{first_j}",
             )
         )
-    found += _duplicate_paths(scope)
     return found
 
 
 def _duplicate_paths(scope: Scope) -> list[Finding]:
     found: list[Finding] = []
-    for component, ptr in ((scope.tone, scope.tone_ptr), (scope.haptic, scope.haptic_ptr)):
-        if component is None:
+    for component, ptr in (
+        (scope.shader, scope.shader_ptr),
+        (scope.tone, scope.tone_ptr),
+        (scope.haptic, scope.haptic_ptr),
+    ):
+        if component is None or not component.input_parameters:
             continue
-        paths = (
-            (
-                item.get("path") if isinstance(item, dict) else item.path,
-                f"{ptr}/input_parameters/{i}/path",
-            )
-            for i, item in enumerate(component.input_parameters)
-        )
-        for key, pointer, first in _repeats((k, p) for k, p in paths if isinstance(k, str)):
+        paths = [
+            item.get("path") if isinstance(item, dict) else item.path
+            for item in component.input_parameters
+        ]
+        for i, first in _repeats(paths):
             found.append(
                 finding(
                     "SYN-DUP-005",
-                    pointer,
-                    f"Input parameter path {key!r} is already declared at {first}; "
-                    "references reach only the first",
-                )
-            )
-    if scope.shader is not None:
-        paths = (
-            (ip.path, f"{scope.shader_ptr}/input_parameters/{i}/path")
-            for i, ip in enumerate(scope.shader.input_parameters or [])
-        )
-        for key, pointer, first in _repeats(paths):
-            found.append(
-                finding(
-                    "SYN-DUP-005",
-                    pointer,
-                    f"Input parameter path {key!r} is already declared at {first}; "
-                    "references reach only the first",
+                    f"{ptr}/input_parameters/{i}/path",
+                    f"Input parameter path {paths[i]!r} is already declared at "
+                    f"{ptr}/input_parameters/{first}/path; references reach only the first",
                 )
             )
     return found

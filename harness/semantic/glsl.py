@@ -9,11 +9,12 @@ those are neither "undeclared" nor expected in the uniform list.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from harness.codes import finding
 from harness.findings import Finding
-from harness.semantic.glsl_parse import GlslUnit, parse
+from harness.semantic.glsl_parse import GlslUnit, parse_pair
 from harness.semantic.scope import Scope
 
 #: What three.js's ShaderMaterial declares before the user's vertex shader
@@ -41,6 +42,9 @@ _ARRAY = re.compile(r"(\w+)\[(\d+)\]")
 
 
 def _scalar_ok(value: Any, kind: str) -> bool:
+    t = type(value)
+    if kind == "float" and (t is float or t is int):
+        return True
     if kind == "bool":
         return isinstance(value, bool) or value in (0, 1)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -50,6 +54,13 @@ def _scalar_ok(value: Any, kind: str) -> bool:
 
 def _shape(type_: str) -> tuple[str, int] | None:
     """(scalar kind, component count) of a GLSL type; None when it is not checked."""
+    known = _SHAPES.get(type_)
+    if known is not None:
+        return known
+    return _parse_shape(type_)
+
+
+def _parse_shape(type_: str) -> tuple[str, int] | None:
     if type_ in ("float", "double"):
         return "float", 1
     if type_ in ("int", "uint"):
@@ -63,6 +74,18 @@ def _shape(type_: str) -> tuple[str, int] | None:
     return None
 
 
+_SHAPES: dict[str, tuple[str, int]] = {
+    t: shape
+    for t in (
+        "float", "double", "int", "uint", "bool",
+        *(f"{p}vec{n}" for p in ("", "b", "i", "u") for n in (2, 3, 4)),
+        *(f"mat{n}" for n in (2, 3, 4)),
+        *(f"mat{n}x{m}" for n in (2, 3, 4) for m in (2, 3, 4)),
+    )
+    if (shape := _parse_shape(t)) is not None
+}  # fmt: skip
+
+
 def _flat(value: Any) -> list[Any] | None:
     if not isinstance(value, list):
         return None
@@ -73,6 +96,9 @@ def _flat(value: Any) -> list[Any] | None:
 
 def default_fits(type_: str, value: Any) -> bool | None:
     """Whether ``value`` has the shape of ``type_``; None when the type is not checked."""
+    shape = _SHAPES.get(type_)
+    if shape is not None:
+        return _fits(shape, value)
     if m := _ARRAY.fullmatch(type_):
         if not isinstance(value, list) or len(value) != int(m[2]):
             return False
@@ -81,6 +107,10 @@ def default_fits(type_: str, value: Any) -> bool | None:
     shape = _shape(type_)
     if shape is None:
         return None  # samplers (a texture), structs: no shape to check
+    return _fits(shape, value)
+
+
+def _fits(shape: tuple[str, int], value: Any) -> bool:
     kind, count = shape
     if count == 1:
         return _scalar_ok(value, kind)
@@ -99,40 +129,39 @@ def check_glsl(scope: Scope) -> list[Finding]:
     if shader is None:
         return []
     base = scope.shader_ptr
-    vertex, fragment = parse(shader.vertex_shader), parse(shader.fragment_shader)
-    found: list[Finding] = []
-    declared: dict[str, str] = {}
-    for stage, unit in (("vertex", vertex), ("fragment", fragment)):
-        for name, type_ in unit.uniforms().items():
-            other = declared.setdefault(name, type_)
-            if other != type_:
-                found.append(
-                    finding(
-                        "SYN-GLSL-003",
-                        f"{base}/{stage}_shader",
-                        f"Uniform {name!r} is {other} in the vertex shader but {type_} in the fragment shader",
-                        hint="Declare the uniform with one type in both stages.",
-                    )
-                )
+    pair = parse_pair(shader.vertex_shader, shader.fragment_shader)
+    declared = pair.uniforms
+    found = [
+        finding(
+            "SYN-GLSL-003",
+            f"{base}/fragment_shader",
+            f"Uniform {name!r} is {vtype} in the vertex shader but {ftype} in the fragment shader",
+            hint="Declare the uniform with one type in both stages.",
+        )
+        for name, vtype, ftype in pair.conflicts
+    ]
     listed = {u.name for u in shader.uniforms or []}
-    for stage, unit in (("vertex", vertex), ("fragment", fragment)):
-        for name, type_ in unit.uniforms().items():
-            if name not in listed and name not in THREE_BUILTINS and shader.uniforms is not None:
-                found.append(
-                    finding(
-                        "SYN-GLSL-001",
-                        f"{base}/{stage}_shader",
-                        f"Uniform {type_} {name} is declared in the {stage} shader but not listed in uniforms",
+    if shader.uniforms is not None and not listed.issuperset(declared):
+        for stage, unit in (("vertex", pair.vertex), ("fragment", pair.fragment)):
+            for name, type_ in unit.uniforms().items():
+                if name not in listed and name not in THREE_BUILTINS:
+                    found.append(
+                        finding(
+                            "SYN-GLSL-001",
+                            f"{base}/{stage}_shader",
+                            f"Uniform {type_} {name} is declared in the {stage} shader but not "
+                            "listed in uniforms",
+                        )
                     )
-                )
-                listed.add(name)  # report once even when both stages declare it
+                    listed.add(name)  # report once even when both stages declare it
     for i, uniform in enumerate(shader.uniforms or []):
         found += _check_uniform(
             uniform.name, uniform.type, uniform.default, declared, f"{base}/uniforms/{i}"
         )
-    found += _undeclared_attributes(
-        vertex, f"{base}/vertex_shader", {u.name for u in shader.uniforms or []}
-    )
+    if pair.vertex.free:
+        found += _undeclared_attributes(
+            pair.vertex, f"{base}/vertex_shader", {u.name for u in shader.uniforms or []}
+        )
     names = {u.name for u in shader.uniforms or []} | set(declared)
     for i, ip in enumerate(shader.input_parameters or []):
         name = ip.parameter.removeprefix("shader.")
@@ -148,7 +177,7 @@ def check_glsl(scope: Scope) -> list[Finding]:
 
 
 def _check_uniform(
-    name: str, type_: str, default: Any, declared: dict[str, str], pointer: str
+    name: str, type_: str, default: Any, declared: Mapping[str, str], pointer: str
 ) -> list[Finding]:
     found: list[Finding] = []
     glsl_type = declared.get(name)

@@ -18,8 +18,10 @@ Parsing is cached per source string: assets in a batch often share shaders.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 # A preprocessor line, with backslash continuations.
@@ -62,10 +64,45 @@ class GlslUnit:
     used: frozenset[str]
     #: Used identifiers that nothing declares (see the module docstring).
     free: tuple[str, ...]
+    #: Uniform name -> GLSL type (read-only: units are cached and shared).
+    uniform_types: Mapping[str, str]
 
-    def uniforms(self) -> dict[str, str]:
+    def uniforms(self) -> Mapping[str, str]:
         """Uniform name -> GLSL type."""
-        return {n: t for n, (q, t) in self.storage.items() if q == "uniform"}
+        return self.uniform_types
+
+
+@dataclass(frozen=True, slots=True)
+class ShaderPair:
+    """A vertex and a fragment source read together."""
+
+    vertex: GlslUnit
+    fragment: GlslUnit
+    #: Uniform name -> type, the vertex declaration first.
+    uniforms: Mapping[str, str]
+    #: (name, vertex type, fragment type) of uniforms the stages type differently.
+    conflicts: tuple[tuple[str, str, str], ...]
+    #: Identifiers either stage uses.
+    used: frozenset[str]
+
+
+@lru_cache(maxsize=256)
+def parse_pair(vertex_source: str, fragment_source: str) -> ShaderPair:
+    """Read both stages of a shader (cached: batches often share shaders)."""
+    vertex, fragment = parse(vertex_source), parse(fragment_source)
+    uniforms = dict(vertex.uniform_types)
+    conflicts = []
+    for name, type_ in fragment.uniform_types.items():
+        other = uniforms.setdefault(name, type_)
+        if other != type_:
+            conflicts.append((name, other, type_))
+    return ShaderPair(
+        vertex=vertex,
+        fragment=fragment,
+        uniforms=MappingProxyType(uniforms),
+        conflicts=tuple(conflicts),
+        used=vertex.used | fragment.used,
+    )
 
 
 def _is_type(token: str, structs: set[str]) -> bool:
@@ -177,7 +214,11 @@ def parse(source: str) -> GlslUnit:
         if t not in declared and not t.startswith("gl_") and t not in free:
             free.append(t)
     return GlslUnit(
-        storage=storage, declared=frozenset(declared), used=frozenset(used), free=tuple(free)
+        storage=storage,
+        declared=frozenset(declared),
+        used=frozenset(used),
+        free=tuple(free),
+        uniform_types=MappingProxyType({n: t for n, (q, t) in storage.items() if q == "uniform"}),
     )
 
 

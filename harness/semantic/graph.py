@@ -18,6 +18,8 @@ parameter (``modulation``), rule -> effect (``effect``), effect -> parameter
 (``runtime``), parameter -> effect when the effect's value reads it
 (``reads``), parameter -> rule when the rule's trigger reads it
 (``trigger``). A cycle through a rule is a rule feeding its own trigger.
+The graph attribute ``feedback`` says whether any edge leads into a rule or
+an effect (without one there can be no cycle).
 
 *Read*: a shader uniform is read when the GLSL uses it beyond its
 declaration; a tone parameter when its path names an option that the synth,
@@ -29,6 +31,7 @@ to SYN-GLSL-002 / -007 rather than reported twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
@@ -36,7 +39,7 @@ import networkx as nx
 from harness.codes import finding
 from harness.findings import Finding
 from harness.models import SynestheticAsset, Tone
-from harness.semantic.glsl_parse import parse
+from harness.semantic.glsl_parse import parse_pair
 from harness.semantic.scope import Scope, scope_of
 from harness.semantic.vocabulary import PARAMETER_OPS, effect_source, op_component, trigger_source
 
@@ -102,74 +105,81 @@ def _read_by(
     return "device"
 
 
+_VIA = {
+    v: {"via": v}
+    for v in ("control", "modulation", "effect", "writes", "plays", "runtime", "reads", "trigger")
+}
+
+
 def build_graph(scope: Scope) -> nx.DiGraph:
     """The parameter graph of a scope (see the module docstring)."""
-    graph: nx.DiGraph = nx.DiGraph()
-    glsl_declared: frozenset[str] = frozenset()
+    glsl_declared: Mapping[str, str] = {}
     glsl_used: frozenset[str] = frozenset()
     if scope.shader is not None:
-        vertex, fragment = parse(scope.shader.vertex_shader), parse(scope.shader.fragment_shader)
-        glsl_used = vertex.used | fragment.used
-        glsl_declared = frozenset(vertex.uniforms()) | frozenset(fragment.uniforms())
+        pair = parse_pair(scope.shader.vertex_shader, scope.shader.fragment_shader)
+        glsl_used = pair.used
+        glsl_declared = pair.uniforms
     options = ToneOptions(scope.tone) if scope.tone is not None else None
-    nodes: list[tuple[str, dict[str, Any]]] = []
+    nodes: dict[str, dict[str, Any]] = {}
     edges: list[tuple[str, str, dict[str, str]]] = []
     for path, p in scope.declared.items():
-        nodes.append(
-            (
-                path,
-                {
-                    "kind": "parameter",
-                    "component": p.component,
-                    "pointer": p.pointer,
-                    "declared": p,
-                    "read_by": _read_by(path, p.component, glsl_used, options),
-                    "in_glsl": p.component != "shader" or path[7:] in glsl_declared,
-                },
-            )
-        )
+        nodes[path] = {
+            "kind": "parameter",
+            "component": p.component,
+            "pointer": p.pointer,
+            "declared": p,
+            "read_by": _read_by(path, p.component, glsl_used, options),
+            "in_glsl": p.component != "shader" or path[7:] in glsl_declared,
+        }
         if p.component == "shader" and path[7:] in RUNTIME_UNIFORMS:
-            edges.append((RUNTIME, path, {"via": "runtime"}))
+            edges.append((RUNTIME, path, _VIA["runtime"]))
     if edges:
-        nodes.append((RUNTIME, {"kind": "runtime"}))
-    graph.add_nodes_from(nodes)
+        nodes[RUNTIME] = {"kind": "runtime"}
 
     def target(reference: str) -> str | None:
         path = scope.target(reference)
-        if path is not None and path not in graph:
-            graph.add_node(path, kind="reference")
+        if path is not None and path not in nodes:
+            nodes[path] = {"kind": "reference"}
         return path
 
     for pointer, control in scope.controls:
-        graph.add_node(pointer, kind="control", target=control.parameter)
+        nodes[pointer] = {"kind": "control", "target": control.parameter}
         if (hit := target(control.parameter)) is not None:
-            edges.append((pointer, hit, {"via": "control"}))
+            edges.append((pointer, hit, _VIA["control"]))
     for pointer, mod in scope.modulations:
-        graph.add_node(pointer, kind="modulation", id=mod.id, target=mod.target)
+        nodes[pointer] = {"kind": "modulation", "id": mod.id, "target": mod.target}
         if (hit := target(mod.target)) is not None:
-            edges.append((pointer, hit, {"via": "modulation"}))
+            edges.append((pointer, hit, _VIA["modulation"]))
+    reads: list[tuple[str, str]] = []
     for pointer, rule in scope.rules:
-        graph.add_node(pointer, kind="rule", id=rule.id)
+        nodes[pointer] = {"kind": "rule", "id": rule.id}
         source = trigger_source(rule.trigger)
         if source is not None and (hit := target(source)) is not None:
-            edges.append((hit, pointer, {"via": "trigger"}))
+            edges.append((hit, pointer, _VIA["trigger"]))
         for j, effect in enumerate(rule.effects or []):
             op, goal = effect.get("op"), effect.get("target")
             if not isinstance(op, str) or not isinstance(goal, str):
                 continue
             where = f"{pointer}/effects/{j}"
-            graph.add_node(where, kind="effect", op=op, target=goal)
-            edges.append((pointer, where, {"via": "effect"}))
+            nodes[where] = {"kind": "effect", "op": op, "target": goal}
+            edges.append((pointer, where, _VIA["effect"]))
             if op in PARAMETER_OPS and (hit := target(goal)) is not None:
-                edges.append((where, hit, {"via": "writes"}))
+                edges.append((where, hit, _VIA["writes"]))
             elif (component := op_component(op)) is not None:
-                graph.add_node(f"instrument:{component}", kind="instrument")
-                edges.append((where, f"instrument:{component}", {"via": "plays"}))
+                nodes[f"instrument:{component}"] = {"kind": "instrument"}
+                edges.append((where, f"instrument:{component}", _VIA["plays"]))
             read = effect_source(effect)
-            # Input signals (grid.pressure) resolve to nothing: only declared
-            # parameters become read edges.
-            if read is not None and (hit := scope.target(read)) is not None and hit in graph:
-                edges.append((hit, where, {"via": "reads"}))
+            if read is not None:
+                reads.append((read, where))
+    # Input signals (grid.pressure) name no node: only parameters, and in a
+    # lone bundle names other rules write or read, become read edges.
+    feedback = any(e[2] is _VIA["trigger"] for e in edges)
+    for read, where in reads:
+        if (hit := scope.target(read)) is not None and hit in nodes:
+            edges.append((hit, where, _VIA["reads"]))
+            feedback = True
+    graph: nx.DiGraph = nx.DiGraph(feedback=feedback)
+    graph.add_nodes_from(nodes.items())
     graph.add_edges_from(edges)
     return graph
 
@@ -184,7 +194,7 @@ def parameter_graph(asset: SynestheticAsset) -> nx.DiGraph:
 def check_cycles(scope: Scope, graph: nx.DiGraph) -> list[Finding]:
     """SYN-RULE-004: a rule on a cycle of the graph feeds its own trigger."""
     rules = {p: r for p, r in scope.rules}
-    if not rules or not any(d["via"] in ("trigger", "reads") for _, _, d in graph.edges(data=True)):
+    if not rules or not graph.graph.get("feedback", True):
         return []  # without an edge into a rule or effect there is no cycle
     found: list[Finding] = []
     for component in nx.strongly_connected_components(graph):

@@ -34,6 +34,15 @@ def check_range(
     unwrapped) are skipped: the schema already judged their types.
     """
     lo, hi, d, st = number(low), number(high), number(default), number(step)
+    # The common case, a sound declaration, leaves without building anything.
+    if (
+        lo is not None
+        and hi is not None
+        and lo < hi
+        and (d is None or lo <= d <= hi)
+        and (st is None or 0 < st <= hi - lo)
+    ):
+        return []
     if lo is not None and hi is not None and lo >= hi:
         return [
             finding("SYN-RANGE-002", f"{pointer}/min", f"{what}: min {low} is not below max {high}")

@@ -36,10 +36,10 @@ def _reference(scope: Scope, reference: str, pointer: str, what: str) -> list[Fi
                 hint=f"Write {path!r}.",
             )
         ]
-    res = scope.resolve(reference)  # the costly "did you mean", only for a finding
+    suggestion = scope.suggestion(reference)  # the costly search, only for a finding
     hint = CATALOGUE["SYN-REF-001"].hint
-    if res.suggestion:
-        hint = f"Did you mean {res.suggestion!r}? " + hint
+    if suggestion:
+        hint = f"Did you mean {suggestion!r}? " + hint
     return [
         finding(
             "SYN-REF-001",

@@ -10,6 +10,7 @@ Vocabulary:
   wrong target from a parameter declared elsewhere, so it is not resolving.
 
 Resolutions are cached on the scope: every check asks for the same references.
+They follow :func:`harness.params.resolve`, with the suggestion searched apart.
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ from harness.params import (
     COMPONENTS,
     LEGACY_PREFIXES,
     DeclaredParameter,
-    Resolution,
     declared_parameters,
-    resolve,
+    suggest,
 )
 
 
@@ -68,7 +68,7 @@ class Scope:
     rules: list[tuple[str, Rule]] = field(default_factory=list)
     declared: dict[str, DeclaredParameter] = field(default_factory=dict)
     resolving: bool = False
-    _resolved: dict[str, Resolution] = field(default_factory=dict)
+    _suggested: dict[str, str | None] = field(default_factory=dict)
     _paths: dict[str, tuple[str | None, str]] = field(default_factory=dict)
 
     def lookup(self, reference: str) -> tuple[str | None, str]:
@@ -97,12 +97,26 @@ class Scope:
         self._paths[reference] = found
         return found
 
-    def resolve(self, reference: str) -> Resolution:
-        """Resolve ``reference`` fully, with a suggestion when unresolved (cached)."""
-        found = self._resolved.get(reference)
-        if found is None:
-            found = resolve(reference, self.declared)
-            self._resolved[reference] = found
+    def suggestion(self, reference: str) -> str | None:
+        """The declared path closest to an unresolved ``reference`` (cached).
+
+        Uses :func:`harness.params.suggest`, but among the paths of the
+        component the reference names (after legacy translation) when it names
+        one: the search is the costliest step of all the checks, and a
+        ``tone.`` reference is never meant for a shader uniform.
+        """
+        if reference in self._suggested:
+            return self._suggested[reference]
+        head, _, rest = reference.partition(".")
+        component = LEGACY_PREFIXES.get(head, head) if rest else None
+        found: str | None
+        if component in COMPONENTS:
+            prefix = f"{component}."
+            same = {p: None for p in self.declared if p.startswith(prefix)}
+            found = suggest(prefix + rest, same) if same else None
+        else:
+            found = suggest(reference, self.declared)
+        self._suggested[reference] = found
         return found
 
     def target(self, reference: str) -> str | None:

@@ -10,7 +10,6 @@ A class is written ``Tone.Synth``; the bare ``Synth`` is accepted too.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 from typing import Any
 
 from harness.codes import finding
@@ -51,35 +50,34 @@ def _unknown(what: str, name: Any, known: tuple[str, ...]) -> str:
     return f"{what} {name!r} is not a Tone.js class{guess}"
 
 
-def _walk(value: Any, pointer: str) -> Iterator[tuple[str, Any, str]]:
-    """(key, value, pointer) of every option below ``value``; ``{value, unit}`` counts as a leaf."""
-    if not isinstance(value, dict):
-        return
-    for key, item in value.items():
-        here = f"{pointer}/{escape_pointer_token(key)}"
-        if isinstance(item, dict) and "value" in item:
-            yield key, item, here
-        elif isinstance(item, dict):
-            yield from _walk(item, here)
-        else:
-            yield key, item, here
-
-
 def _option_findings(options: Any, pointer: str, owner: str, effect: str | None) -> list[Finding]:
+    """SYN-TONE-003 for every option below ``options``; ``{value, unit}`` counts as a leaf."""
+    if not isinstance(options, dict):
+        return []
     found: list[Finding] = []
-    for key, raw, where in _walk(options, pointer):
-        value = number(raw)
-        if value is None:
-            continue  # "8n" and other Tone.js time strings
-        problem = None
-        if effect == "Reverb" and key == "decay" and value <= 0:
-            problem = f"Reverb decay {value:g} s must be above 0"
-        elif key in TIME_OPTIONS and value < 0:
-            problem = f"{key} {value:g} is a negative time"
-        elif key in NORMAL_OPTIONS and not 0 <= value <= 1:
-            problem = f"{key} {value:g} is outside [0, 1]"
-        if problem:
-            found.append(finding("SYN-TONE-003", where, f"{owner}: {problem}"))
+    # An explicit stack: option trees are small but checked for every asset.
+    stack: list[tuple[dict[str, Any], tuple[str, ...]]] = [(options, ())]
+    while stack:
+        node, path = stack.pop()
+        for key, raw in node.items():
+            if type(raw) is dict and "value" not in raw:
+                stack.append((raw, (*path, key)))
+                continue
+            value = number(raw)
+            if value is None:
+                continue  # "8n" and other Tone.js time strings
+            problem = None
+            if key in TIME_OPTIONS:
+                if effect == "Reverb" and key == "decay":
+                    if value <= 0:
+                        problem = f"Reverb decay {value:g} s must be above 0"
+                elif value < 0:
+                    problem = f"{key} {value:g} is a negative time"
+            elif key in NORMAL_OPTIONS and not 0 <= value <= 1:
+                problem = f"{key} {value:g} is outside [0, 1]"
+            if problem:
+                where = pointer + "".join(f"/{escape_pointer_token(t)}" for t in (*path, key))
+                found.append(finding("SYN-TONE-003", where, f"{owner}: {problem}"))
     return found
 
 

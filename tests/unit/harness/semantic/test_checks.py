@@ -526,3 +526,46 @@ def test_unused_parameters() -> None:
         ("SYN-GRAPH-001", "/shader/input_parameters/1"),
         ("SYN-GRAPH-001", "/tone/input_parameters/2"),
     ]
+
+
+def test_cycles_do_not_depend_on_rule_order() -> None:
+    reader = {
+        "id": "a",
+        "trigger": {"type": "grid_cell", "params": {"gridSize": 4, "cooldown": 0}},
+        "effects": [{"op": "set", "target": "y", "value": {"source": "x", "scale": 1.0}}],
+    }
+    writer = _threshold("b", "y", "x")
+    for rules in ([reader, writer], [writer, reader]):
+        found = _only(_check({"name": "r", "rules": rules}, "rule-bundle"), "SYN-RULE-004")
+        assert len(found) == 2, rules
+
+
+def test_scope_lookup_agrees_with_params_resolve(ssot_examples: list[Path]) -> None:
+    from harness.params import resolve
+    from harness.semantic.scope import scope_of
+
+    for path in ssot_examples:
+        if not path.name.startswith("SynestheticAsset"):
+            continue
+        data = {
+            k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if k != "$schema"
+        }
+        scope = scope_of(
+            "synesthetic-asset", MODEL_BY_KIND["synesthetic-asset"].model_validate(data)
+        )
+        assert scope is not None
+        references = [c.parameter for _, c in scope.controls] + [
+            m.target for _, m in scope.modulations
+        ]
+        references += [
+            "u_px",
+            "visual.u_r",
+            "audio.volume",
+            "tone.nothing",
+            "grid.pressure",
+            "shader",
+            "",
+        ]
+        for reference in references:
+            expected = resolve(reference, scope.declared)
+            assert scope.lookup(reference) == (expected.path, expected.how), reference
