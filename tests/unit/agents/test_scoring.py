@@ -335,3 +335,20 @@ def test_simulation_findings_are_located_when_the_text_is_known() -> None:
     s = score_bytes(json.dumps(data, indent=2).encode(), source="a.json")
     sim = [f for f in s.findings if f.code.startswith("SYN-SIM")]
     assert sim and all(f.line is not None and f.column is not None for f in sim)
+
+
+@pytest.mark.parametrize("scenarios", SCENARIO_SETS)
+@pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.__name__)
+def test_every_defect_costs_score_on_the_factory_asset(
+    scenarios: tuple[str, ...], defect: Defect
+) -> None:
+    # make_asset has modulations, controls and a rule bundle, so every defect
+    # applies and must raise a finding (drawn assets often lack a rule bundle).
+    clean, broken = make_asset(), make_asset()
+    assert defect(broken)
+    fixed_score, broken_score = (
+        score(clean, scenarios=scenarios),
+        score(broken, scenarios=scenarios),
+    )
+    assert _codes(broken_score) - _codes(fixed_score), defect.__name__
+    assert broken_score.score < fixed_score.score
