@@ -19,7 +19,7 @@ import glob
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -38,6 +38,10 @@ STDIN_NAME = "<stdin>"
 
 _BOM = b"\xef\xbb\xbf"
 _GLOB_CHARS = frozenset("*?[")
+#: A ``\uD800``-``\uDFFF`` escape: a surrogate, lone unless its pair follows.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+#: A surrogate code point left in a parsed string: a lone surrogate, which UTF-8 cannot hold.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 
 
@@ -237,7 +241,12 @@ def parse_text(text: str) -> ParsedDocument:
         return ParsedDocument(None, text, (finding("SYN-LOAD-001", "", f"malformed JSON: {exc}"),))
     if _may_be_too_deep(text) and _deeper_than(data, MAX_DEPTH):
         return ParsedDocument(None, text, (_too_deep(text),))
-    found = _hook_findings(data, hooks, text) if hooks.duplicates or hooks.non_finite else []
+    # Valid surrogate pairs decode to one character; only lone ones stay in the strings.
+    surrogates = "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
+    if hooks.duplicates or hooks.non_finite or surrogates:
+        found = _hook_findings(data, hooks, text, surrogates=surrogates)
+    else:
+        found = []
     if found:
         return ParsedDocument(None, text, tuple(found))
     if not isinstance(data, dict):
@@ -320,23 +329,60 @@ def _deep_offset(text: str) -> int | None:
     return None
 
 
-def _hook_findings(data: Any, hooks: _Collector, text: str) -> list[Finding]:
-    """Turn what the parse hooks saw into findings with pointers and positions."""
+def lone_surrogates(data: Any) -> list[Finding]:
+    """Find strings (keys included) holding a lone surrogate, which UTF-8 cannot encode.
+
+    JSON's ``\\uD800`` escapes can spell such strings, and every later stage
+    (the schema validator, reports) needs text it can encode.
+
+    Args:
+        data: Parsed JSON data.
+
+    Returns:
+        One ``SYN-LOAD-003`` finding per such string, without positions.
+    """
+    return _walk_findings(data, None, surrogates=True)
+
+
+def _walk_findings(data: Any, hooks: _Collector | None, *, surrogates: bool) -> list[Finding]:
     found: list[Finding] = []
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()
         if isinstance(value, dict):
-            for key in hooks.duplicates.get(id(value), ()):
+            for key in hooks.duplicates.get(id(value), ()) if hooks is not None else ():
                 pointer = pointer_of(*path, key)
                 message = f"key {key!r} appears more than once in this object"
                 found.append(finding("SYN-LOAD-005", pointer, message))
-            stack.extend((child, (*path, key)) for key, child in value.items())
+            members: Iterable[tuple[str, Any]] = value.items()
+            if surrogates and any(_LONE_SURROGATE.search(key) for key in value):
+                # The key cannot appear in a pointer that reports must encode: file the
+                # finding on the object, and look no further into that member.
+                bad = [key for key in value if _LONE_SURROGATE.search(key)]
+                found += [_surrogate(key, path, "a key of this object") for key in bad]
+                members = [(k, v) for k, v in value.items() if k not in bad]
+            stack.extend((child, (*path, key)) for key, child in members)
         elif isinstance(value, list):
             stack.extend((child, (*path, i)) for i, child in enumerate(value))
         elif isinstance(value, _NonFinite):
             message = f"{value.literal} is not a JSON number"
             found.append(finding("SYN-LOAD-004", pointer_of(*path), message))
+        elif surrogates and isinstance(value, str) and _LONE_SURROGATE.search(value):
+            found.append(_surrogate(value, path, "the string"))
+    return found
+
+
+def _surrogate(text: str, path: tuple[str | int, ...], what: str) -> Finding:
+    match = _LONE_SURROGATE.search(text)
+    assert match is not None
+    code_point = f"\\u{ord(match.group()):04x}"
+    message = f"{what} holds a lone surrogate {code_point}, which UTF-8 cannot encode"
+    return finding("SYN-LOAD-003", pointer_of(*path), message)
+
+
+def _hook_findings(data: Any, hooks: _Collector, text: str, *, surrogates: bool) -> list[Finding]:
+    """Turn what the parse hooks saw into findings with pointers and positions."""
+    found = _walk_findings(data, hooks, surrogates=surrogates)
     locator = Locator(text)
     located = [f.located(*(locator.locate(f.pointer) or (None, None))) for f in found]
     return sorted(located, key=lambda f: (f.line or 0, f.column or 0, f.code))

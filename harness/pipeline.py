@@ -35,6 +35,7 @@ from harness.loading import (
     DEFAULT_MAX_BYTES,
     Source,
     iter_sources,
+    lone_surrogates,
     parse_document,
     read_source,
 )
@@ -120,6 +121,14 @@ def check_data(
     Returns:
         The result, with the model when the document passed schema and model.
     """
+    # Data parsed elsewhere (the API) may hold lone surrogates, which neither the
+    # validators nor the reports can encode; parse_document refuses them itself.
+    unencodable = lone_surrogates(data)
+    if unencodable:
+        if text is not None:
+            unencodable = _located(unencodable, text, unique_keys=False)
+        result = AssetResult(source=source, findings=tuple(sort_findings(unencodable)))
+        return CheckedDocument(result, data, None, text)
     return _check_parsed(data, source, options, text, unique_keys=False)
 
 

@@ -268,3 +268,12 @@ def test_ssot_examples_report_pointers_with_positions(
             # The column names the value; for an object member the key precedes it on the line.
             if last and not last.isdigit():
                 assert f'"{last}"' in line[: found["column"] - 1], (found, line)
+
+
+def test_lone_surrogate_is_a_finding(run_cli: RunCli, write: Callable[[str, bytes], Path]) -> None:
+    path = write("s.json", b'{"$schema": "%s", "name": "\\ud800"}' % SCHEMA_URL.encode())
+    for fmt in ("text", "json"):
+        result = run_cli("--format", fmt, str(path))
+        assert result.exit_code == 1, render(result)
+        assert_no_traceback(result)
+        assert "SYN-LOAD-003" in result.stdout

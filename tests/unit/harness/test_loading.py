@@ -230,3 +230,17 @@ def test_top_level_must_be_an_object(text: str, kind: str) -> None:
 
 def test_stdin_is_listed_once() -> None:
     assert len(list(iter_sources(["-", "-"], stdin=io.BytesIO(b"{}")))) == 1
+
+
+def test_lone_surrogate_escapes_are_findings_not_crashes() -> None:
+    parsed = parse_text('{"a": "\\ud83d\\ude00", "b": ["x\\ud800"], "\\udfff": 1}')
+    found = [(f.code, f.pointer, f.line, f.column) for f in parsed.findings]
+    assert found == [("SYN-LOAD-003", "", 1, 1), ("SYN-LOAD-003", "/b/0", 1, 29)]
+    for item in parsed.findings:  # reports must be able to write every finding
+        (item.pointer + item.message).encode("utf-8")
+
+
+def test_valid_surrogate_pairs_and_escaped_backslashes_pass() -> None:
+    parsed = parse_text('{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}')
+    assert parsed.findings == ()
+    assert parsed.data == {"a": "\U0001f600", "b": "\\ud800"}

@@ -178,3 +178,14 @@ def test_ssot_examples_parse_and_every_finding_is_located(ssot_examples: list[Pa
             assert item.line is not None and item.column is not None, item
             offset = sum(len(line) + 1 for line in lines[: item.line - 1]) + item.column - 1
             assert decode(text, offset)[0] == value_at(checked.data, item.pointer), item
+
+
+def test_lone_surrogates_in_parsed_data_are_findings() -> None:
+    # Data parsed elsewhere (the API) never went through parse_document.
+    asset = {"$schema": SCHEMA_URL, "name": "x\ud800", "description": "\udc00"}
+    result = validate_data(asset, source="api")
+    assert result.name is None
+    assert {(f.code, f.pointer) for f in result.findings} == {
+        ("SYN-LOAD-003", "/name"),
+        ("SYN-LOAD-003", "/description"),
+    }
