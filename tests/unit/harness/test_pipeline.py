@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from harness.codes import CATALOGUE
 from harness.findings import Verdict, split_pointer
@@ -189,3 +191,27 @@ def test_lone_surrogates_in_parsed_data_are_findings() -> None:
         ("SYN-LOAD-003", "/name"),
         ("SYN-LOAD-003", "/description"),
     }
+
+
+CLEAN_RAW = json.dumps(make_asset(), indent=2).encode()
+
+
+@given(
+    cut=st.integers(0, len(CLEAN_RAW)),
+    length=st.integers(0, 40),
+    insert=st.binary(max_size=12)
+    | st.sampled_from([b"NaN", b'"\\ud800"', b"[[[[", b"}", b'"name":', b","]),
+)
+def test_any_mangled_document_gives_a_result_never_an_exception(
+    cut: int, length: int, insert: bytes
+) -> None:
+    raw = CLEAN_RAW[:cut] + insert + CLEAN_RAW[cut + length :]
+    result = validate_bytes(raw, source="fuzz.json")
+    assert result.source == "fuzz.json"
+    for item in result.findings:  # every finding is reportable
+        (item.pointer + item.message).encode("utf-8")
+
+
+@given(raw=st.binary(max_size=200))
+def test_arbitrary_bytes_give_a_result(raw: bytes) -> None:
+    validate_bytes(raw, source="fuzz.json")
