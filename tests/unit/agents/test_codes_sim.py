@@ -79,4 +79,4 @@ def test_nan_finding_names_the_parameter_declaration() -> None:
 
 def test_heavy_clamping_points_at_the_modulation() -> None:
     (f,) = [f for f in _findings("SYN-SIM-002", "fail") if f.code == "SYN-SIM-002"]
-    assert f.pointer == "/modulations/0" and "100%" in f.message
+    assert f.pointer == "/modulations/0" and "shader.u_radius" in f.message

@@ -1,0 +1,108 @@
+"""``synharness simulate`` end to end through click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from harness.cli.main import cli
+from tests.conftest import CODE_FIXTURES, ROOT
+from tests.factories import make_asset, write_asset
+
+
+def render(result: Result) -> str:
+    return f"exit {result.exit_code}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+
+
+def simulate(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["simulate", *args])
+
+
+@pytest.fixture
+def asset_file(tmp_path: Path) -> Path:
+    return write_asset(tmp_path / "asset.json", make_asset())
+
+
+def test_builtins_in_text(asset_file: Path) -> None:
+    result = simulate(str(asset_file), "--duration", "2")
+    assert result.exit_code == 0, render(result)
+    for name in ("idle", "sweep", "random"):
+        assert f"scenario {name} [builtin:{name}] 121 steps" in result.stdout
+    assert "shader.u_radius" in result.stdout and "coverage" in result.stdout
+
+
+def test_json_output_and_trace_json(asset_file: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.json"
+    result = simulate(
+        str(asset_file),
+        "--duration",
+        "1",
+        "--every",
+        "6",
+        "--format",
+        "json",
+        "--trace",
+        str(trace),
+    )
+    assert result.exit_code == 0, render(result)
+    doc = json.loads(result.stdout)
+    assert [s["name"] for s in doc["scenarios"]] == ["idle", "sweep", "random"]
+    assert doc["scenarios"][0]["metrics"]["shader.u_radius"]["nan_count"] == 0
+    data = json.loads(trace.read_text(encoding="utf-8"))
+    assert data["t"] == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+    assert len(data["params"]["shader.u_radius"]) == 11 and data["events"] == []
+
+
+def test_scenario_and_csv_trace(tmp_path: Path) -> None:
+    folder = CODE_FIXTURES / "SYN-SCN-001"
+    trace = tmp_path / "trace.csv"
+    result = simulate(
+        str(folder / "asset.json"), "--scenario", str(folder / "pass.yaml"), "--trace", str(trace)
+    )
+    assert result.exit_code == 0, render(result)
+    assert "ok   reaches /expect/1" in result.stdout
+    with trace.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "t" and "shader.u_radius" in rows[0] and len(rows) == 122
+
+
+def test_failed_expectation_exits_1_with_location() -> None:
+    folder = CODE_FIXTURES / "SYN-SCN-001"
+    result = simulate(str(folder / "asset.json"), "--scenario", str(folder / "fail.yaml"))
+    assert result.exit_code == 1, render(result)
+    assert f"{folder / 'fail.yaml'}:7:5 /expect/1 SYN-SCN-001 error" in result.stdout
+
+
+def test_invalid_scenario_is_a_usage_error_without_traceback() -> None:
+    folder = CODE_FIXTURES / "SYN-SCN-002"
+    result = simulate(str(folder / "asset.json"), "--scenario", str(folder / "fail.yaml"))
+    assert result.exit_code == 2, render(result)
+    assert f"{folder / 'fail.yaml'}:5:22: invalid scenario at /inputs/0/wheel" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_nan_is_an_error() -> None:
+    result = simulate(str(CODE_FIXTURES / "SYN-SIM-001" / "fail.json"), "--duration", "1")
+    assert result.exit_code == 1, render(result)
+    assert "SYN-SIM-001 error" in result.stdout
+
+
+def test_not_an_asset_or_invalid_asset(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": ', encoding="utf-8")
+    result = simulate(str(broken))
+    assert result.exit_code == 2 and "cannot simulate" in result.stderr, render(result)
+    shader = tmp_path / "shader.json"
+    write_asset(shader, make_asset()["shader"])
+    result = simulate(str(shader))
+    assert result.exit_code == 2 and "cannot simulate" in result.stderr, render(result)
+
+
+def test_bad_options_are_usage_errors(asset_file: Path) -> None:
+    assert simulate(str(asset_file), "--every", "0").exit_code == 2
+    assert simulate(str(asset_file), "--dt", "-1").exit_code == 2
+    assert simulate(str(ROOT / "no-such.json")).exit_code == 2
