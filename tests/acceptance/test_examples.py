@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from harness import pipeline
-from tests.factories import SCHEMA_URL
+from tests.factories import SCHEMA_URL, SYNTH_TYPES
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -153,6 +153,7 @@ def test_clean_examples_cover_the_format() -> None:
     assert grid and all({"gridSize", "cooldown"} <= set(r["trigger"]["params"]) for r in grid)
     ops = {e["op"] for r in grid for e in r["effects"]}
     assert {"set", "add", "triggerAttackRelease"} <= ops
+    assert {a["tone"]["synth"]["type"] for a in assets if a.get("tone")} == set(SYNTH_TYPES)
     names = [a["name"] for a in assets]
     assert len(set(names)) == len(names)
 
