@@ -125,7 +125,9 @@ class _RustEngine:
         self, schema: Mapping[str, Any], resources: Mapping[str, Mapping[str, Any]]
     ) -> None:
         assert jsonschema_rs is not None
+        self._schema = schema
         self._resources = resources
+        self._python: _PythonEngine | None = None
         registry = jsonschema_rs.Registry([(uri, dict(doc)) for uri, doc in resources.items()])
         try:
             self._validator = jsonschema_rs.validator_for(
@@ -136,11 +138,24 @@ class _RustEngine:
             raise ValueError(getattr(exc, "message", None) or str(exc)) from exc
 
     def is_valid(self, instance: Any) -> bool:
-        return bool(self._validator.is_valid(instance))
+        try:
+            return bool(self._validator.is_valid(instance))
+        except UnicodeEncodeError:
+            return self._fallback().is_valid(instance)
 
     def errors(self, instance: Any) -> Iterator[RawError]:
-        for error in self._validator.iter_errors(instance):
-            yield self._raw(error, instance)
+        try:
+            raws = [self._raw(e, instance) for e in self._validator.iter_errors(instance)]
+        except UnicodeEncodeError:
+            raws = list(self._fallback().errors(instance))
+        yield from raws
+
+    def _fallback(self) -> _PythonEngine:
+        # Strings with lone surrogates (from \ud800 escapes) cannot cross into
+        # Rust; the python engine validates them instead of crashing.
+        if self._python is None:
+            self._python = _PythonEngine(self._schema, self._resources)
+        return self._python
 
     def _raw(self, error: Any, root: Any) -> RawError:
         kind = error.kind

@@ -74,6 +74,9 @@ def to_findings(errors: Iterable[RawError]) -> list[Finding]:
     unique: dict[tuple[str, str, str], Finding] = {}
     for error in errors:
         for f in _translate(error):
+            pointer, message = printable(f.pointer), printable(f.message)
+            if (pointer, message) != (f.pointer, f.message):
+                f = f.model_copy(update={"pointer": pointer, "message": message})
             unique.setdefault((f.pointer, f.code, f.message), f)
     return sorted(unique.values(), key=_order)
 
@@ -86,7 +89,12 @@ def show(value: Any) -> str:
         text = repr(value)
     if len(text) > MAX_VALUE_CHARS:
         text = text[: MAX_VALUE_CHARS - 1] + "…"
-    return text
+    return printable(text)
+
+
+def printable(text: str) -> str:
+    """Escape lone surrogates (``\\ud800``) so that the text encodes as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def json_type(value: Any) -> str:

@@ -476,3 +476,17 @@ def test_without_jsonschema_rs_the_python_engine_takes_over() -> None:
         [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == ["python", ["SYN-SCHEMA-006", "SYN-SCHEMA-005"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_lone_surrogates_are_findings_not_crashes(backend: str) -> None:
+    asset = _asset(name="x\ud800")
+    asset["control"]["\udfff"] = 1
+    asset["shader"]["name"] = 5
+    findings = _set(backend).validate("synesthetic-asset", asset)
+    assert _codes(findings) == [
+        ("SYN-SCHEMA-002", "/control/\\udfff"),
+        ("SYN-SCHEMA-003", "/shader/name"),
+    ]
+    for f in findings:  # reporters must be able to write every finding
+        (f.pointer + f.message).encode("utf-8")
