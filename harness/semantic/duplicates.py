@@ -120,10 +120,13 @@ def _duplicate_paths(scope: Scope) -> list[Finding]:
     ):
         if component is None or not component.input_parameters:
             continue
-        paths = [
+        paths: list[Hashable] = [
             item.get("path") if isinstance(item, dict) else item.path
             for item in component.input_parameters
         ]
+        # A raw tone item may have any path (the schema's anyOf lets objects
+        # through); a non-string is unique, never a duplicate.
+        paths = [p if isinstance(p, str) else object() for p in paths]
         for i, first in _repeats(paths):
             found.append(
                 finding(
