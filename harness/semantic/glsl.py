@@ -158,7 +158,7 @@ def check_glsl(scope: Scope) -> list[Finding]:
         found += _check_uniform(
             uniform.name, uniform.type, uniform.default, declared, f"{base}/uniforms/{i}"
         )
-    if pair.vertex.free:
+    if pair.vertex.free and not pair.vertex.includes:
         found += _undeclared_attributes(
             pair.vertex, f"{base}/vertex_shader", {u.name for u in shader.uniforms or []}
         )

@@ -27,6 +27,7 @@ _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 # A preprocessor line, with backslash continuations.
 _PREPROCESSOR = re.compile(r"^[ \t]*#(?:\\\n|[^\n])*", re.M)
 _DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)", re.M)
+_INCLUDE = re.compile(r"^[ \t]*#[ \t]*include\b", re.M)
 _TOKEN = re.compile(
     r"[A-Za-z_]\w*|\d+\.?\d*(?:[eE][+-]?\d+)?[uUfF]?|\.\d+(?:[eE][+-]?\d+)?[fF]?|\S"
 )
@@ -66,6 +67,9 @@ class GlslUnit:
     free: tuple[str, ...]
     #: Uniform name -> GLSL type (read-only: units are cached and shared).
     uniform_types: Mapping[str, str]
+    #: The source has ``#include`` lines (three.js chunks such as ``<common>``):
+    #: what they declare is unknown here, so free identifiers prove nothing.
+    includes: bool = False
 
     def uniforms(self) -> Mapping[str, str]:
         """Uniform name -> GLSL type."""
@@ -219,6 +223,7 @@ def parse(source: str) -> GlslUnit:
         used=frozenset(used),
         free=tuple(free),
         uniform_types=MappingProxyType({n: t for n, (q, t) in storage.items() if q == "uniform"}),
+        includes=_INCLUDE.search(source) is not None,
     )
 
 

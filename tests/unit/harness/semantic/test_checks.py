@@ -569,3 +569,13 @@ def test_scope_lookup_agrees_with_params_resolve(ssot_examples: list[Path]) -> N
         for reference in references:
             expected = resolve(reference, scope.declared)
             assert scope.lookup(reference) == (expected.path, expected.how), reference
+
+
+def test_no_undeclared_attribute_when_chunks_are_included() -> None:
+    shader = make_asset()["shader"]
+    shader["vertex_shader"] = "#include <common>\n" + shader["vertex_shader"].replace(
+        "uv;", "uv * PI2;"
+    )
+    assert _check(shader, "shader") == []
+    shader["vertex_shader"] = shader["vertex_shader"].replace("#include <common>\n", "")
+    assert _codes(_check(shader, "shader")) == ["SYN-GLSL-006"]

@@ -93,3 +93,8 @@ def test_one_line_sources_of_the_corpus() -> None:
     )
     assert unit.uniforms() == {"u_resolution": "vec2", "u_iterations": "int"}
     assert unit.free == ()
+
+
+def test_includes_are_noted() -> None:
+    assert parse("#include <common>\nvoid main() { gl_Position = vec4(PI); }").includes
+    assert not parse("void main() {}").includes
