@@ -28,7 +28,6 @@ from reports.base import Reporter, register
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/synharness/synharness"
 
 #: Severity -> SARIF ``level``.
 LEVEL_OF: dict[Severity, str] = {
@@ -118,7 +117,6 @@ def sarif_log(results: Sequence[AssetResult]) -> dict[str, Any]:
                         "name": "synharness",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
                         "rules": [_rule(code) for code in codes],
                     }
                 },
