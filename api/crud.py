@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from api.documents import Document, dump_json
@@ -102,19 +102,24 @@ def list_assets(
     Rows carry only what a list shows (id, timestamps, verdict, body): plain
     Core rows are several times cheaper than ORM objects for a page of 50.
     """
-    query: Select[Any] = select(*_LISTED)  # type: ignore[assignment]
+    where: list[ColumnElement[bool]] = []
     if name:
-        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(AssetRow.name.ilike(f"%{escaped}%", escape="\\"))
+        where.append(AssetRow.name.ilike(f"%{_like_escape(name)}%", escape="\\"))
     if verdict:
-        query = query.where(AssetRow.verdict == verdict)
+        where.append(AssetRow.verdict == verdict)
     if tag:
-        query = query.where(
-            AssetRow.id.in_(select(AssetTagRow.asset_id).where(AssetTagRow.tag == tag))
-        )
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(AssetRow.id).limit(limit).offset(offset)).all()
-    return list(rows), int(total)
+        where.append(AssetRow.id.in_(select(AssetTagRow.asset_id).where(AssetTagRow.tag == tag)))
+    # Count over the ids only: a subquery of the listed columns would make
+    # SQLite read every stored body just to count the rows.
+    total = session.execute(select(func.count(AssetRow.id)).where(*where)).scalar_one()
+    rows = session.execute(
+        select(*_LISTED).where(*where).order_by(AssetRow.id).limit(limit).offset(offset)
+    ).all()
+    return list(rows), int(total)  # type: ignore[arg-type]
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def replace_asset(
@@ -254,12 +259,13 @@ def list_components(
     *, session: Session, kind: str, limit: int, offset: int, name: str | None = None
 ) -> tuple[list[ComponentRow], int]:
     """A page of components of ``kind`` and their total count."""
-    query: Select[Any] = select(ComponentRow).where(ComponentRow.kind == kind)
+    where: list[ColumnElement[bool]] = [ComponentRow.kind == kind]
     if name:
-        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(ComponentRow.name.ilike(f"%{escaped}%", escape="\\"))
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(ComponentRow.id).limit(limit).offset(offset)).scalars()
+        where.append(ComponentRow.name.ilike(f"%{_like_escape(name)}%", escape="\\"))
+    total = session.execute(select(func.count(ComponentRow.id)).where(*where)).scalar_one()
+    rows = session.execute(
+        select(ComponentRow).where(*where).order_by(ComponentRow.id).limit(limit).offset(offset)
+    ).scalars()
     return list(rows), int(total)
 
 

@@ -1,6 +1,6 @@
 """Documents: request bodies turned into validated, storable JSON.
 
-A write goes through :func:`parse_document`: the harness pipeline parses the raw
+A write goes through :func:`check_raw`: the harness pipeline parses the raw
 bytes (malformed JSON, NaN and duplicate keys become findings with a pointer
 and line:column), the store's metadata keys are dropped, and the document is
 validated. Error findings refuse the write (422 with every finding); warnings
@@ -19,6 +19,7 @@ import orjson
 from api.errors import InvalidDocument
 from harness.codes import finding
 from harness.findings import Finding, Severity, verdict_of
+from harness.loading import parse_document
 from harness.result import AssetResult
 
 #: Keys the store adds to a response; dropped from incoming bodies so that a
@@ -57,7 +58,7 @@ class Document:
     def name(self) -> str:
         """The document's ``name`` (empty when it has none)."""
         value = self.data.get("name")
-        return value if isinstance(value, str) else ""
+        return _indexable(value, 500) if isinstance(value, str) else ""
 
     @property
     def tags(self) -> list[str]:
@@ -66,7 +67,13 @@ class Document:
         tags = meta.get("tags") if isinstance(meta, dict) else None
         if not isinstance(tags, list):
             return []
-        return sorted({t[:200] for t in tags if isinstance(t, str) and t})
+        return sorted({_indexable(t, 200) for t in tags if isinstance(t, str) and t})
+
+
+def _indexable(text: str, limit: int) -> str:
+    # The name and tag columns only index the document (which keeps the full
+    # text): fit them to the column and drop NUL, which PostgreSQL text refuses.
+    return text.replace("\x00", "")[:limit]
 
 
 def dump_json(data: Any) -> bytes:
@@ -150,6 +157,21 @@ def _accept(result: AssetResult, data: Any, *, kind: str) -> Document:
         )
         raise InvalidDocument.from_findings((wrong, *findings))
     return Document(kind=kind, data=data, text=dump_json(data), findings=findings)
+
+
+def parse_json(raw: bytes, *, source: str) -> dict[str, Any]:
+    """Parse a JSON object strictly (a merge patch, a posted report).
+
+    Raises:
+        InvalidDocument: Malformed JSON, NaN, duplicate keys or not an object,
+            as the harness loader's findings with pointer and line:column (422).
+    """
+    parsed = parse_document(raw)
+    if parsed.data is None or parsed.findings:
+        raise InvalidDocument.from_findings(
+            tuple(f.model_copy(update={"file": source}) for f in parsed.findings)
+        )
+    return parsed.data
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

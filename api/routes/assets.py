@@ -19,13 +19,12 @@ from api.deps import (
     WriterDep,
     schema_version,
 )
-from api.documents import check_data, check_raw, dump_json, load_json, merge_patch
+from api.documents import check_data, check_raw, dump_json, load_json, merge_patch, parse_json
 from api.errors import InvalidDocument, NotFound
 from api.routes._openapi import error_responses, json_body
 from api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequest
 from api.tables import AssetRow
 from api.verify import verify_asset
-from harness.loading import parse_document
 from harness.result import AssetResult
 
 router = APIRouter(
@@ -190,7 +189,7 @@ def patch_asset(
 ) -> Response:
     """Apply a JSON merge patch to an asset (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
-    patch = parse_patch(raw, source=_source(asset_id))
+    patch = parse_json(raw, source=_source(asset_id))
     current = crud.get_asset(session=session, asset_id=asset_id)
     # Without If-Match the patch still applies to the version it was computed
     # from: a concurrent write in between makes the conditional update fail.
@@ -326,7 +325,7 @@ def parse_result(raw: bytes) -> AssetResult:
     Raises:
         InvalidDocument: Not JSON, or not an asset result (422).
     """
-    data = parse_patch(raw, source="report")
+    data = parse_json(raw, source="report")
     try:
         return AssetResult.model_validate(data)
     except ValidationError as exc:
@@ -352,17 +351,3 @@ def list_reports(
     rows, total = crud.list_reports(session=session, asset_id=asset_id, limit=limit, offset=offset)
     body = orjson.dumps([views.report_dict(r) for r in rows])
     return views.json_response(body, headers={"X-Total-Count": str(total)})
-
-
-def parse_patch(raw: bytes, *, source: str) -> Any:
-    """Parse a merge patch strictly (the harness loader's findings on failure).
-
-    Raises:
-        InvalidDocument: Malformed JSON, NaN, duplicate keys, not an object (422).
-    """
-    parsed = parse_document(raw)
-    if parsed.data is None or parsed.findings:
-        raise InvalidDocument.from_findings(
-            tuple(f.model_copy(update={"file": source}) for f in parsed.findings)
-        )
-    return parsed.data

@@ -23,7 +23,7 @@ from api.deps import (
     WriterDep,
     schema_version,
 )
-from api.documents import check_data, check_raw, load_json, merge_patch
+from api.documents import check_data, check_raw, load_json, merge_patch, parse_json
 from api.errors import InvalidDocument
 from api.routes._openapi import error_responses, json_body
 from api.schemas import ComponentPublic
@@ -88,10 +88,8 @@ def _add_collection(path: str, kind: str) -> None:
     def patch(
         item_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
     ) -> Response:
-        from api.routes.assets import parse_patch
-
         expected = views.expected_versions(if_match, prefix="c", ident=item_id)
-        changes = parse_patch(raw, source=f"/{path}/{item_id}")
+        changes = parse_json(raw, source=f"/{path}/{item_id}")
         current = crud.get_component(session=session, kind=kind, component_id=item_id)
         merged = merge_patch(load_json(current.body), changes)
         if not isinstance(merged, dict):

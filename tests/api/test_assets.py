@@ -266,3 +266,14 @@ def test_put_component_with_stale_if_match_is_412(client):
         headers={"If-Match": created.headers["etag"]},
     )
     assert response.status_code == 412
+
+
+def test_awkward_names_and_tags_are_stored_whole(client):
+    name = "N\u0000" + "x" * 700
+    body = make_asset(name=name, meta_info={"tags": ["t\u0000ag", "y" * 300, "", 5]})
+    created = client.post("/synesthetic-assets/", content=json.dumps(body))
+    assert created.status_code == 201, created.text
+    got = client.get(created.headers["location"]).json()
+    assert without_metadata(got) == body
+    assert client.get("/synesthetic-assets/", params={"tag": "tag"}).headers["x-total-count"] == "1"
+    assert client.get("/synesthetic-assets/", params={"name": "xxxx"}).headers["x-total-count"] == "1"
