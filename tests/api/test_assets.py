@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from tests.api.helpers import SSOT, asset_bytes, error_of, without_metadata
 from tests.factories import make_asset
+from tests.strategies import assets
 
 
 def test_create_answers_201_with_location_etag_and_metadata(client):
@@ -276,4 +278,19 @@ def test_awkward_names_and_tags_are_stored_whole(client):
     got = client.get(created.headers["location"]).json()
     assert without_metadata(got) == body
     assert client.get("/synesthetic-assets/", params={"tag": "tag"}).headers["x-total-count"] == "1"
-    assert client.get("/synesthetic-assets/", params={"name": "xxxx"}).headers["x-total-count"] == "1"
+    assert (
+        client.get("/synesthetic-assets/", params={"name": "xxxx"}).headers["x-total-count"] == "1"
+    )
+
+
+@given(asset=assets())
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_any_clean_asset_round_trips(client, asset):
+    created = client.post("/synesthetic-assets/", content=json.dumps(asset))
+    assert created.status_code == 201, created.text
+    got = client.get(created.headers["location"])
+    assert without_metadata(got.json()) == asset
+    put = client.put(
+        created.headers["location"], content=got.content, headers={"If-Match": got.headers["etag"]}
+    )
+    assert put.status_code == 200 and without_metadata(put.json()) == asset
