@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -70,8 +70,7 @@ class ParameterTable:
         return tuple(p for p, d in zip(self.paths, self.drivers, strict=True) if d)
 
 
-@dataclass(frozen=True)
-class ControlMapping:
+class ControlMapping(NamedTuple):
     """One gesture of one control, resolved to a parameter row."""
 
     row: int
@@ -88,8 +87,7 @@ class ControlMapping:
     step: float
 
 
-@dataclass(frozen=True)
-class CompiledEffect:
+class CompiledEffect(NamedTuple):
     """One rule effect."""
 
     op: str
@@ -101,8 +99,7 @@ class CompiledEffect:
     value: Any
 
 
-@dataclass(frozen=True)
-class CompiledRule:
+class CompiledRule(NamedTuple):
     """One rule: its trigger and effects."""
 
     id: str
@@ -172,15 +169,22 @@ def compile_asset(asset: SynestheticAsset) -> CompiledAsset:
     numeric: dict[str, DeclaredParameter] = {p: d for p, d in declared.items() if d.is_numeric}
     index = {p: i for i, p in enumerate(numeric)}
     n = len(numeric)
-    default = np.array([float(d.default) for d in numeric.values()], dtype=np.float64)
-    lo = np.array(
-        [-math.inf if d.min is None else d.min for d in numeric.values()], dtype=np.float64
-    )
-    hi = np.array(
-        [math.inf if d.max is None else d.max for d in numeric.values()], dtype=np.float64
-    )
-    step = np.array([d.step or 0.0 for d in numeric.values()], dtype=np.float64)
-    smoothing = np.array([d.smoothing_time or 0.0 for d in numeric.values()], dtype=np.float64)
+    # One pass over the declarations, one array call: this runs for every scored asset.
+    columns = np.array(
+        [
+            (
+                float(d.default),
+                -math.inf if d.min is None else d.min,
+                math.inf if d.max is None else d.max,
+                d.step or 0.0,
+                d.smoothing_time or 0.0,
+            )
+            for d in numeric.values()
+        ],
+        dtype=np.float64,
+    ).reshape(n, 5)
+    default, lo, hi = columns[:, 0].copy(), columns[:, 1].copy(), columns[:, 2].copy()
+    step, smoothing = columns[:, 3].copy(), columns[:, 4].copy()
     drivers: list[set[str]] = [set() for _ in range(n)]
     smoothing_set = [False] * n
 
@@ -322,6 +326,6 @@ _BANK_DTYPES = (
 
 
 def _bank(rows: list[tuple[Any, ...]]) -> ModulationBank:
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_BANK_DTYPES)
-    arrays = [np.array(col, dtype=dt) for col, dt in zip(columns, _BANK_DTYPES, strict=True)]
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), len(_BANK_DTYPES))
+    arrays = [table[:, i].astype(dt) for i, dt in enumerate(_BANK_DTYPES)]
     return ModulationBank(*arrays)

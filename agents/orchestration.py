@@ -89,8 +89,7 @@ class OrchestrationAgent:
         self.scenario = scenario
         self.every = max(1, every)
         self.threads = threads
-        #: The run's only source of randomness.
-        self.rng = np.random.default_rng(scenario.seed)
+        self._rng: np.random.Generator | None = None
         table = compiled.table
         self.state = ControlState.at_rest(table.default)
         self.controls = ControlAgent(compiled, self.state)
@@ -100,6 +99,17 @@ class OrchestrationAgent:
         #: Step counter and time, moved only by :meth:`run`.
         self.step_index = 0
         self.time = 0.0
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The run's only source of randomness, seeded with the scenario's seed.
+
+        Built on first use: most runs draw nothing, and building a generator
+        costs more than an idle run of a small asset.
+        """
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.scenario.seed)
+        return self._rng
 
     def _base(self) -> np.ndarray | None:
         """Smoothed base per row and step, or None when no input ever moves it."""
