@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from harness.findings import Finding
 from harness.semantic.duplicates import check_duplicates
 from harness.semantic.glsl import check_glsl
-from harness.semantic.graph import build_graph, check_cycles, check_unused, parameter_graph
+from harness.semantic.graph import check_cycles, check_unused, collect_graph, parameter_graph
 from harness.semantic.haptic import check_haptic
 from harness.semantic.modulation import check_modulations
 from harness.semantic.ranges import check_ranges
@@ -57,7 +57,7 @@ def check_document(kind: str, model: BaseModel) -> list[Finding]:
     found += check_haptic(scope)
     found += check_rules(scope)
     if scope.rules or scope.resolving:
-        graph = build_graph(scope)
+        graph = collect_graph(scope)
         found += check_cycles(scope, graph)
         found += check_unused(scope, graph)
     return found

@@ -109,16 +109,27 @@ def parse_pair(vertex_source: str, fragment_source: str) -> ShaderPair:
     )
 
 
+#: Token classes: a builtin type, a plain name, anything else.
+_TYPE_TOKEN, _NAME_TOKEN, _OTHER_TOKEN = 1, 2, 0
+
+
+@lru_cache(maxsize=8192)
+def _token_class(token: str) -> int:
+    # Cached: identifiers repeat all through a source, and the regexes are
+    # the inner loop of the reader.
+    if _TYPE.fullmatch(token) is not None:
+        return _TYPE_TOKEN
+    if token not in _KEYWORDS and _IDENT.fullmatch(token) is not None:
+        return _NAME_TOKEN
+    return _OTHER_TOKEN
+
+
 def _is_type(token: str, structs: set[str]) -> bool:
-    return token in structs or _TYPE.fullmatch(token) is not None
+    return token in structs or _token_class(token) == _TYPE_TOKEN
 
 
 def _is_name(token: str) -> bool:
-    return (
-        _IDENT.fullmatch(token) is not None
-        and token not in _KEYWORDS
-        and _TYPE.fullmatch(token) is None
-    )
+    return _token_class(token) == _NAME_TOKEN
 
 
 def _array_suffix(tokens: list[str], i: int) -> tuple[str, int]:
@@ -197,7 +208,7 @@ def parse(source: str) -> GlslUnit:
             declaration_at.add(i + 1)
             i += 2
             continue
-        elif _is_type(t, structs) and (i == 0 or tokens[i - 1] != "."):
+        elif (t in structs or _token_class(t) == _TYPE_TOKEN) and (i == 0 or tokens[i - 1] != "."):
             type_suffix, j = _array_suffix(tokens, i + 1)
             if j < n and _is_name(tokens[j]):
                 i = _declarators(
@@ -208,7 +219,7 @@ def parse(source: str) -> GlslUnit:
     used: set[str] = set()
     free: list[str] = []
     for k, t in enumerate(tokens):
-        if k in declaration_at or not _is_name(t) or t in structs:
+        if _token_class(t) != _NAME_TOKEN or k in declaration_at or t in structs:
             continue
         if k > 0 and tokens[k - 1] == ".":
             continue  # a member or swizzle

@@ -19,7 +19,8 @@ parameter (``modulation``), rule -> effect (``effect``), effect -> parameter
 (``reads``), parameter -> rule when the rule's trigger reads it
 (``trigger``). A cycle through a rule is a rule feeding its own trigger.
 The graph attribute ``feedback`` says whether any edge leads into a rule or
-an effect (without one there can be no cycle).
+an effect (without one there can be no cycle). The checks work on the plain
+:class:`ParameterGraph` and build the networkx graph only to search cycles.
 
 *Read*: a shader uniform is read when the GLSL uses it beyond its
 declaration; a tone parameter when its path names an option that the synth,
@@ -32,6 +33,7 @@ to SYN-GLSL-002 / -007 rather than reported twice.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -111,8 +113,42 @@ _VIA = {
 }
 
 
+@dataclass(slots=True)
+class ParameterGraph:
+    """The parameter graph as plain nodes and edges; networkx on demand.
+
+    The checks need only in-degrees unless a rule can feed back, so the
+    networkx graph (the costliest part of a clean asset's checks) is built
+    only for cycle search or when asked for.
+    """
+
+    nodes: dict[str, dict[str, Any]]
+    edges: list[tuple[str, str, dict[str, str]]]
+    #: Whether an edge leads into a rule or an effect (else there is no cycle).
+    feedback: bool
+    _nx: nx.DiGraph | None = None
+
+    def driven(self) -> set[str]:
+        """Nodes with an incoming edge."""
+        return {v for _, v, _ in self.edges}
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The graph as a ``networkx.DiGraph`` (built once)."""
+        if self._nx is None:
+            graph: nx.DiGraph = nx.DiGraph(feedback=self.feedback)
+            graph.add_nodes_from(self.nodes.items())
+            graph.add_edges_from(self.edges)
+            self._nx = graph
+        return self._nx
+
+
 def build_graph(scope: Scope) -> nx.DiGraph:
-    """The parameter graph of a scope (see the module docstring)."""
+    """The parameter graph of a scope as a ``networkx.DiGraph`` (see the module docstring)."""
+    return collect_graph(scope).to_networkx()
+
+
+def collect_graph(scope: Scope) -> ParameterGraph:
+    """The nodes and edges of the parameter graph of a scope."""
     glsl_declared: Mapping[str, str] = {}
     glsl_used: frozenset[str] = frozenset()
     if scope.shader is not None:
@@ -178,10 +214,7 @@ def build_graph(scope: Scope) -> nx.DiGraph:
         if (hit := scope.target(read)) is not None and hit in nodes:
             edges.append((hit, where, _VIA["reads"]))
             feedback = True
-    graph: nx.DiGraph = nx.DiGraph(feedback=feedback)
-    graph.add_nodes_from(nodes.items())
-    graph.add_edges_from(edges)
-    return graph
+    return ParameterGraph(nodes=nodes, edges=edges, feedback=feedback)
 
 
 def parameter_graph(asset: SynestheticAsset) -> nx.DiGraph:
@@ -191,11 +224,12 @@ def parameter_graph(asset: SynestheticAsset) -> nx.DiGraph:
     return build_graph(scope)
 
 
-def check_cycles(scope: Scope, graph: nx.DiGraph) -> list[Finding]:
+def check_cycles(scope: Scope, collected: ParameterGraph) -> list[Finding]:
     """SYN-RULE-004: a rule on a cycle of the graph feeds its own trigger."""
     rules = {p: r for p, r in scope.rules}
-    if not rules or not graph.graph.get("feedback", True):
+    if not rules or not collected.feedback:
         return []  # without an edge into a rule or effect there is no cycle
+    graph = collected.to_networkx()
     found: list[Finding] = []
     for component in nx.strongly_connected_components(graph):
         if len(component) < 2:
@@ -230,14 +264,15 @@ def _label(graph: nx.DiGraph, node: str) -> str:
     return node
 
 
-def check_unused(scope: Scope, graph: nx.DiGraph) -> list[Finding]:
+def check_unused(scope: Scope, collected: ParameterGraph) -> list[Finding]:
     """SYN-GRAPH-001: declared parameters that nothing drives and nothing reads."""
     if not scope.resolving:
         return []
     found: list[Finding] = []
+    driven = collected.driven()
     for path, p in scope.declared.items():
-        data = graph.nodes[path]
-        if data["read_by"] is not None or not data["in_glsl"] or graph.in_degree(path):
+        data = collected.nodes[path]
+        if data["read_by"] is not None or not data["in_glsl"] or path in driven:
             continue
         what = (
             "the GLSL never uses it" if p.component == "shader" else "the synth has no such option"

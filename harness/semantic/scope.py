@@ -16,6 +16,7 @@ They follow :func:`harness.params.resolve`, with the suggestion searched apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from harness.models import (
@@ -112,10 +113,10 @@ class Scope:
         found: str | None
         if component in COMPONENTS:
             prefix = f"{component}."
-            same = {p: None for p in self.declared if p.startswith(prefix)}
-            found = suggest(prefix + rest, same) if same else None
+            same = tuple(p for p in self.declared if p.startswith(prefix))
+            found = _suggest(prefix + rest, same) if same else None
         else:
-            found = suggest(reference, self.declared)
+            found = _suggest(reference, tuple(self.declared))
         self._suggested[reference] = found
         return found
 
@@ -128,6 +129,13 @@ class Scope:
         if not self.resolving:
             return reference
         return self.lookup(reference)[0]
+
+
+@lru_cache(maxsize=4096)
+def _suggest(reference: str, candidates: tuple[str, ...]) -> str | None:
+    # Cached across documents: generated assets repeat the same wrong names
+    # against the same declarations, and the search is slow.
+    return suggest(reference, dict.fromkeys(candidates))
 
 
 def _rebased(declared: dict[str, DeclaredParameter], old: str) -> dict[str, DeclaredParameter]:
