@@ -24,7 +24,7 @@ def _reference(scope: Scope, reference: str, pointer: str, what: str) -> list[Fi
                 "SYN-REF-003",
                 pointer,
                 f"{what} {reference!r} uses a legacy namespace; it resolves to {path!r}",
-                hint=f"Write {path!r}. " + CATALOGUE["SYN-REF-003"].hint,
+                hint=f"Write {path!r}: legacy prefixes (visual., audio.) only resolve by translation.",
             )
         ]
     if how == "bare":
@@ -63,7 +63,7 @@ def _instrument(scope: Scope, target: str, op: str, pointer: str) -> list[Findin
                     "SYN-REF-003",
                     pointer,
                     f"{op} targets {target!r}, a legacy audio. name for the tone's synth",
-                    hint="Write 'tone.synth'. " + CATALOGUE["SYN-REF-003"].hint,
+                    hint="Write 'tone.synth': legacy audio. names only resolve by translation.",
                 )
             ]
         return []
