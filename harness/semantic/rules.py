@@ -96,7 +96,7 @@ def _check_effect(rule: Rule, effect: dict[str, Any], pointer: str) -> list[Find
         finding(
             "SYN-RULE-003",
             f"{pointer}/op",
-            f"Rule {rule.id!r}: unknown effect op {op!r}; the runtime ignores the effect",
+            f"Rule {rule.id!r}: unknown effect op {op!r}",
             hint=(f"Did you mean {' or '.join(repr(c) for c in close)}? " if close else "")
             + "Known ops: "
             + ", ".join(KNOWN_OPS)

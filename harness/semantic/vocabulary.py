@@ -15,12 +15,15 @@ from typing import Any
 TRIGGER_TYPES: tuple[str, ...] = ("grid_cell", "threshold")
 
 #: Ops that write a parameter: the effect's target is a parameter reference.
-#: ``set`` and ``add`` are the corpus's; ``multiply`` scales the current value
-#: (the rule counterpart of a multiplicative modulation) and ``toggle`` flips a
-#: bool parameter.
-PARAMETER_OPS: frozenset[str] = frozenset({"set", "add", "multiply", "toggle"})
-#: Ops that play the tone's synth (Tone.js instrument methods).
-SOUND_OPS: frozenset[str] = frozenset({"triggerAttackRelease", "triggerAttack", "triggerRelease"})
+#: ``set`` and ``add`` are the corpus's; ``multiply`` (alias ``scale``, the
+#: simulation's name) scales the current value, the rule counterpart of a
+#: multiplicative modulation; ``toggle`` flips a bool parameter.
+PARAMETER_OPS: frozenset[str] = frozenset({"set", "add", "multiply", "scale", "toggle"})
+#: Ops that play the tone's synth: Tone.js instrument methods, and ``start`` /
+#: ``stop`` of Tone.js sources.
+SOUND_OPS: frozenset[str] = frozenset(
+    {"triggerAttackRelease", "triggerAttack", "triggerRelease", "start", "stop"}
+)
 #: Ops that drive the haptic device.
 HAPTIC_OPS: frozenset[str] = frozenset({"pulse", "vibrate"})
 KNOWN_OPS: tuple[str, ...] = tuple(sorted(PARAMETER_OPS | SOUND_OPS | HAPTIC_OPS))
