@@ -108,7 +108,10 @@ def list_assets(
     if verdict:
         where.append(AssetRow.verdict == verdict)
     if tag:
-        where.append(AssetRow.id.in_(select(AssetTagRow.asset_id).where(AssetTagRow.tag == tag)))
+        indexed = tag.replace("\x00", "")
+        where.append(
+            AssetRow.id.in_(select(AssetTagRow.asset_id).where(AssetTagRow.tag == indexed))
+        )
     # Count over the ids only: a subquery of the listed columns would make
     # SQLite read every stored body just to count the rows.
     total = session.execute(select(func.count(AssetRow.id)).where(*where)).scalar_one()
@@ -119,6 +122,8 @@ def list_assets(
 
 
 def _like_escape(text: str) -> str:
+    # NUL is dropped as in the indexed names (PostgreSQL refuses it in a literal).
+    text = text.replace("\x00", "")
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -294,3 +294,17 @@ def test_any_clean_asset_round_trips(client, asset):
         created.headers["location"], content=got.content, headers={"If-Match": got.headers["etag"]}
     )
     assert put.status_code == 200 and without_metadata(put.json()) == asset
+
+
+def test_filters_drop_nul_like_the_index(client):
+    body = make_asset(name="a\u0000b", meta_info={"tags": ["c\u0000d"]})
+    client.post("/synesthetic-assets/", content=json.dumps(body))
+    assert (
+        client.get("/synesthetic-assets/", params={"name": "a\u0000b"}).headers["x-total-count"]
+        == "1"
+    )
+    assert (
+        client.get("/synesthetic-assets/", params={"tag": "c\u0000d"}).headers["x-total-count"]
+        == "1"
+    )
+    assert client.get("/shaders/", params={"name": "\u0000"}).status_code == 200
