@@ -41,7 +41,7 @@ pytestmark = pytest.mark.bench
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results.json"
 N = 1000
-REPEATS = 3
+REPEATS = 5
 TARGET_ONE_CORE = 1000.0
 TARGET_TWO_CORES = 1800.0
 

@@ -352,3 +352,11 @@ def test_every_defect_costs_score_on_the_factory_asset(
     )
     assert _codes(broken_score) - _codes(fixed_score), defect.__name__
     assert broken_score.score < fixed_score.score
+
+
+def test_importing_the_core_does_not_import_agents() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, harness; assert not any(m == 'agents' or m.startswith('agents.') for m in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
