@@ -47,6 +47,8 @@ _ROTATIONS: dict[tuple[int, int], tuple[float, float]] = {
     **{(_SINE, p): (2.0 * math.pi, 1.0) for p in range(_N_PROFILES)},
     (_TRIANGLE, _PSINE): (math.pi, 2.0),
     (_TRIANGLE, _PCOSINE): (math.pi, 2.0),
+    (_SAWTOOTH, _PSINE): (math.pi / 2.0, 4.0),
+    (_SAWTOOTH, _PCOSINE): (math.pi / 2.0, 4.0),
 }
 _HUGE = 1e300
 
@@ -475,6 +477,8 @@ class _Job:
         }
         v_buf = np.empty((n_m, chunk))
         scratch = np.empty((n_m, chunk))
+        saw = any(key[0] == _SAWTOOTH for key in tables)
+        extra_bufs = (np.empty((n_m, chunk)), np.empty((n_m, chunk))) if saw else None
         p_buf = np.empty((n_p, chunk))
         mask_buf = np.empty((n_p, chunk), dtype=bool)
         gain = depth * np.where(mult[:, None], offset, 1.0)
@@ -503,6 +507,7 @@ class _Job:
                     v[s0:s1],
                     tmp[s0:s1],
                     tables.get((w, p, s0, s1)),
+                    (extra_bufs[0][s0:s1, :n], extra_bufs[1][s0:s1, :n]) if extra_bufs else None,
                 )
             if self.base is None:
                 y: np.ndarray = default[:, None]
@@ -614,6 +619,46 @@ def _rotation(
         out += tmp
 
 
+def _sawtooth_rotated(
+    p: int,
+    f: np.ndarray,
+    c: np.ndarray,
+    t: np.ndarray,
+    t0: float,
+    table: tuple[np.ndarray, np.ndarray],
+    out: np.ndarray,
+    tmp: np.ndarray,
+    extra: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """Sine and cosine profiles of the sawtooth without a transcendental per sample.
+
+    With ``y = z - n`` (``n = floor z``), ``sin(πy/2)`` is ``|sin(πz/2)|`` for even
+    ``n`` and ``|cos(πz/2)|`` for odd ``n`` (and the other way round for cos), so
+    the rotation tables of ``πz/2`` and the parity of ``n`` give both exactly.
+    """
+    n = len(t)
+    parity, cos_half = extra
+    np.multiply.outer(f, t, out=parity)
+    parity += c[:, None]
+    np.floor(parity, out=parity)
+    # n is odd when n/2 has a fraction (np.fmod is a libm call per element: 30 ns).
+    parity *= 0.5
+    np.floor(parity, out=cos_half)
+    odd = parity != cos_half
+    _rotation(math.pi / 2.0, 4.0, f, c, t0, n, table, out, tmp)
+    _rotation(math.pi / 2.0, 4.0, f, c, t0, n, table, cos_half, tmp, cosine=True)
+    np.abs(out, out=out)
+    np.abs(cos_half, out=cos_half)
+    if p == _PSINE:  # w' = 2·sin(πy/2) - 1
+        np.copyto(out, cos_half, where=odd)
+        out *= 2.0
+        out -= 1.0
+    else:  # w' = 2·(1 - cos(πy/2)) - 1 = 1 - 2·cos(πy/2)
+        np.copyto(cos_half, out, where=odd)
+        np.multiply(cos_half, -2.0, out=out)
+        out += 1.0
+
+
 def _fraction(
     f: np.ndarray, c: np.ndarray, t: np.ndarray, out: np.ndarray, tmp: np.ndarray
 ) -> None:
@@ -634,11 +679,16 @@ def _shaped(
     out: np.ndarray,
     tmp: np.ndarray,
     table: tuple[np.ndarray, np.ndarray] | None,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
     """Write ``w'`` (shaped waveform) of one waveform x profile group into ``out``."""
     n = len(t)
     if table is not None:
         alpha, period = _ROTATIONS[(w, p)]
+        if w == _SAWTOOTH:
+            assert extra is not None
+            _sawtooth_rotated(p, f, c, t, t0, table, out, tmp, extra)
+            return
         if w == _TRIANGLE:
             # sin(π·q/2) = |sin πz| and cos(π·q/2) = |cos πz| for the folded triangle.
             _rotation(alpha, period, f, c, t0, n, table, out, tmp, cosine=p == _PCOSINE)
