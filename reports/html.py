@@ -86,19 +86,21 @@ class HtmlReporter(Reporter):
     def _summary(self, results: Sequence[AssetResult]) -> None:
         w = self.stream.write
         w('<table id="summary">\n<thead><tr><th>Asset</th><th>Name</th><th>Verdict</th>')
-        w("<th>Errors</th><th>Warnings</th><th>Info</th><th>Scenarios</th><th>Score</th>")
-        w("</tr></thead>\n<tbody>\n")
+        scored = any(r.score is not None for r in results)
+        w("<th>Errors</th><th>Warnings</th><th>Info</th><th>Scenarios</th>")
+        w(("<th>Score</th>" if scored else "") + "</tr></thead>\n<tbody>\n")
         for i, r in enumerate(results):
             passed = sum(1 for x in r.scenarios if x.passed)
             scen = f"{passed}/{len(r.scenarios)}" if r.scenarios else "—"
             score = "—" if r.score is None else f"{r.score:.3f}"
+            score_cell = f'<td class="num">{score}</td>' if scored else ""
             w(
                 f'<tr><td><a href="#{_anchor(i)}"><code>{escape(r.source)}</code></a></td>'
                 f"<td>{escape(r.name or '')}</td><td>{_verdict(r.verdict.value)}</td>"
                 f'<td class="num">{r.count(Severity.ERROR)}</td>'
                 f'<td class="num">{r.count(Severity.WARNING)}</td>'
                 f'<td class="num">{r.count(Severity.INFO)}</td>'
-                f'<td class="num">{scen}</td><td class="num">{score}</td></tr>\n'
+                f'<td class="num">{scen}</td>{score_cell}</tr>\n'
             )
         w("</tbody>\n</table>\n")
 

@@ -90,16 +90,27 @@ class MarkdownReporter(Reporter):
         if not ordered:
             w("No assets were checked.\n")
             return
-        w("| Asset | Verdict | Errors | Warnings | Info | Scenarios | Score |\n")
-        w("|---|---|--:|--:|--:|--:|--:|\n")
+        # The score column only when something was scored (``validate`` and
+        # ``run`` do not score).
+        scored = any(r.score is not None for r in ordered)
+        header = ["Asset", "Verdict", "Errors", "Warnings", "Info", "Scenarios"]
+        align = ["---", "---", "--:", "--:", "--:", "--:"]
+        if scored:
+            header, align = [*header, "Score"], [*align, "--:"]
+        w("| " + " | ".join(header) + " |\n|" + "|".join(align) + "|\n")
         for r in ordered:
             label = code_span(r.source) + (f" ({cell(r.name)})" if r.name else "")
-            score = "—" if r.score is None else f"{r.score:.3f}"
-            w(
-                f"| {label} | {ICON[r.verdict]} {r.verdict.value} | {r.count(Severity.ERROR)} "
-                f"| {r.count(Severity.WARNING)} | {r.count(Severity.INFO)} "
-                f"| {scenarios_cell(r)} | {score} |\n"
-            )
+            row = [
+                label,
+                f"{ICON[r.verdict]} {r.verdict.value}",
+                str(r.count(Severity.ERROR)),
+                str(r.count(Severity.WARNING)),
+                str(r.count(Severity.INFO)),
+                scenarios_cell(r),
+            ]
+            if scored:
+                row.append("—" if r.score is None else f"{r.score:.3f}")
+            w("| " + " | ".join(row) + " |\n")
         if self.verbosity >= 1:
             for r in ordered:
                 self._details(r)

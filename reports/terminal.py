@@ -92,9 +92,12 @@ class TerminalReporter(Reporter):
         table.add_column("Warnings", justify="right")
         table.add_column("Info", justify="right")
         table.add_column("Scenarios", justify="right")
-        table.add_column("Score", justify="right")
+        scored = any(r.score is not None for r in results)
+        if scored:
+            table.add_column("Score", justify="right")
         for r in results:
             passed = sum(1 for s in r.scenarios if s.passed)
+            score = ["-" if r.score is None else f"{r.score:.3f}"] if scored else []
             table.add_row(
                 r.source if not r.name else f"{r.source} ({r.name})",
                 Text(r.verdict.value, style=STYLE[r.verdict]),
@@ -102,7 +105,7 @@ class TerminalReporter(Reporter):
                 _count(r.count(Severity.WARNING), Severity.WARNING),
                 _count(r.count(Severity.INFO), Severity.INFO),
                 f"{passed}/{len(r.scenarios)}" if r.scenarios else "-",
-                "-" if r.score is None else f"{r.score:.3f}",
+                *score,
             )
         return table
 

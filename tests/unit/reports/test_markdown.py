@@ -79,3 +79,10 @@ def test_empty_run() -> None:
 def test_helpers() -> None:
     assert cell("a|b\nc<d>") == "a\\|b<br>c&lt;d&gt;"
     assert code_span("x`y") == "`` x`y ``"
+
+
+def test_no_score_column_when_nothing_was_scored() -> None:
+    unscored = [r.model_copy(update={"score": None}) for r in (passing(), failing())]
+    text = render(unscored, verbosity=0)
+    assert "Score" not in text
+    assert "| ❌ fail | 2 | 1 | 0 | 1/2 |\n" in text

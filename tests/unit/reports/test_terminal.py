@@ -58,3 +58,8 @@ def test_colour_only_on_a_tty() -> None:
 
 def test_deterministic(results: list[AssetResult]) -> None:
     assert render(results) == render(list(reversed(results)))
+
+
+def test_no_score_column_when_nothing_was_scored() -> None:
+    text = render([passing().model_copy(update={"score": None})])
+    assert "Score" not in text and "Scenarios" in text
