@@ -7,6 +7,7 @@ followed by the stored keys), so a GET never re-serialises the document.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import Row
 
 from api.errors import PreconditionFailed
 from api.tables import AssetRow, ComponentRow, ReportRow
+from harness.result import AssetResult
 
 JSON = "application/json"
 
@@ -132,3 +134,38 @@ def not_modified(if_none_match: str | None, etag: str) -> bool:
         return True
     bare = etag.strip('"')
     return any(t.strip().removeprefix("W/").strip('"') == bare for t in if_none_match.split(","))
+
+
+_METRIC_FLOATS = ("min", "max", "mean", "clipped_fraction", "coverage")
+
+
+def result_of(data: dict[str, Any]) -> AssetResult:
+    """An asset result from its JSON form (a stored or a posted report).
+
+    JSON has no NaN: serialisation writes non-finite metrics and trace values as
+    ``null`` (as the JSON report does); they are NaN again here so that the
+    strict result model accepts them.
+
+    Raises:
+        pydantic.ValidationError: ``data`` is not an asset result.
+    """
+    scenarios = data.get("scenarios")
+    for scenario in scenarios if isinstance(scenarios, list) else ():
+        if not isinstance(scenario, dict):
+            continue
+        metrics = scenario.get("metrics")
+        for entry in metrics.values() if isinstance(metrics, dict) else ():
+            if isinstance(entry, dict):
+                for key in _METRIC_FLOATS:
+                    if key in entry and entry[key] is None:
+                        entry[key] = math.nan
+        plot = scenario.get("plot")
+        params = plot.get("params") if isinstance(plot, dict) else None
+        if isinstance(plot, dict) and isinstance(params, dict):
+            plot["params"] = {
+                path: [math.nan if v is None else v for v in values]
+                if isinstance(values, list)
+                else values
+                for path, values in params.items()
+            }
+    return AssetResult.model_validate(data)

@@ -331,7 +331,7 @@ def parse_result(raw: bytes) -> AssetResult:
     """
     data = parse_json(raw, source="report")
     try:
-        return AssetResult.model_validate(data)
+        return views.result_of(data)
     except ValidationError as exc:
         details = [
             {"pointer": "/" + "/".join(str(p) for p in e["loc"]), "message": e["msg"]}

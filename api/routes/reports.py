@@ -12,7 +12,6 @@ from api import crud, views
 from api.deps import IdPath, IfNoneMatch, SessionDep, schema_version
 from api.routes._openapi import error_responses
 from api.schemas import ReportPublic
-from harness.result import AssetResult
 
 router = APIRouter(prefix="/reports", tags=["reports"], dependencies=[Depends(schema_version)])
 
@@ -63,7 +62,7 @@ def get_report(
     if html:
         from reports import REPORTER_BY_NAME
 
-        result = AssetResult.model_validate_json(row.result)
+        result = views.result_of(orjson.loads(row.result))
         stream = io.StringIO()
         REPORTER_BY_NAME["html"](stream=stream).report([result])
         return HTMLResponse(stream.getvalue(), headers=headers)

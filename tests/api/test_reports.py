@@ -141,3 +141,39 @@ def test_score_does_not_store(client):
         client.post("/score", params={"scenario": "nope"}, content=asset_bytes()).status_code == 422
     )
     assert client.get("/synesthetic-assets/").headers["x-total-count"] == "0"
+
+
+def test_report_with_non_finite_metrics_renders_as_html(client):
+    from harness.result import ParameterMetrics, ScenarioOutcome, TracePlot
+
+    asset_id = _asset(client)
+    nan = float("nan")
+    metrics = ParameterMetrics(
+        min=nan, max=1.0, mean=nan, clipped_fraction=0.0, nan_count=3, coverage=0.5
+    )
+    plot = TracePlot(
+        t=(0.0, 0.1), params={"shader.u_hue": (nan, 0.5)}, ranges={"shader.u_hue": (0.0, 1.0)}
+    )
+    outcome = ScenarioOutcome(
+        name="idle",
+        source="builtin:idle",
+        passed=True,
+        seed=0,
+        duration=0.2,
+        dt=0.1,
+        steps=2,
+        metrics={"shader.u_hue": metrics},
+        plot=plot,
+    )
+    result = AssetResult(
+        source=f"/synesthetic-assets/{asset_id}", name="NaN run", scenarios=(outcome,)
+    )
+    posted = client.post(
+        f"/synesthetic-assets/{asset_id}/reports", content=result.model_dump_json()
+    )
+    assert posted.status_code == 201
+    url = posted.headers["location"]
+    as_json = client.get(url).json()
+    assert as_json["result"]["scenarios"][0]["metrics"]["shader.u_hue"]["mean"] is None
+    as_html = client.get(url, headers={"Accept": "text/html"})
+    assert as_html.status_code == 200 and "NaN run" in as_html.text
