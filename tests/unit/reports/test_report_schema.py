@@ -117,3 +117,21 @@ def test_schema_rejects_tampered_reports(path: tuple[Any, ...], value: Any) -> N
     target[path[-1]] = value
     assert errors_of(document) == []
     assert errors_of(tampered) != []
+
+
+def test_report_of_synharness_run_is_valid(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from harness.cli.main import cli
+
+    paths = [
+        str(ROOT / "examples" / "heartbeat.json"),
+        str(ROOT / "examples" / "broken" / "modulation-out-of-range.json"),
+    ]
+    result = CliRunner().invoke(
+        cli, ["run", *paths, "--format", "json", "--report-dir", str(tmp_path)]
+    )
+    assert result.exit_code in (0, 1), result.output
+    document = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert any(s["plot"] for a in document["assets"] for s in a["scenarios"])
+    assert errors_of(document) == []
