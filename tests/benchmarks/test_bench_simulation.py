@@ -68,7 +68,9 @@ def compile_docs(docs: list[dict[str, Any]]) -> list[CompiledAsset]:
     return out
 
 
-def naive_reference(compiled: list[CompiledAsset], steps: int) -> tuple[int, float, dict[str, list[float]]]:
+def naive_reference(
+    compiled: list[CompiledAsset], steps: int
+) -> tuple[int, float, dict[str, list[float]]]:
     """The seed's loop; returns parameter-steps, seconds and the last asset's trace."""
     param_steps = 0
     start = time.perf_counter()
@@ -94,7 +96,9 @@ def naive_reference(compiled: list[CompiledAsset], steps: int) -> tuple[int, flo
                 )  # fmt: skip
                 log.append(dict(state))  # the seed copied the whole state on every update
         param_steps += len(mods) * steps
-        last = {path: [entry[path] for entry in log[len(mods) - 1 :: len(mods)]] for path, *_ in mods}
+        last = {
+            path: [entry[path] for entry in log[len(mods) - 1 :: len(mods)]] for path, *_ in mods
+        }
     return param_steps, time.perf_counter() - start, last
 
 
@@ -133,8 +137,11 @@ def test_bench_simulation() -> None:
     compiled = compile_docs(generate_assets(1000, seed=0, modulations=4))
     bank, params = modulated_bank(compiled)
 
-    # Reference: the naive loop on a subset, normalised per parameter-step.
+    # Reference: the naive loop on a subset, normalised per parameter-step; best of
+    # three like the engine, so that a busy machine penalises both alike.
     ref_steps, ref_seconds, ref_trace = naive_reference(compiled[:20], 1000)
+    for _ in range(2):
+        ref_seconds = min(ref_seconds, naive_reference(compiled[:20], 1000)[1])
     reference_rate = ref_steps / ref_seconds
 
     warm = evaluate(bank, params, steps=STEPS, dt=DT, threads=threads)
