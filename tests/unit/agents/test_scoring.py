@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import harness
@@ -278,7 +278,6 @@ def _codes(s: Score) -> set[str]:
 
 
 @pytest.mark.parametrize("scenarios", SCENARIO_SETS)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clean=assets(), defect=st.sampled_from(DEFECTS))
 def test_fixing_a_defect_never_lowers_the_score(
     scenarios: tuple[str, ...], clean: dict[str, Any], defect: Defect
