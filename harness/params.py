@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from harness.models import Haptic, HapticParameter, Shader, SynestheticAsset, Tone, ToneParameter
 
@@ -28,23 +27,24 @@ COMPONENTS: tuple[str, ...] = ("shader", "tone", "haptic")
 LEGACY_PREFIXES: dict[str, str] = {"visual": "shader", "audio": "tone"}
 
 
-class DeclaredParameter(BaseModel):
+# Plain slotted dataclasses, not pydantic models: an asset declares dozens of
+# parameters and this runs for every document on the validation hot path.
+@dataclass(frozen=True, slots=True)
+class DeclaredParameter:
     """A parameter a component declares, under its canonical path."""
-
-    model_config = ConfigDict(frozen=True)
 
     path: str
     component: str
     #: ``float``, ``int``, ``bool``, ``string`` or a GLSL type (``vec3``, ...).
     type: str
+    #: JSON pointer of the declaration (the input parameter when there is one).
+    pointer: str
     default: Any = None
     min: float | None = None
     max: float | None = None
     step: float | None = None
     smoothing_time: float | None = None
     options: tuple[str, ...] | None = None
-    #: JSON pointer of the declaration (the input parameter when there is one).
-    pointer: str
     #: True when the declaration wrote the path without its component prefix
     #: where the corpus convention expects one (tone and haptic).
     prefixless: bool = False
@@ -112,7 +112,7 @@ def _listed_parameters(
         if isinstance(item, ToneParameter | HapticParameter):
             raw_path, type_, default = item.path, item.type, item.default
             low, high = _number(item.min), _number(item.max)
-            step = _number(getattr(item, "step", None) or (item.model_extra or {}).get("step"))
+            step = _number(item.step)
             smoothing, options = item.smoothingTime, item.options
         elif isinstance(item, Mapping) and isinstance(item.get("path"), str):
             raw_path, type_, default = item["path"], str(item.get("type", "")), item.get("default")
@@ -173,10 +173,9 @@ def asset_parameters(asset: SynestheticAsset) -> dict[str, DeclaredParameter]:
     return declared_parameters(shader=asset.shader, tone=asset.tone, haptic=asset.haptic)
 
 
-class Resolution(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Resolution:
     """How a reference resolved."""
-
-    model_config = ConfigDict(frozen=True)
 
     reference: str
     #: The canonical path it names, or None when it names nothing declared.

@@ -29,6 +29,9 @@ class ToneParameter(Open):
     parameter: str | None = None
     smoothingTime: float | None = None
     unit: str | None = None
+    #: Not in the published schema, but the corpus' tone parameters carry it
+    #: (an additional property); typed access keeps the hot path off __getattr__.
+    step: Any = None
 
 
 class ToneEffect(Open):

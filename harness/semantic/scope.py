@@ -15,7 +15,7 @@ They follow :func:`harness.params.resolve`, with the suggestion searched apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -142,7 +142,7 @@ def _rebased(declared: dict[str, DeclaredParameter], old: str) -> dict[str, Decl
     # declared_parameters() roots components at /shader etc.; a component
     # document is rooted at "" instead.
     return {
-        path: p.model_copy(update={"pointer": p.pointer[len(old) :]})
+        path: replace(p, pointer=p.pointer[len(old) :])
         for path, p in declared.items()
     }
 
