@@ -1,16 +1,20 @@
 """``synharness push PATH... --to URL``: store documents in a running store.
 
 Each file becomes one asset; the store validates it and refuses documents with
-error findings (printed with their pointer and line:column). Exit code 0 when
-every document was stored, 1 when the store refused some, 2 when it is
-unreachable or refuses the client (token, schema version).
+error findings (printed as ``file:line:column CODE pointer message``). Exit code
+0 when every document was stored, 1 when some were refused or unreadable, 2
+when the store is unreachable or refuses the client (token, schema version).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from api.client import PushOutcome
 
 
 @click.command("push")
@@ -21,33 +25,43 @@ def command(paths: tuple[str, ...], url: str) -> None:
     from api.client import push_documents
     from api.settings import load_settings
     from harness.errors import HarnessError
-    from harness.loading import iter_sources, read_source
 
-    token = load_settings().api_token
-    documents: list[tuple[str, bytes]] = []
-    refused = False
     try:
-        for source in iter_sources(list(paths), stdin=sys.stdin.buffer):
-            raw = read_source(source)
-            if isinstance(raw, bytes):
-                documents.append((source.name, raw))
-            else:
-                refused = True
-                click.echo(f"{source.name}: {raw.code} {raw.message}", err=True)
-        outcomes = push_documents(url, documents, token=token)
+        documents, unreadable = _read(paths)
+        outcomes = push_documents(url, documents, token=load_settings().api_token)
     except HarnessError as exc:
         click.echo(f"error: {exc.message}" + (f" ({exc.path})" if exc.path else ""), err=True)
         sys.exit(exc.exit_code)
-    for outcome in outcomes:
-        if outcome.stored:
-            click.echo(f"{outcome.source}: stored at {outcome.location}")
-            continue
-        refused = True
-        click.echo(f"{outcome.source}: refused ({outcome.status}) {outcome.message}", err=True)
-        for f in outcome.findings:
-            where = f"{f.get('line')}:{f.get('column')}" if f.get("line") else "-"
-            click.echo(
-                f"  {outcome.source}:{where} {f['code']} {f['pointer'] or '/'} {f['message']}",
-                err=True,
-            )
-    sys.exit(1 if refused else 0)
+    refused = [o for o in outcomes if not _echo(o)]
+    sys.exit(1 if refused or unreadable else 0)
+
+
+def _read(paths: tuple[str, ...]) -> tuple[list[tuple[str, bytes]], int]:
+    """The readable documents among ``paths``, and how many could not be read."""
+    from harness.loading import iter_sources, read_source
+
+    documents: list[tuple[str, bytes]] = []
+    unreadable = 0
+    for source in iter_sources(list(paths), stdin=sys.stdin.buffer):
+        raw = read_source(source)
+        if isinstance(raw, bytes):
+            documents.append((source.name, raw))
+        else:
+            unreadable += 1
+            click.echo(f"{source.name}: {raw.code} {raw.message}", err=True)
+    return documents, unreadable
+
+
+def _echo(outcome: PushOutcome) -> bool:
+    """Print one outcome; whether the document was stored."""
+    if outcome.stored:
+        click.echo(f"{outcome.source}: stored at {outcome.location}")
+        return True
+    click.echo(f"{outcome.source}: refused ({outcome.status}) {outcome.message}", err=True)
+    for f in outcome.findings:
+        where = f"{f.get('line')}:{f.get('column')}" if f.get("line") else "-"
+        pointer = f.get("pointer") or "/"
+        click.echo(
+            f"  {outcome.source}:{where} {f.get('code')} {pointer} {f.get('message')}", err=True
+        )
+    return False

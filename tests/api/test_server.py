@@ -194,3 +194,17 @@ def test_db_upgrade_cli(tmp_path):
         cli, ["db", "upgrade", "--database-url", "sqlite:////nonexistent/x/y.db"]
     )
     assert broken.exit_code == 1 and "cannot upgrade" in broken.output
+
+
+def test_push_missing_path_is_a_usage_error(server, tmp_path):
+    result = CliRunner().invoke(cli, ["push", str(tmp_path / "nope.json"), "--to", server])
+    assert result.exit_code == 2
+    assert "nope.json" in result.output and "Traceback" not in result.output
+
+
+def test_push_to_unreachable_store_exits_2(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(make_asset()))
+    result = CliRunner().invoke(cli, ["push", str(good), "--to", f"http://127.0.0.1:{free_port()}"])
+    assert result.exit_code == 2
+    assert "cannot reach the store" in result.output
