@@ -59,8 +59,9 @@ class ReportPublic(BaseModel):
 class VerifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    #: Built-in scenario names; None runs every built-in scenario.
-    scenarios: list[str] | None = Field(default=None, max_length=32)
+    #: Built-in scenario names, or scenario documents (as in scenario files);
+    #: None runs every built-in scenario.
+    scenarios: list[str | dict[str, Any]] | None = Field(default=None, max_length=32)
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
 
     @classmethod

@@ -7,6 +7,9 @@ as a report.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from api.errors import InvalidDocument
 from api.schemas import VerifyRequest
 from harness.findings import Severity, sort_findings
@@ -24,10 +27,12 @@ def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetRes
     Args:
         raw: The stored asset's JSON text.
         source: The asset's URL path, for the report.
-        request: Which built-in scenarios to run, with which seed.
+        request: Which scenarios to run (built-in names or scenario documents),
+            with which seed.
 
     Raises:
-        InvalidDocument: A requested scenario name is unknown (422).
+        InvalidDocument: A scenario name is unknown, or a document is not a
+            valid scenario (422).
     """
     from agents import builtin_scenarios, run_scenarios
     from agents.scoring import score_parts
@@ -43,16 +48,44 @@ def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetRes
     seed = request.seed if request.seed is not None else DEFAULT_SEED
     available = {s.name: s for s in builtin_scenarios(model, seed=seed)}
     wanted = list(request.scenarios) if request.scenarios is not None else list(DEFAULT_SCENARIOS)
-    unknown = sorted(set(wanted) - set(available))
+    unknown = sorted(w for w in wanted if isinstance(w, str) and w not in available)
     if unknown:
         raise InvalidDocument(
             f"unknown scenario(s): {', '.join(unknown)}",
             details={"unknown": unknown, "available": sorted(available)},
         )
+    chosen = [
+        available[w] if isinstance(w, str) else _inline(w, index=i, seed=request.seed)
+        for i, w in enumerate(wanted)
+    ]
     # Keep the downsampled traces: the HTML view of the report plots them.
-    outcomes, sim_findings = run_scenarios(model, [available[n] for n in wanted], keep_plot=True)
+    outcomes, sim_findings = run_scenarios(model, chosen, keep_plot=True)
     findings = sort_findings([*result.findings, *sim_findings])
     scored = score_parts(findings, asset=model, outcomes=outcomes)
     return result.model_copy(
         update={"findings": tuple(findings), "scenarios": tuple(outcomes), "score": scored.score}
     )
+
+
+def _inline(document: dict[str, Any], *, index: int, seed: int | None) -> Any:
+    """A scenario document of the request, parsed as a scenario file would be.
+
+    Raises:
+        InvalidDocument: The document is not a valid scenario (422, with pointer).
+    """
+    from agents import ScenarioError, parse_scenario
+
+    path = f"verify#/scenarios/{index}"
+    try:
+        scenario = parse_scenario(json.dumps(document, indent=2), path=path, kind="json")
+    except ScenarioError as exc:
+        raise InvalidDocument(
+            f"scenario {index} is invalid: {exc}",
+            details={
+                "pointer": f"/scenarios/{index}{exc.pointer}",
+                "line": exc.line,
+                "column": exc.column,
+                "message": exc.message,
+            },
+        ) from None
+    return scenario.model_copy(update={"seed": seed}) if seed is not None else scenario

@@ -177,3 +177,39 @@ def test_report_with_non_finite_metrics_renders_as_html(client):
     assert as_json["result"]["scenarios"][0]["metrics"]["shader.u_hue"]["mean"] is None
     as_html = client.get(url, headers={"Accept": "text/html"})
     assert as_html.status_code == 200 and "NaN run" in as_html.text
+
+
+def test_verify_runs_scenario_documents(client):
+    asset_id = _asset(client)
+    holds = {
+        "name": "custom",
+        "duration": 1,
+        "dt": 0.1,
+        "expect": [{"finite": {}}, {"within_bounds": {"param": "shader.u_hue"}}],
+    }
+    fails = {
+        "name": "impossible",
+        "duration": 1,
+        "dt": 0.1,
+        "expect": [{"reaches": {"param": "shader.u_hue", "value": 99, "at": 0.5}}],
+    }
+    response = client.post(
+        f"/synesthetic-assets/{asset_id}/verify",
+        content=json.dumps({"scenarios": ["idle", holds, fails]}),
+    )
+    assert response.status_code == 201, response.text
+    outcomes = {s["name"]: s["passed"] for s in response.json()["result"]["scenarios"]}
+    assert outcomes == {"idle": True, "custom": True, "impossible": False}
+    assert response.json()["verdict"] == "fail"
+
+
+def test_verify_refuses_an_invalid_scenario_document_with_pointer(client):
+    asset_id = _asset(client)
+    bad = {"name": "x", "duration": "long"}
+    response = client.post(
+        f"/synesthetic-assets/{asset_id}/verify", content=json.dumps({"scenarios": ["idle", bad]})
+    )
+    assert response.status_code == 422
+    details = error_of(response)["details"]
+    assert details["pointer"].startswith("/scenarios/1")
+    assert client.get(f"/synesthetic-assets/{asset_id}/reports").json() == []
