@@ -33,7 +33,7 @@ def _scenario(
 ) -> Scenario:
     # Built from trusted values without validation: the scoring loop builds
     # thousands of these a second (same attributes as model_construct sets).
-    fields = {
+    fields: dict[str, Any] = {
         "name": name,
         "source": f"builtin:{name}",
         "description": None,
