@@ -26,30 +26,48 @@ if TYPE_CHECKING:
 COVERAGE_BINS = 64
 
 
-def coverage(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def coverage(
+    values: np.ndarray, lo: np.ndarray, hi: np.ndarray, *, all_finite: bool | None = None
+) -> np.ndarray:
     """Fraction of ``[lo, hi]`` bins visited, per row of ``values`` (rows x samples).
 
     Non-finite samples visit nothing; a value at or beyond a bound visits the
     bin at that end.
+
+    Args:
+        values: Rows x samples.
+        lo: Lower bound per row.
+        hi: Upper bound per row.
+        all_finite: Whether every value is finite, when the caller knows.
+
+    Returns:
+        Coverage per row; 0 for rows whose range is not finite.
     """
-    rows = values.shape[0]
-    out = np.zeros(rows)
-    ok = np.isfinite(lo) & np.isfinite(hi) & (hi > lo)
-    if not ok.any() or values.shape[1] == 0:
-        return out
-    v = values[ok] if not ok.all() else values
-    low = lo[ok][:, None]
-    scale = (COVERAGE_BINS / (hi[ok] - lo[ok]))[:, None]
-    finite = np.isfinite(v)
-    every = bool(finite.all())
-    position = (v - low) * scale if every else (np.where(finite, v, low) - low) * scale
+    rows, samples = values.shape
+    width = hi - lo
+    ok = np.isfinite(width) & (width > 0)
+    every_row = bool(ok.all())
+    if samples == 0 or not (every_row or ok.any()):
+        return np.zeros(rows)
+    v = values if every_row else values[ok]
+    low = (lo if every_row else lo[ok])[:, None]
+    scale = (COVERAGE_BINS / (width if every_row else width[ok]))[:, None]
+    finite = np.isfinite(v) if all_finite is not True else None
+    if finite is not None and finite.all():
+        finite = None
+    position = (v - low) if finite is None else (np.where(finite, v, low) - low)
+    position *= scale
     np.clip(position, 0, COVERAGE_BINS - 1, out=position)
     bins = position.astype(np.int64)
-    bins += np.arange(v.shape[0])[:, None] * COVERAGE_BINS
+    bins += np.arange(0, v.shape[0] * COVERAGE_BINS, COVERAGE_BINS)[:, None]
     hits = np.bincount(
-        bins.ravel() if every else bins[finite], minlength=v.shape[0] * COVERAGE_BINS
+        bins.ravel() if finite is None else bins[finite], minlength=v.shape[0] * COVERAGE_BINS
     )
-    out[ok] = np.count_nonzero(hits.reshape(-1, COVERAGE_BINS), axis=1) / COVERAGE_BINS
+    found: np.ndarray = np.count_nonzero(hits.reshape(-1, COVERAGE_BINS), axis=1) / COVERAGE_BINS
+    if every_row:
+        return found
+    out = np.zeros(rows)
+    out[ok] = found
     return out
 
 
@@ -83,9 +101,10 @@ def parameter_metrics(
     rows = np.array([index[p] for p in known], dtype=np.int64)
     sub = result.matrix[rows]
     steps = max(result.steps, 1)
+    all_finite = True
     if sub.shape[1] == 0:
         lows = highs = means = np.zeros(len(rows))
-    elif np.isfinite(sub).all():
+    elif all_finite := bool(np.isfinite(sub).all()):
         lows, highs, means = sub.min(axis=1), sub.max(axis=1), sub.mean(axis=1)
     else:
         finite = np.isfinite(sub)
@@ -94,7 +113,7 @@ def parameter_metrics(
         highs = np.where(finite, sub, -np.inf).max(axis=1)
         means = np.where(finite, sub, 0.0).sum(axis=1) / np.maximum(count, 1)
         lows, highs = np.where(count > 0, lows, 0.0), np.where(count > 0, highs, 0.0)
-    cover = coverage(sub, result.lo[rows], result.hi[rows])
+    cover = coverage(sub, result.lo[rows], result.hi[rows], all_finite=all_finite)
     out = {}
     for i, path in enumerate(known):
         out[path] = _metrics(
