@@ -25,9 +25,9 @@ JSON = "application/json"
 
 def iso(stamp: datetime) -> str:
     """RFC 3339 UTC timestamp (SQLite hands back naive datetimes: they are UTC)."""
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=UTC)
-    return stamp.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    return stamp.isoformat(timespec="microseconds") + "Z"
 
 
 def splice(meta: dict[str, Any], body: str | bytes) -> bytes:
