@@ -140,9 +140,16 @@ class OrchestrationAgent:
         if stop <= start:
             return
         state = self.state
-        powers = alpha[:, None] ** np.arange(1, stop - start + 1)[None, :]
         target = state.target[:, None]
-        base[:, start:stop] = target + (state.smoothed[:, None] - target) * powers
+        # After a^j < 1e-18 the filter has settled to far below any tolerance: the
+        # rest of a long quiet stretch is the set point (memory stays one block).
+        top = float(alpha.max(initial=0.0))
+        settle = 1 if top <= 0.0 else int(np.ceil(np.log(1e-18) / np.log(top))) + 1
+        n = min(stop - start, settle)
+        powers = alpha[:, None] ** np.arange(1, n + 1)[None, :]
+        base[:, start : start + n] = target + (state.smoothed[:, None] - target) * powers
+        if n < stop - start:
+            base[:, start + n : stop] = target
         state.smoothed = base[:, stop - 1].copy()
 
     def run(self) -> SimulationResult:
