@@ -67,6 +67,14 @@ def rotation(
         out += tmp
 
 
+#: ``(a, b)``: the kernel left ``X`` in its output, and ``w' = a·X + b``. The
+#: engine folds this affine map into the modulation's own ``centre + gain·w'``,
+#: which saves two passes over every sample.
+Affine = tuple[float, float]
+_UP: Affine = (2.0, -1.0)  # w' = 2X - 1
+_DOWN: Affine = (-2.0, 1.0)  # w' = 1 - 2X
+
+
 def sawtooth_rotated(
     p: int,
     f: np.ndarray,
@@ -77,7 +85,7 @@ def sawtooth_rotated(
     out: np.ndarray,
     tmp: np.ndarray,
     extra: tuple[np.ndarray, np.ndarray],
-) -> None:
+) -> Affine:
     """Sine and cosine profiles of the sawtooth without a transcendental per sample.
 
     With ``y = z - n`` (``n = floor z``), ``sin(πy/2)`` is ``|sin(πz/2)|`` for even
@@ -97,14 +105,13 @@ def sawtooth_rotated(
     rotation(math.pi / 2.0, 4.0, f, c, t0, n, table, cos_half, tmp, cosine=True)
     np.abs(out, out=out)
     np.abs(cos_half, out=cos_half)
-    if p == PSINE:  # w' = 2·sin(πy/2) - 1
+    if p == PSINE:  # X = sin(πy/2), w' = 2X - 1
         np.copyto(out, cos_half, where=odd)
-        out *= 2.0
-        out -= 1.0
-    else:  # w' = 2·(1 - cos(πy/2)) - 1 = 1 - 2·cos(πy/2)
-        np.copyto(cos_half, out, where=odd)
-        np.multiply(cos_half, -2.0, out=out)
-        out += 1.0
+        return _UP
+    # X = cos(πy/2), w' = 2·(1 - X) - 1 = 1 - 2X
+    np.copyto(cos_half, out, where=odd)
+    np.copyto(out, cos_half)
+    return _DOWN
 
 
 def fraction(f: np.ndarray, c: np.ndarray, t: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
@@ -126,62 +133,57 @@ def shaped(
     tmp: np.ndarray,
     table: tuple[np.ndarray, np.ndarray] | None,
     extra: tuple[np.ndarray, np.ndarray] | None = None,
-) -> None:
-    """Write ``w'`` (shaped waveform) of one waveform x profile group into ``out``."""
+) -> Affine:
+    """Evaluate one waveform x profile group into ``out``.
+
+    Returns:
+        ``(a, b)`` with ``w' = a·out + b`` (see :data:`Affine`).
+    """
     n = len(t)
     if table is not None:
         alpha, period = ROTATIONS[(w, p)]
         if w == SAWTOOTH:
             assert extra is not None
-            sawtooth_rotated(p, f, c, t, t0, table, out, tmp, extra)
-            return
+            return sawtooth_rotated(p, f, c, t, t0, table, out, tmp, extra)
         if w == TRIANGLE:
             # sin(π·q/2) = |sin πz| and cos(π·q/2) = |cos πz| for the folded triangle.
             rotation(alpha, period, f, c, t0, n, table, out, tmp, cosine=p == PCOSINE)
             np.abs(out, out=out)
-            if p == PSINE:
-                out *= 2.0
-                out -= 1.0
-            else:
-                out *= -2.0
-                out += 1.0
-            return
+            return _UP if p == PSINE else _DOWN
         rotation(alpha, period, f, c, t0, n, table, out, tmp)
-        profile_of_wave(p, out)
-        return
+        return profile_of_wave(p, out)
     if w == SINE:  # no table: small runs evaluate sin directly
         fraction(f, c, t, out, tmp)
         out *= 2.0 * math.pi
         np.sin(out, out=out)
-        profile_of_wave(p, out)
-        return
+        return profile_of_wave(p, out)
     fraction(f, c, t, out, tmp)
     if w == SQUARE:
         # Every profile maps q = 0 to 0 and q = 1 to 1: the square stays ±1.
-        np.greater(out, 0.5, out=tmp)
-        np.multiply(tmp, -2.0, out=out)
-        out += 1.0
-        return
+        np.greater(out, 0.5, out=out)  # X = 1 where the square is -1
+        return _DOWN
     if w == TRIANGLE:
         out -= 0.5
-        np.abs(out, out=out)
+        np.abs(out, out=out)  # X = |y - ½|, q = 1 - 2X
+        if p == LINEAR:
+            return (-4.0, 1.0)  # w' = 2q - 1 = 1 - 4X
         out *= -2.0
-        out += 1.0  # q = 1 - 2|y - ½|
+        out += 1.0
     # Sawtooth: q = y already.
-    profile_of_q(p, out)
+    return profile_of_q(p, out)
 
 
-def profile_of_wave(p: int, out: np.ndarray) -> None:
-    """Shape a waveform value w in place: w' = 2·P((w + 1)/2) - 1."""
+def profile_of_wave(p: int, out: np.ndarray) -> Affine:
+    """Shape a waveform value w in place: ``w' = 2·P((w + 1)/2) - 1``."""
     if p == LINEAR:
-        return
+        return (1.0, 0.0)
     out += 1.0
     out *= 0.5
-    profile_of_q(p, out)
+    return profile_of_q(p, out)
 
 
-def profile_of_q(p: int, out: np.ndarray) -> None:
-    """w' = 2·P(q) - 1 in place, from q in [0, 1]."""
+def profile_of_q(p: int, out: np.ndarray) -> Affine:
+    """``P(q)`` in place, from q in [0, 1]: ``w' = 2·P(q) - 1``."""
     if p == EXPONENTIAL:
         out *= out
     elif p == LOGARITHMIC:
@@ -191,13 +193,19 @@ def profile_of_q(p: int, out: np.ndarray) -> None:
     elif p == PSINE:
         out *= math.pi / 2.0
         np.sin(out, out=out)
-    elif p == PCOSINE:
+    elif p == PCOSINE:  # P = 1 - cos: keep X = cos and flip the affine map
         out *= math.pi / 2.0
         np.cos(out, out=out)
-        out *= -1.0
-        out += 1.0
-    out *= 2.0
-    out -= 1.0
+        return _DOWN
+    return _UP
+
+
+def wave_of(affine: Affine, out: np.ndarray) -> None:
+    """Turn a kernel's ``X`` into ``w'`` in place (for callers that need ``w'`` itself)."""
+    a, b = affine
+    if (a, b) != (1.0, 0.0):
+        out *= a
+        out += b
 
 
 def waveform_code(name: str) -> int:
