@@ -89,11 +89,11 @@ def _shader_parameters(shader: Shader, base: str) -> dict[str, DeclaredParameter
         )
     for i, ip in enumerate(shader.input_parameters or []):
         path, _ = canonical("shader", ip.parameter or ip.path)
-        uniform = declared.get(path)
+        listed = declared.get(path)
         declared[path] = DeclaredParameter(
             path=path,
             component="shader",
-            type=uniform.type if uniform else ip.type,
+            type=listed.type if listed else ip.type,
             default=ip.default,
             min=ip.min,
             max=ip.max,
@@ -104,9 +104,7 @@ def _shader_parameters(shader: Shader, base: str) -> dict[str, DeclaredParameter
     return declared
 
 
-def _listed_parameters(
-    component: str, items: list[Any], base: str
-) -> dict[str, DeclaredParameter]:
+def _listed_parameters(component: str, items: list[Any], base: str) -> dict[str, DeclaredParameter]:
     declared: dict[str, DeclaredParameter] = {}
     for i, item in enumerate(items):
         if isinstance(item, ToneParameter | HapticParameter):
@@ -117,7 +115,11 @@ def _listed_parameters(
         elif isinstance(item, Mapping) and isinstance(item.get("path"), str):
             raw_path, type_, default = item["path"], str(item.get("type", "")), item.get("default")
             low, high = _number(item.get("min")), _number(item.get("max"))
-            step, smoothing, options = _number(item.get("step")), _number(item.get("smoothingTime")), None
+            step, smoothing, options = (
+                _number(item.get("step")),
+                _number(item.get("smoothingTime")),
+                None,
+            )
         else:
             continue
         path, added = canonical(component, raw_path)
@@ -141,7 +143,10 @@ def _listed_parameters(
 
 
 def declared_parameters(
-    *, shader: Shader | None = None, tone: Tone | None = None, haptic: Haptic | None = None,
+    *,
+    shader: Shader | None = None,
+    tone: Tone | None = None,
+    haptic: Haptic | None = None,
     prefix: str = "",
 ) -> dict[str, DeclaredParameter]:
     """Collect the parameters components declare, keyed by canonical path.
@@ -160,10 +165,14 @@ def declared_parameters(
     if shader is not None:
         declared.update(_shader_parameters(shader, f"{prefix}/shader"))
     if tone is not None:
-        for path, p in _listed_parameters("tone", list(tone.input_parameters), f"{prefix}/tone").items():
+        for path, p in _listed_parameters(
+            "tone", list(tone.input_parameters), f"{prefix}/tone"
+        ).items():
             declared.setdefault(path, p)
     if haptic is not None:
-        for path, p in _listed_parameters("haptic", list(haptic.input_parameters), f"{prefix}/haptic").items():
+        for path, p in _listed_parameters(
+            "haptic", list(haptic.input_parameters), f"{prefix}/haptic"
+        ).items():
             declared.setdefault(path, p)
     return declared
 
@@ -200,7 +209,10 @@ def resolve(reference: str, declared: Mapping[str, Any]) -> Resolution:
         if translated in declared:
             return Resolution(reference=reference, path=translated, how="legacy")
         return Resolution(
-            reference=reference, path=None, how="unresolved", suggestion=suggest(translated, declared)
+            reference=reference,
+            path=None,
+            how="unresolved",
+            suggestion=suggest(translated, declared),
         )
     if head not in COMPONENTS:
         hits = [f"{c}.{reference}" for c in COMPONENTS if f"{c}.{reference}" in declared]

@@ -20,7 +20,13 @@ from harness.models.control import (
     Mapping,
 )
 from harness.models.haptic import DeviceConfig, DeviceOptionValue, Haptic, HapticParameter
-from harness.models.modulation import ModulationItem, ModulationSet, ModulationType, ScaleProfile, Waveform
+from harness.models.modulation import (
+    ModulationItem,
+    ModulationSet,
+    ModulationType,
+    ScaleProfile,
+    Waveform,
+)
 from harness.models.rule import Rule, RuleBundle
 from harness.models.shader import Shader, ShaderInputParameter, UniformDef
 from harness.models.tone import Tone, ToneEffect, ToneParameter

@@ -13,7 +13,6 @@ from pydantic import Field
 
 from harness.models._base import Closed, JSONObject, Open
 
-
 AxisType = Literal["mouse.x", "mouse.y", "mouse.wheel"]
 
 

@@ -12,7 +12,6 @@ from typing import Literal
 
 from harness.models._base import Closed, JSONObject, Open
 
-
 ModulationType = Literal["additive", "multiplicative"]
 
 

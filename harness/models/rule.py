@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from harness.models._base import Closed, JSONObject
 
@@ -33,7 +33,7 @@ class RuleBundle(Closed):
     name: str
     rules: list[Rule]
     description: str | None = None
-    meta_info: JSONObject = {}
+    meta_info: JSONObject = Field(default_factory=dict)
     id: int | None = None
     created_at: str | None = None
     updated_at: str | None = None

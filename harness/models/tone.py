@@ -7,9 +7,7 @@ an item fits it and the raw object otherwise, so nothing valid is refused.
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 

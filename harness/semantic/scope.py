@@ -141,10 +141,7 @@ def _suggest(reference: str, candidates: tuple[str, ...]) -> str | None:
 def _rebased(declared: dict[str, DeclaredParameter], old: str) -> dict[str, DeclaredParameter]:
     # declared_parameters() roots components at /shader etc.; a component
     # document is rooted at "" instead.
-    return {
-        path: replace(p, pointer=p.pointer[len(old) :])
-        for path, p in declared.items()
-    }
+    return {path: replace(p, pointer=p.pointer[len(old) :]) for path, p in declared.items()}
 
 
 def scope_of(kind: str, model: Any) -> Scope | None:
