@@ -15,9 +15,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## The main job: validate every bundled example and run every scenario.
+## The main job: validate every bundled example, run every scenario, write reports/latest/.
 run: $(STAMP)
-	$(BIN)/synharness validate examples/
+	$(BIN)/synharness run
 
 ## Every test (PostgreSQL tests skip with a reason when it is unreachable, fail under CI=true).
 test: $(STAMP)

@@ -6,6 +6,10 @@ A scenario file that is invalid (``SYN-SCN-002``) or names no existing asset
 (``SYN-SCN-003``) is reported as a result of its own, with the scenario file as
 its source; the run goes on. One file per format goes into ``--report-dir``.
 
+With ``--from URL`` the assets come from the store instead of files: each is
+validated and run through the built-in scenarios, and its result is pushed
+back to the store as a report of that asset.
+
 Exit codes as for ``validate``: 0 nothing reached ``--fail-on``, 1 something
 did, 2 usage errors. Defaults: paths ``examples/``, scenarios ``scenarios/``,
 report directory ``reports/latest/``, every registered report format.
@@ -30,6 +34,7 @@ from harness.result import AssetResult
 
 if TYPE_CHECKING:
     from agents.scenario import Scenario
+    from harness.pipeline import CheckedDocument
 
 #: The bundled examples (not ``examples/broken/``, whose documents fail on purpose).
 DEFAULT_PATHS = ("examples/*.json",)
@@ -57,10 +62,12 @@ class RunInvocation:
     fail_on: Severity = Severity.ERROR
     quiet: bool = False
     options: RunOptions = RunOptions()
+    #: Verify what the store at this URL holds instead of files.
+    store_url: str | None = None
 
 
 def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> AssetResult:
-    """Validate one asset and run its scenarios (a top-level function, for process pools).
+    """Validate one asset file and run its scenarios (a top-level function, for process pools).
 
     Args:
         path: The asset file.
@@ -70,17 +77,36 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
     Returns:
         The asset's result: validation findings, scenario outcomes and findings.
     """
-    from agents import builtin_scenarios, run_scenarios
     from harness.loading import Source
-    from harness.models import SynestheticAsset
     from harness.pipeline import check_source
 
     checked = check_source(Source(name=path, path=Path(path)))
+    me = Path(path).resolve()
+    return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
+
+
+def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
+    """Validate one asset fetched from the store and run the built-in scenarios.
+
+    Args:
+        source: The asset's store URL (``<store>/synesthetic-assets/<id>``).
+        raw: The stored document.
+        options: Duration of the built-ins, whether to keep plots.
+    """
+    from harness.pipeline import check_bytes
+
+    return _simulate_checked(check_bytes(raw, source=source), [], options)
+
+
+def _simulate_checked(
+    checked: CheckedDocument, mine: Sequence[Scenario], options: RunOptions
+) -> AssetResult:
+    from agents import builtin_scenarios, run_scenarios
+    from harness.models import SynestheticAsset
+
     result = checked.result
     if not isinstance(checked.model, SynestheticAsset):
         return result
-    me = Path(path).resolve()
-    mine = [s for s in scenarios if me in s.asset_paths()]
     runs = [*mine, *builtin_scenarios(checked.model, duration=options.duration)]
     outcomes, found = run_scenarios(checked.model, runs, keep_plot=options.keep_plot)
     known = {(f.code, f.pointer, f.file) for f in result.findings}
@@ -159,6 +185,13 @@ def execute(
     Raises:
         CliError: A path does not exist (exit 2).
     """
+    if invocation.store_url is not None:
+        return _run_jobs(
+            run_stored,
+            [(source, raw, invocation.options) for source, raw in _fetch(invocation.store_url)],
+            jobs=invocation.jobs,
+            progress=progress,
+        )
     from harness.loading import iter_sources
 
     try:
@@ -166,21 +199,59 @@ def execute(
     except HarnessError as exc:
         raise CliError.from_exception(exc) from None
     scenarios, problems = load_scenarios(invocation.scenarios)
-    paths = [str(s.path) for s in sources]
+    jobs = [(str(s.path), scenarios, invocation.options) for s in sources]
+    return [*problems, *_run_jobs(run_asset, jobs, jobs=invocation.jobs, progress=progress)]
+
+
+def _run_jobs(
+    work: Callable[..., AssetResult],
+    arguments: Sequence[tuple[object, ...]],
+    *,
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[AssetResult]:
+    """Run ``work(*args)`` for each argument tuple, in a process pool when ``jobs > 1``."""
     results: list[AssetResult] = []
-    if invocation.jobs > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
-            futures = [pool.submit(run_asset, p, scenarios, invocation.options) for p in paths]
+    if jobs > 1 and len(arguments) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(work, *args) for args in arguments]
             for i, future in enumerate(futures):
                 results.append(future.result())
                 if progress:
-                    progress(i + 1, len(paths))
+                    progress(i + 1, len(arguments))
     else:
-        for i, p in enumerate(paths):
-            results.append(run_asset(p, scenarios, invocation.options))
+        for i, args in enumerate(arguments):
+            results.append(work(*args))
             if progress:
-                progress(i + 1, len(paths))
-    return [*problems, *results]
+                progress(i + 1, len(arguments))
+    return results
+
+
+def _fetch(url: str) -> list[tuple[str, bytes]]:
+    from api.client import fetch_assets
+    from api.settings import load_settings
+
+    try:
+        return fetch_assets(url, token=load_settings().api_token)
+    except HarnessError as exc:
+        raise CliError.from_exception(exc) from None
+
+
+def push_back(url: str, results: Sequence[AssetResult]) -> str:
+    """Store every result as a report of its asset; returns a one-line account.
+
+    Raises:
+        CliError: The store is unreachable or refuses the writes (exit 2).
+    """
+    from api.client import push_results
+    from api.settings import load_settings
+
+    try:
+        outcomes = push_results(url, results, token=load_settings().api_token)
+    except HarnessError as exc:
+        raise CliError.from_exception(exc) from None
+    stored = sum(1 for o in outcomes if o.stored)
+    return f"pushed {stored} of {len(outcomes)} reports to {url}"
 
 
 def write_reports(
@@ -285,6 +356,12 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     help="Least severe finding that makes the exit code 1.",
 )
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "--from",
+    "store_url",
+    metavar="URL",
+    help="Verify the assets the store at URL holds (instead of PATHs) and push the reports back.",
+)
 def command(
     paths: Sequence[str],
     scenarios_dir: Path | None,
@@ -293,6 +370,7 @@ def command(
     formats: Sequence[str],
     fail_on: Severity,
     quiet: bool,
+    store_url: str | None,
 ) -> None:
     """Validate assets and run every scenario (files plus built-ins); write the reports."""
     if scenarios_dir is None and DEFAULT_SCENARIOS.is_dir():
@@ -305,7 +383,10 @@ def command(
         formats=tuple(formats),
         fail_on=fail_on,
         quiet=quiet,
+        store_url=store_url,
     )
+    if store_url is not None and paths:
+        raise click.UsageError("give PATHs or --from URL, not both")
     update, stop = _progress_bar()
     try:
         results = execute(invocation, progress=update)
@@ -314,4 +395,6 @@ def command(
     written = write_reports(results, directory=invocation.report_dir, formats=invocation.formats)
     for line in _summary_lines(results, written, invocation.quiet):
         click.echo(line)
+    if invocation.store_url is not None:
+        click.echo(push_back(invocation.store_url, results), err=True)
     click.get_current_context().exit(exit_code_of(results, fail_on=invocation.fail_on))

@@ -139,6 +139,31 @@ def test_run_from_url_round_trip(server):
     assert reports[0]["result"]["source"] == source
 
 
+def test_run_from_cli_verifies_the_store_and_pushes_reports(server, tmp_path, monkeypatch):
+    """``synharness run --from URL``: every stored asset verified, one report pushed back each."""
+    push_documents(
+        server, [("a", json.dumps(make_asset(name="Run From")).encode())], token=TOKEN
+    )
+    monkeypatch.setenv("SYNHARNESS_API_TOKEN", TOKEN)
+    result = CliRunner().invoke(
+        cli, ["run", "--from", server, "--report-dir", str(tmp_path), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "report.json").read_text())
+    sources = [a["source"] for a in report["assets"]]
+    assert sources and all(s.startswith(f"{server}/synesthetic-assets/") for s in sources)
+    ours = next(a for a in report["assets"] if a["name"] == "Run From")
+    assert {s["name"] for s in ours["scenarios"]} >= {"idle", "sweep", "random"}
+    stored = httpx.get(f"{ours['source']}/reports").json()
+    assert stored[0]["verdict"] == ours["verdict"]
+    assert "pushed" in result.output
+
+
+def test_run_from_cli_rejects_paths_and_url_together(server):
+    result = CliRunner().invoke(cli, ["run", "examples/", "--from", server])
+    assert result.exit_code == 2 and "not both" in result.output
+
+
 def test_fetch_pages_through_everything(server):
     docs = [(f"d{i}", json.dumps(make_asset(name=f"Page {i}")).encode()) for i in range(5)]
     push_documents(server, docs, token=TOKEN)
