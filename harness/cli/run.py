@@ -17,7 +17,6 @@ report directory ``reports/latest/``, every registered report format.
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING
 import click
 
 from harness.cli.options import CliError, ReportFormat, Threshold, exit_code_of
+from harness.cli.output import write_reports
 from harness.errors import HarnessError
 from harness.findings import Finding, Severity, sort_findings
 from harness.result import AssetResult
@@ -252,39 +252,6 @@ def push_back(url: str, results: Sequence[AssetResult]) -> str:
         raise CliError.from_exception(exc) from None
     stored = sum(1 for o in outcomes if o.stored)
     return f"pushed {stored} of {len(outcomes)} reports to {url}"
-
-
-def write_reports(
-    results: Sequence[AssetResult], *, directory: Path, formats: Sequence[str]
-) -> list[Path]:
-    """Write one report file per format into ``directory``.
-
-    Returns:
-        The files written.
-
-    Raises:
-        CliError: The directory cannot be written (exit 2).
-    """
-    from reports import REPORTER_BY_NAME
-
-    written: list[Path] = []
-    # Formats sharing a file name (text and terminal) would overwrite each other:
-    # the first wins, and the terminal format (meant for a screen) goes last.
-    names = formats or sorted(REPORTER_BY_NAME, key=lambda n: (n == "terminal", n))
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            cls = REPORTER_BY_NAME[name]
-            if directory / cls.filename in written:
-                continue
-            buffer = io.StringIO()
-            cls(stream=buffer, verbosity=1).report(results)
-            target = directory / cls.filename
-            target.write_text(buffer.getvalue(), encoding="utf-8")
-            written.append(target)
-    except OSError as exc:
-        raise CliError(f"{directory}: cannot write reports: {exc.strerror}", exit_code=2) from None
-    return written
 
 
 def _summary_lines(

@@ -2,7 +2,10 @@
 
 Exit code 0 when no finding reaches ``--fail-on`` (default ``error``), 1 when
 one does, 2 for usage errors (a path that does not exist, a bad option). The
-report goes to stdout (or ``--output``); diagnostics go to stderr.
+report goes to stdout (or ``--output``); diagnostics go to stderr. With
+``--report-dir DIR`` every ``--format`` (repeatable; default: every format) is
+written to its file in DIR (``report.json``, ``junit.xml``, ``report.sarif``,
+``report.md``, ``report.html``) and the text report still goes to stdout.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from harness.cli.options import (
     exit_code_of,
     verbosity_of,
 )
+from harness.cli.output import write_reports
 from harness.errors import HarnessError
 from harness.findings import Severity
 from harness.loading import DEFAULT_MAX_BYTES
@@ -35,8 +39,9 @@ class ValidateInvocation:
     """The parsed ``validate`` command line."""
 
     paths: tuple[str, ...]
-    format: str = "text"
+    formats: tuple[str, ...] = ("text",)
     output: Path | None = None
+    report_dir: Path | None = None
     fail_on: Severity = Severity.ERROR
     options: ValidationOptions = field(default_factory=ValidationOptions)
     verbosity: int = 1
@@ -50,10 +55,11 @@ def run_validate(invocation: ValidateInvocation, *, stdin: BinaryIO | None) -> t
         stdin: The stream ``-`` reads from.
 
     Returns:
-        The report text and the exit code (0 or 1).
+        The report text for stdout and the exit code (0 or 1).
 
     Raises:
-        CliError: A path does not exist, or the schema directory is unusable.
+        CliError: A path does not exist, the schema directory is unusable, or
+            the report directory cannot be written.
     """
     from reports import REPORTER_BY_NAME
 
@@ -61,10 +67,11 @@ def run_validate(invocation: ValidateInvocation, *, stdin: BinaryIO | None) -> t
         results = validate_paths(invocation.paths, options=invocation.options, stdin=stdin)
     except HarnessError as exc:  # a missing path, an unusable --schema-dir
         raise CliError.from_exception(exc) from None
+    shown = invocation.formats[0] if invocation.report_dir is None else "text"
+    if invocation.report_dir is not None:
+        write_reports(results, directory=invocation.report_dir, formats=invocation.formats)
     buffer = io.StringIO()
-    REPORTER_BY_NAME[invocation.format](stream=buffer, verbosity=invocation.verbosity).report(
-        results
-    )
+    REPORTER_BY_NAME[shown](stream=buffer, verbosity=invocation.verbosity).report(results)
     return buffer.getvalue(), exit_code_of(results, fail_on=invocation.fail_on)
 
 
@@ -83,11 +90,16 @@ def write_report(text: str, output: Path | None) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--format",
-    "format_",
+    "formats",
     type=ReportFormat(),
-    default="text",
-    show_default=True,
-    help="Report format: text, json, junit, sarif, markdown, html, terminal.",
+    multiple=True,
+    help="Report format: text (default), json, junit, sarif, markdown, html, terminal; "
+    "repeatable with --report-dir.",
+)
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each --format (default: every format) to its file in DIR.",
 )
 @click.option(
     "--output",
@@ -117,7 +129,8 @@ def write_report(text: str, output: Path | None) -> None:
 @click.option("-q", "--quiet", count=True, help="Less detail: only assets that did not pass.")
 def command(
     paths: Sequence[str],
-    format_: str,
+    formats: Sequence[str],
+    report_dir: Path | None,
     output: Path | None,
     fail_on: Severity,
     schema_dir: Path | None,
@@ -126,10 +139,13 @@ def command(
     quiet: int,
 ) -> None:
     """Validate synesthetic documents: files, directories (*.json), globs or - (stdin)."""
+    if report_dir is None and len(formats) > 1:
+        raise click.UsageError("several --format need --report-dir")
     invocation = ValidateInvocation(
         paths=tuple(paths),
-        format=format_,
+        formats=tuple(formats) or (("text",) if report_dir is None else ()),
         output=output,
+        report_dir=report_dir,
         fail_on=fail_on,
         options=ValidationOptions(max_bytes=max_bytes, schema_dir=schema_dir),
         verbosity=verbosity_of(verbose, quiet),

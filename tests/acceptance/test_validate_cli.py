@@ -277,3 +277,35 @@ def test_lone_surrogate_is_a_finding(run_cli: RunCli, write: Callable[[str, byte
         assert result.exit_code == 1, render(result)
         assert_no_traceback(result)
         assert "SYN-LOAD-003" in result.stdout
+
+
+def test_report_dir_writes_each_format_and_keeps_text_on_stdout(
+    run_cli: RunCli, write: Callable[[str, bytes], Path], tmp_path: Path
+) -> None:
+    path = write("a.json", clean_bytes())
+    out = tmp_path / "reports"
+    result = run_cli("--report-dir", str(out), "--format", "json", "--format", "sarif", str(path))
+    assert result.exit_code == 0, render(result)
+    assert sorted(p.name for p in out.iterdir()) == ["report.json", "report.sarif"]
+    assert json.loads((out / "report.json").read_text())["summary"]["pass"] == 1
+    assert json.loads((out / "report.sarif").read_text())["version"] == "2.1.0"
+    assert "1 passed, 0 warned, 0 failed" in result.stdout
+
+
+def test_report_dir_defaults_to_every_format(
+    run_cli: RunCli, write: Callable[[str, bytes], Path], tmp_path: Path
+) -> None:
+    path = write("a.json", clean_bytes())
+    out = tmp_path / "reports"
+    result = run_cli("--report-dir", str(out), str(path))
+    assert result.exit_code == 0, render(result)
+    names = {p.name for p in out.iterdir()}
+    assert {"report.json", "junit.xml", "report.sarif", "report.md", "report.html"} <= names
+
+
+def test_several_formats_without_report_dir_is_a_usage_error(
+    run_cli: RunCli, write: Callable[[str, bytes], Path]
+) -> None:
+    path = write("a.json", clean_bytes())
+    result = run_cli("--format", "json", "--format", "sarif", str(path))
+    assert result.exit_code == 2 and "--report-dir" in result.stderr
