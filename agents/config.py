@@ -27,6 +27,7 @@ from agents.waveforms import cycle_offset
 from harness.findings import Finding
 from harness.models import SynestheticAsset
 from harness.params import DeclaredParameter, asset_parameters, resolve
+from harness.semantic.vocabulary import HAPTIC_OPS, PARAMETER_OPS, SOUND_OPS
 
 #: Key names that mean the same key (the corpus writes both Ctrl and Control).
 KEY_ALIASES: dict[str, str] = {"control": "ctrl", "cmd": "meta", "command": "meta", "option": "alt"}
@@ -125,21 +126,9 @@ class CompiledAsset:
     findings: tuple[Finding, ...] = field(default=())
 
 
-#: Ops that write a parameter.
-PARAMETER_OPS = frozenset({"set", "add", "add_pulse", "scale"})
-#: Ops that become timed entries of the event log (sound, haptic, visual cues).
-EVENT_OPS = frozenset(
-    {
-        "triggerAttackRelease",
-        "triggerAttack",
-        "triggerRelease",
-        "play",
-        "start",
-        "stop",
-        "pulse",
-        "vibrate",
-    }
-)
+#: Ops that become timed entries of the event log (sound and haptic). The op
+#: vocabulary is the validator's, so both sides agree on what is unknown.
+EVENT_OPS = SOUND_OPS | HAPTIC_OPS
 
 
 class ConfigAgent:

@@ -12,8 +12,10 @@ Vocabulary:
   1/(1 + e^(-12(v - ½)))), times the scale; an override whose ``coord`` is
   the pressed cell replaces any of threshold, scale and curve;
 - *parameter ops*: ``set`` (set point := value), ``add`` (set point += value),
-  ``scale`` (set point x= value) and ``add_pulse`` (the smoothed value jumps by
-  the value and relaxes back with the parameter's smoothing time);
+  ``multiply`` or its alias ``scale`` (set point x= value), ``toggle`` (the set
+  point flips between the parameter's min and max) and ``add_pulse`` (the
+  smoothed value jumps by the value and relaxes back with the parameter's
+  smoothing time); the op vocabulary is :mod:`harness.semantic.vocabulary`'s;
 - *event ops*: ``triggerAttackRelease`` and the other sound and haptic ops
   become entries of the event log, with ``<grid.note>`` resolved to a note.
 
@@ -161,7 +163,10 @@ class RuleAgent:
                 raw = value
             elif effect.op == "add":
                 raw = state.raw[row] + value
-            else:  # scale
+            elif effect.op == "toggle":
+                # A bool parameter is 0/1 (its min/max): flip to the other end.
+                raw = hi if state.raw[row] < (lo + hi) / 2 else lo
+            else:  # multiply, or its alias scale
                 raw = state.raw[row] * value
             state.raw[row] = state.target[row] = min(max(raw, lo), hi)
         self.events.append(entry)

@@ -15,10 +15,15 @@ from typing import Any
 TRIGGER_TYPES: tuple[str, ...] = ("grid_cell", "threshold")
 
 #: Ops that write a parameter: the effect's target is a parameter reference.
-#: ``set`` and ``add`` are the corpus's; ``multiply`` (alias ``scale``, the
-#: simulation's name) scales the current value, the rule counterpart of a
-#: multiplicative modulation; ``toggle`` flips a bool parameter.
-PARAMETER_OPS: frozenset[str] = frozenset({"set", "add", "multiply", "scale", "toggle"})
+#: ``set`` and ``add`` are the corpus's, and so is ``add_pulse`` (the published
+#: Rule-Bundle example nudges ``shader.u_r`` with it: a jump that relaxes back);
+#: ``multiply`` (alias ``scale``) scales the current value, the rule
+#: counterpart of a multiplicative modulation; ``toggle`` flips a bool
+#: parameter between its min and max. The simulation (``agents.rules``) applies
+#: exactly these, so validator and simulation never disagree on an op.
+PARAMETER_OPS: frozenset[str] = frozenset(
+    {"set", "add", "add_pulse", "multiply", "scale", "toggle"}
+)
 #: Ops that play the tone's synth: Tone.js instrument methods, and ``start`` /
 #: ``stop`` of Tone.js sources.
 SOUND_OPS: frozenset[str] = frozenset(

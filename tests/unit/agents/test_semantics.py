@@ -316,6 +316,17 @@ def test_set_and_add_through_source_scale() -> None:
     assert at(r, 0.5) == pytest.approx(5.5)  # 0.5^2 * 2
 
 
+def test_multiply_scale_and_toggle() -> None:
+    for op in ("multiply", "scale"):
+        effects = [{"op": op, "target": "shader.u_x", "value": 1.5}]
+        r = run(asset(rules=[rule(effects)]), inputs=[press(0.5, pressure=0.3)])
+        assert at(r, 0.4) == 5.0 and at(r, 0.5) == pytest.approx(7.5), op  # 5 x 1.5
+    effects = [{"op": "toggle", "target": "shader.u_x", "value": 1}]
+    r = run(asset(rules=[rule(effects)]), inputs=[press(0.5), press(0.8)])
+    assert at(r, 0.5) == 0.0  # 5 is not below the middle of [0, 10]: flips to the min
+    assert at(r, 0.9) == 10.0  # and back to the max
+
+
 def test_threshold_and_cell_overrides() -> None:
     value = {"source": "grid.pressure", "scale": 1, "threshold": 0.2,
              "cell_overrides": [{"coord": [0, 0], "scale": 4}]}  # fmt: skip
