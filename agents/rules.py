@@ -27,10 +27,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from agents.config import EVENT_OPS, PARAMETER_OPS, CompiledAsset, CompiledEffect
+from agents.config import EVENT_OPS, CompiledAsset, CompiledEffect
 from agents.control import ControlState
 from harness.codes import finding
 from harness.findings import Finding
+from harness.semantic.vocabulary import PARAMETER_OPS
 
 _NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 #: The note of cell (0, 0); cells count up in semitones, row by row.
