@@ -20,7 +20,6 @@ from harness import __version__
 from harness.findings import Severity, sort_findings
 from harness.result import AssetResult, ScenarioOutcome, summarise
 from reports.base import Reporter, register
-from reports.plots import scenario_svgs
 
 CSS = """
 :root { --pass: #1a7f37; --warn: #9a6700; --fail: #cf222e; --muted: #57606a; }
@@ -178,5 +177,8 @@ class HtmlReporter(Reporter):
                 )
             w("</tbody>\n</table>\n")
         if outcome.plot is not None and self.verbosity >= 1:
+            # matplotlib costs ~0.4 s to import: only pay it when there is a plot.
+            from reports.plots import scenario_svgs
+
             for path, svg in scenario_svgs(outcome.plot, id_prefix=id_prefix).items():
                 w(f'<figure class="plot" data-parameter="{escape(path)}">\n{svg}\n</figure>\n')
