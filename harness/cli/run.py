@@ -254,23 +254,11 @@ def push_back(url: str, results: Sequence[AssetResult]) -> str:
     return f"pushed {stored} of {len(outcomes)} reports to {url}"
 
 
-def _summary_lines(
-    results: Sequence[AssetResult], written: Sequence[Path], quiet: bool
-) -> list[str]:
-    lines = []
-    if not quiet:
-        for r in results:
-            failed = [s.name for s in r.scenarios if not s.passed]
-            extra = f", failed: {', '.join(failed)}" if failed else ""
-            lines.append(
-                f"{r.verdict.value.upper():4} {r.source} ({len(r.scenarios)} scenarios{extra})"
-            )
-    counts = {v: sum(1 for r in results if r.verdict.value == v) for v in ("pass", "warn", "fail")}
-    lines.append(
-        f"{len(results)} results: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail; "
-        f"reports: {', '.join(str(p) for p in written)}"
-    )
-    return lines
+def print_table(results: Sequence[AssetResult], *, quiet: bool) -> None:
+    """The run's table on stdout: one row per asset (colour only on a terminal)."""
+    from reports import REPORTER_BY_NAME
+
+    REPORTER_BY_NAME["terminal"](stream=sys.stdout, verbosity=0 if quiet else 1).report(results)
 
 
 def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
@@ -360,8 +348,8 @@ def command(
     finally:
         stop()
     written = write_reports(results, directory=invocation.report_dir, formats=invocation.formats)
-    for line in _summary_lines(results, written, invocation.quiet):
-        click.echo(line)
+    print_table(results, quiet=invocation.quiet)
+    click.echo(f"reports: {', '.join(str(p) for p in written)}", err=True)
     if invocation.store_url is not None:
         click.echo(push_back(invocation.store_url, results), err=True)
     click.get_current_context().exit(exit_code_of(results, fail_on=invocation.fail_on))
