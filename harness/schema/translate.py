@@ -19,6 +19,7 @@ an unexpected property at the property itself.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -203,6 +204,15 @@ def _types_of(error: RawError) -> tuple[str, ...]:
 
 
 def _type_finding(where: str, instance: Any, types: Iterable[str]) -> Finding:
+    if isinstance(instance, float) and math.isinf(instance):
+        # A literal such as 1e999 parses to infinity: the JSON text is the
+        # problem, not the type, so say so (the schema only sees "not a number").
+        return finding(
+            "SYN-LOAD-004",
+            where,
+            "a number literal overflows to infinity (beyond ±1.8e308)",
+            hint="Use a finite number within the range of a double.",
+        )
     return finding("SYN-SCHEMA-003", where, f"type: {_got(instance)}, expected {_either(types)}")
 
 

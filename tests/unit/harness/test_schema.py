@@ -437,12 +437,22 @@ def test_a_broken_schema_dir_is_a_usage_error(
 def test_messages_show_the_callers_value_not_the_engines_copy(backend: str) -> None:
     """jsonschema_rs converts NaN and the infinities to null in its errors."""
     asset = _asset()
-    asset["rule_bundle"]["id"] = float("inf")
+    asset["rule_bundle"]["id"] = float("nan")
     [f] = _set(backend).validate("synesthetic-asset", asset)
     assert (f.pointer, f.message) == (
         "/rule_bundle/id",
-        "type: Infinity is a number, expected integer or null",
+        "type: NaN is a number, expected integer or null",
     )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_infinite_number_is_an_overflowing_literal(backend: str) -> None:
+    """Only a literal like 1e999 parses to infinity: the text is at fault, not the type."""
+    asset = _asset()
+    asset["rule_bundle"]["id"] = float("inf")
+    [f] = _set(backend).validate("synesthetic-asset", asset)
+    assert (f.code, f.pointer) == ("SYN-LOAD-004", "/rule_bundle/id")
+    assert "infinity" in f.message
 
 
 def test_pyproject_ships_the_schema_files_in_the_wheel() -> None:
