@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from harness.models import Haptic, HapticParameter, Shader, SynestheticAsset, Tone, ToneParameter
 
@@ -27,10 +27,10 @@ COMPONENTS: tuple[str, ...] = ("shader", "tone", "haptic")
 LEGACY_PREFIXES: dict[str, str] = {"visual": "shader", "audio": "tone"}
 
 
-# Plain slotted dataclasses, not pydantic models: an asset declares dozens of
-# parameters and this runs for every document on the validation hot path.
-@dataclass(frozen=True, slots=True)
-class DeclaredParameter:
+# A named tuple, not a pydantic model nor a frozen dataclass: an asset declares
+# dozens of parameters, this runs for every document on the validation hot path,
+# and a frozen dataclass pays one object.__setattr__ per field on construction.
+class DeclaredParameter(NamedTuple):
     """A parameter a component declares, under its canonical path."""
 
     path: str
@@ -68,6 +68,11 @@ def canonical(component: str, name: str) -> tuple[str, bool]:
 
 
 def _number(value: Any) -> float | None:
+    kind = type(value)
+    if kind is float:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
@@ -75,39 +80,37 @@ def _number(value: Any) -> float | None:
 
 def _shader_parameters(shader: Shader, base: str) -> dict[str, DeclaredParameter]:
     declared: dict[str, DeclaredParameter] = {}
-    for i, uniform in enumerate(shader.uniforms or []):
-        path, _ = canonical("shader", uniform.name)
-        declared.setdefault(
-            path,
-            DeclaredParameter(
-                path=path,
-                component="shader",
-                type=uniform.type,
-                default=uniform.default,
-                pointer=f"{base}/uniforms/{i}",
-            ),
-        )
-    for i, ip in enumerate(shader.input_parameters or []):
-        path, _ = canonical("shader", ip.parameter or ip.path)
+    for i, uniform in enumerate(shader.uniforms or ()):
+        path = canonical("shader", uniform.name)[0]
+        if path not in declared:
+            declared[path] = DeclaredParameter(
+                path, "shader", uniform.type, f"{base}/uniforms/{i}", uniform.default
+            )
+    for i, ip in enumerate(shader.input_parameters or ()):
+        path = canonical("shader", ip.parameter or ip.path)[0]
         listed = declared.get(path)
         declared[path] = DeclaredParameter(
-            path=path,
-            component="shader",
-            type=listed.type if listed else ip.type,
-            default=ip.default,
-            min=ip.min,
-            max=ip.max,
-            step=ip.step,
-            smoothing_time=ip.smoothingTime,
-            pointer=f"{base}/input_parameters/{i}",
+            path,
+            "shader",
+            listed.type if listed else ip.type,
+            f"{base}/input_parameters/{i}",
+            ip.default,
+            ip.min,
+            ip.max,
+            ip.step,
+            ip.smoothingTime,
         )
     return declared
+
+
+#: The typed input parameters (the others are raw objects of the permissive tone schema).
+_TYPED_PARAMETERS = (ToneParameter, HapticParameter)
 
 
 def _listed_parameters(component: str, items: list[Any], base: str) -> dict[str, DeclaredParameter]:
     declared: dict[str, DeclaredParameter] = {}
     for i, item in enumerate(items):
-        if isinstance(item, ToneParameter | HapticParameter):
+        if isinstance(item, _TYPED_PARAMETERS):
             raw_path, type_, default = item.path, item.type, item.default
             low, high = _number(item.min), _number(item.max)
             step = _number(item.step)
@@ -123,22 +126,20 @@ def _listed_parameters(component: str, items: list[Any], base: str) -> dict[str,
         else:
             continue
         path, added = canonical(component, raw_path)
-        declared.setdefault(
-            path,
-            DeclaredParameter(
-                path=path,
-                component=component,
-                type=type_,
-                default=default,
-                min=low,
-                max=high,
-                step=step,
-                smoothing_time=smoothing,
-                options=tuple(options) if options else None,
-                pointer=f"{base}/input_parameters/{i}",
-                prefixless=added,
-            ),
-        )
+        if path not in declared:
+            declared[path] = DeclaredParameter(
+                path,
+                component,
+                type_,
+                f"{base}/input_parameters/{i}",
+                default,
+                low,
+                high,
+                step,
+                smoothing,
+                tuple(options) if options else None,
+                added,
+            )
     return declared
 
 
@@ -165,13 +166,11 @@ def declared_parameters(
     if shader is not None:
         declared.update(_shader_parameters(shader, f"{prefix}/shader"))
     if tone is not None:
-        for path, p in _listed_parameters(
-            "tone", list(tone.input_parameters), f"{prefix}/tone"
-        ).items():
+        for path, p in _listed_parameters("tone", tone.input_parameters, f"{prefix}/tone").items():
             declared.setdefault(path, p)
     if haptic is not None:
         for path, p in _listed_parameters(
-            "haptic", list(haptic.input_parameters), f"{prefix}/haptic"
+            "haptic", haptic.input_parameters, f"{prefix}/haptic"
         ).items():
             declared.setdefault(path, p)
     return declared

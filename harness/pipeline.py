@@ -200,13 +200,12 @@ def _pointer_of_loc(data: Any, loc: tuple[int | str, ...]) -> str:
 
 
 def _located(findings: list[Finding], text: str, *, unique_keys: bool) -> list[Finding]:
-    locator = Locator(text, unique_keys=unique_keys)
+    # Findings about another document (file) or already placed (line) keep what they have.
+    todo = [item.pointer for item in findings if item.file is None and item.line is None]
+    where = Locator(text, unique_keys=unique_keys).positions(todo)
     located: list[Finding] = []
     for item in findings:
-        if item.file is not None or item.line is not None:
-            located.append(item)  # another document's pointer, or already placed
-            continue
-        position = locator.locate(item.pointer)
+        position = where.get(item.pointer) if item.file is None and item.line is None else None
         located.append(item if position is None else item.located(*position))
     return located
 

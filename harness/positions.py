@@ -12,6 +12,13 @@ the C JSON scanner, so locating a pointer costs about one C parse of the part of
 the document before it. When an object repeats a key the last occurrence wins,
 as it does for :func:`json.loads`, so the position is that of the value that was
 actually parsed. Locating runs only for documents that have findings.
+
+Locating many pointers at once (:meth:`Locator.positions`) announces them
+first: a container that a later pointer descends into is then walked member by
+member when an earlier pointer skips it, instead of being scanned whole once and
+walked again later, so every part of the text is scanned at most once whatever
+order the pointers come in; and lines are counted in one pass over the sorted
+offsets.
 """
 
 from __future__ import annotations
@@ -64,9 +71,11 @@ class _Members:
     parsing it again.
     """
 
-    __slots__ = ("count", "end", "found", "is_object", "next")
+    __slots__ = ("count", "end", "found", "is_object", "next", "path")
 
-    def __init__(self, text: str, index: int) -> None:
+    def __init__(self, text: str, index: int, path: tuple[str, ...]) -> None:
+        #: Reference tokens of this container (for announced descents, see Locator.expect).
+        self.path = path
         self.is_object = text[index] == "{"
         #: Member key (array index as a decimal string) -> offset of its value.
         self.found: dict[str, int] = {}
@@ -78,7 +87,11 @@ class _Members:
         self.end: int | None = first + 1 if self.next is None else None
 
     def child(
-        self, text: str, token: str | None, unique_keys: bool, skip: Callable[[int], int]
+        self,
+        text: str,
+        token: str | None,
+        unique_keys: bool,
+        skip: Callable[[int, tuple[str, ...]], int],
     ) -> int | None:
         """Offset of member ``token`` (None: scan to the end), scanning as far as needed."""
         # Array keys are canonical decimals, so "01" or "-" never match an element.
@@ -86,7 +99,7 @@ class _Members:
         if token is not None and token in self.found and settled:
             return self.found[token]
         # The hot loop of locating: names bound locally, whitespace skipped inline.
-        ws, found, is_object = _skip_ws, self.found, self.is_object
+        ws, found, is_object, path = _skip_ws, self.found, self.is_object, self.path
         while (index := self.next) is not None:
             if is_object:
                 key, index = scanstring(text, index + 1)
@@ -96,7 +109,7 @@ class _Members:
             self.count += 1
             # With duplicate keys the last one wins, as in json.loads: overwrite.
             found[key] = index
-            end = ws(text, skip(index)).end()
+            end = ws(text, skip(index, (*path, key))).end()
             if text[end] == ",":
                 self.next = ws(text, end + 1).end()
             else:
@@ -123,6 +136,20 @@ class Locator:
         self._lookups = 0
         self._offsets: dict[tuple[str, ...], int | None] = {(): _ws(text, 0)}
         self._containers: dict[int, _Members] = {}
+        #: Token paths of the containers announced pointers descend into.
+        self._descents: set[tuple[str, ...]] = set()
+
+    def expect(self, pointers: Iterable[str]) -> None:
+        """Announce pointers that will be located, so that no container is scanned twice.
+
+        A container on the way to an announced pointer is walked member by
+        member (and remembered) even when another pointer only skips it;
+        otherwise it would be scanned whole now and walked again later.
+        """
+        descents = self._descents
+        for pointer in pointers:
+            tokens = tuple(split_pointer(pointer))
+            descents.update(tokens[:depth] for depth in range(len(tokens)))
 
     def offset(self, pointer: str) -> int | None:
         """Return the offset of the value ``pointer`` names, or None if it names none."""
@@ -134,30 +161,51 @@ class Locator:
         for depth in range(known, len(tokens)):
             if index is not None:
                 try:
-                    index = self._child(index, tokens[depth])
+                    index = self._child(index, tokens[:depth], tokens[depth])
                 except (ValueError, IndexError, StopIteration):
                     # The text does not parse along this path: no position to give.
                     index = None
             self._offsets[tokens[: depth + 1]] = index
         return index
 
-    def _child(self, index: int, token: str) -> int | None:
+    def _child(self, index: int, path: tuple[str, ...], token: str) -> int | None:
         members = self._containers.get(index)
         if members is None:
             if self.text[index] not in "{[":
                 return None  # a scalar has no children
-            members = self._containers[index] = _Members(self.text, index)
+            members = self._containers[index] = _Members(self.text, index, path)
         return members.child(self.text, token, self.unique_keys, self._skip)
 
-    def _skip(self, index: int) -> int:
-        """Offset just after the value at ``index``."""
+    def _skip(self, index: int, path: tuple[str, ...]) -> int:
+        """Offset just after the value at ``index``, whose token path is ``path``."""
         members = self._containers.get(index)
         if members is None:
-            return int(_scan_value(self.text, index)[1])
+            if path not in self._descents or self.text[index] not in "{[":
+                return int(_scan_value(self.text, index)[1])
+            # An announced pointer will descend into this container: walk it now.
+            members = self._containers[index] = _Members(self.text, index, path)
         if members.end is None:
             members.child(self.text, None, self.unique_keys, self._skip)
         assert members.end is not None  # the scan ran to the closing bracket
         return members.end
+
+    def positions(self, pointers: Iterable[str]) -> dict[str, tuple[int, int] | None]:
+        """Locate many pointers: pointer -> 1-based ``(line, column)``, or None.
+
+        The pointers are announced first (see :meth:`expect`), and lines are
+        counted once over the sorted offsets rather than once per pointer.
+        """
+        unique = list(dict.fromkeys(pointers))
+        self.expect(unique)
+        offsets = {pointer: self.offset(pointer) for pointer in unique}
+        text = self.text
+        line, last = 1, 0
+        at: dict[int, tuple[int, int]] = {}
+        for offset in sorted({o for o in offsets.values() if o is not None}):
+            line += text.count("\n", last, offset)
+            at[offset] = (line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+            last = offset
+        return {pointer: None if o is None else at[o] for pointer, o in offsets.items()}
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Return the 1-based ``(line, column)`` of the value ``pointer`` names."""
@@ -196,8 +244,7 @@ def locate_all(text: str, pointers: Iterable[str]) -> dict[str, tuple[int, int] 
     Returns:
         Pointer -> position (or None), for every distinct pointer.
     """
-    locator = Locator(text)
-    return {pointer: locator.locate(pointer) for pointer in dict.fromkeys(pointers)}
+    return Locator(text).positions(pointers)
 
 
 def position_of_offset(text: str, offset: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ They follow :func:`harness.params.resolve`, with the suggestion searched apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -141,7 +141,7 @@ def _suggest(reference: str, candidates: tuple[str, ...]) -> str | None:
 def _rebased(declared: dict[str, DeclaredParameter], old: str) -> dict[str, DeclaredParameter]:
     # declared_parameters() roots components at /shader etc.; a component
     # document is rooted at "" instead.
-    return {path: replace(p, pointer=p.pointer[len(old) :]) for path, p in declared.items()}
+    return {path: p._replace(pointer=p.pointer[len(old) :]) for path, p in declared.items()}
 
 
 def scope_of(kind: str, model: Any) -> Scope | None:
