@@ -62,6 +62,15 @@ def _ws(text: str, index: int) -> int:
     return _skip_ws(text, index).end()
 
 
+#: A member key without escapes, the colon and the whitespace around it, in one match.
+_PLAIN_KEY = re.compile(r'"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*')
+#: What follows a member's value: whitespace, then a comma (group 1) or the closing bracket.
+#: The pattern matches the empty string, so the match is never None.
+_after_value: Callable[[str, int], re.Match[str]] = re.compile(  # type: ignore[assignment]
+    r"[ \t\n\r]*(?:(,)[ \t\n\r]*)?"
+).match
+
+
 class _Members:
     """How far the members of one container have been scanned.
 
@@ -71,11 +80,13 @@ class _Members:
     parsing it again.
     """
 
-    __slots__ = ("count", "end", "found", "is_object", "next", "path")
+    __slots__ = ("count", "descend", "end", "found", "is_object", "next", "path")
 
-    def __init__(self, text: str, index: int, path: tuple[str, ...]) -> None:
-        #: Reference tokens of this container (for announced descents, see Locator.expect).
+    def __init__(self, text: str, index: int, path: tuple[str, ...], descend: set[str]) -> None:
+        #: Reference tokens of this container.
         self.path = path
+        #: Keys of the members that announced pointers descend into (walked, not scanned).
+        self.descend = descend
         self.is_object = text[index] == "{"
         #: Member key (array index as a decimal string) -> offset of its value.
         self.found: dict[str, int] = {}
@@ -86,34 +97,42 @@ class _Members:
         #: Offset just after the closing bracket, once known.
         self.end: int | None = first + 1 if self.next is None else None
 
-    def child(
-        self,
-        text: str,
-        token: str | None,
-        unique_keys: bool,
-        skip: Callable[[int, tuple[str, ...]], int],
-    ) -> int | None:
+    def child(self, locator: Locator, token: str | None) -> int | None:
         """Offset of member ``token`` (None: scan to the end), scanning as far as needed."""
+        unique_keys = locator.unique_keys
         # Array keys are canonical decimals, so "01" or "-" never match an element.
         settled = unique_keys or not self.is_object or self.next is None
         if token is not None and token in self.found and settled:
             return self.found[token]
-        # The hot loop of locating: names bound locally, whitespace skipped inline.
-        ws, found, is_object, path = _skip_ws, self.found, self.is_object, self.path
+        # The hot loop of locating: names bound locally, one regex match for a key and
+        # its colon, one for what follows the value, and the C scanner called directly
+        # for a value that is neither walked into nor already partly walked.
+        text, found, is_object, path = locator.text, self.found, self.is_object, self.path
+        descend, containers, key_match = self.descend, locator.containers, _PLAIN_KEY.match
         while (index := self.next) is not None:
             if is_object:
-                key, index = scanstring(text, index + 1)
-                index = ws(text, ws(text, index).end() + 1).end()  # past the colon
+                plain = key_match(text, index)
+                if plain is not None:
+                    key, index = plain.group(1), plain.end()
+                else:  # a key with escapes
+                    key, index = scanstring(text, index + 1)
+                    index = _ws(text, _ws(text, index) + 1)  # past the colon
             else:
                 key = str(self.count)
             self.count += 1
             # With duplicate keys the last one wins, as in json.loads: overwrite.
             found[key] = index
-            end = ws(text, skip(index, (*path, key))).end()
-            if text[end] == ",":
-                self.next = ws(text, end + 1).end()
+            if key in descend or index in containers:
+                end = locator.skip(index, (*path, key))
             else:
-                self.next, self.end = None, end + 1
+                end = _scan_value(text, index)[1]
+            after = _after_value(text, end)
+            if after.lastindex:  # a comma: another member follows
+                self.next = after.end()
+            elif after.end() < len(text):  # the closing bracket
+                self.next, self.end = None, after.end() + 1
+            else:
+                raise IndexError("the text ends inside a container")
             if key == token and (unique_keys or not is_object):
                 return index
         return None if token is None else found.get(token)
@@ -135,9 +154,10 @@ class Locator:
         self._lines: LineIndex | None = None
         self._lookups = 0
         self._offsets: dict[tuple[str, ...], int | None] = {(): _ws(text, 0)}
-        self._containers: dict[int, _Members] = {}
-        #: Token paths of the containers announced pointers descend into.
-        self._descents: set[tuple[str, ...]] = set()
+        #: Offset of a container -> how far its members were walked.
+        self.containers: dict[int, _Members] = {}
+        #: Container path -> keys of its members that announced pointers descend into.
+        self._descend: dict[tuple[str, ...], set[str]] = {}
 
     def expect(self, pointers: Iterable[str]) -> None:
         """Announce pointers that will be located, so that no container is scanned twice.
@@ -146,10 +166,15 @@ class Locator:
         member (and remembered) even when another pointer only skips it;
         otherwise it would be scanned whole now and walked again later.
         """
-        descents = self._descents
         for pointer in pointers:
             tokens = tuple(split_pointer(pointer))
-            descents.update(tokens[:depth] for depth in range(len(tokens)))
+            for depth in range(len(tokens) - 1):
+                self._descend_into(tokens[:depth]).add(tokens[depth])
+
+    def _descend_into(self, path: tuple[str, ...]) -> set[str]:
+        # One set per path, shared with the container's _Members, so that pointers
+        # announced after a walk began still count.
+        return self._descend.setdefault(path, set())
 
     def offset(self, pointer: str) -> int | None:
         """Return the offset of the value ``pointer`` names, or None if it names none."""
@@ -169,23 +194,32 @@ class Locator:
         return index
 
     def _child(self, index: int, path: tuple[str, ...], token: str) -> int | None:
-        members = self._containers.get(index)
+        members = self.containers.get(index)
         if members is None:
             if self.text[index] not in "{[":
                 return None  # a scalar has no children
-            members = self._containers[index] = _Members(self.text, index, path)
-        return members.child(self.text, token, self.unique_keys, self._skip)
+            members = self._members(index, path)
+        return members.child(self, token)
 
-    def _skip(self, index: int, path: tuple[str, ...]) -> int:
-        """Offset just after the value at ``index``, whose token path is ``path``."""
-        members = self._containers.get(index)
+    def _members(self, index: int, path: tuple[str, ...]) -> _Members:
+        members = _Members(self.text, index, path, self._descend_into(path))
+        self.containers[index] = members
+        return members
+
+    def skip(self, index: int, path: tuple[str, ...]) -> int:
+        """Offset just after the value at ``index``, whose token path is ``path``.
+
+        Called for a value that was partly walked already or that an announced
+        pointer descends into (other values the walk scans itself): a container
+        is walked to its end member by member, and remembered.
+        """
+        members = self.containers.get(index)
         if members is None:
-            if path not in self._descents or self.text[index] not in "{[":
-                return int(_scan_value(self.text, index)[1])
-            # An announced pointer will descend into this container: walk it now.
-            members = self._containers[index] = _Members(self.text, index, path)
+            if self.text[index] not in "{[":
+                return int(_scan_value(self.text, index)[1])  # a scalar: nothing to walk
+            members = self._members(index, path)
         if members.end is None:
-            members.child(self.text, None, self.unique_keys, self._skip)
+            members.child(self, None)
         assert members.end is not None  # the scan ran to the closing bracket
         return members.end
 

@@ -73,31 +73,46 @@ def check_range(
     return found
 
 
-def _input_parameters(scope: Scope) -> list[tuple[Any, Any, Any, Any, str, str]]:
-    """(min, max, default, step, pointer, label) of every component input parameter."""
-    items: list[tuple[Any, Any, Any, Any, str, str]] = []
+def _sound(low: Any, high: Any, default: Any, step: Any) -> bool:
+    """Whether :func:`check_range` has nothing to say: its early return, without building anything.
+
+    Floats, the usual case, are taken as they are; anything else goes through
+    :func:`~harness.semantic.scope.number` as in ``check_range``.
+    """
+    lo = low if type(low) is float else number(low)
+    hi = high if type(high) is float else number(high)
+    if lo is None or hi is None or not lo < hi:
+        return False
+    d = default if type(default) is float else number(default)
+    st = step if type(step) is float else number(step)
+    return (d is None or lo <= d <= hi) and (st is None or 0 < st <= hi - lo)
+
+
+def _input_parameters(scope: Scope) -> list[tuple[Any, Any, Any, Any, str, int, Any]]:
+    """(min, max, default, step, component pointer, index, name) of every input parameter.
+
+    Pointers and labels are formatted only for the declarations that have a finding.
+    """
+    items: list[tuple[Any, Any, Any, Any, str, int, Any]] = []
     if scope.shader is not None:
         ptr = scope.shader_ptr
-        for i, sp in enumerate(scope.shader.input_parameters or []):
-            items.append(
-                (sp.min, sp.max, sp.default, sp.step, f"{ptr}/input_parameters/{i}", sp.path)
-            )
+        for i, sp in enumerate(scope.shader.input_parameters or ()):
+            items.append((sp.min, sp.max, sp.default, sp.step, ptr, i, sp.path))
     if scope.tone is not None:
         ptr = scope.tone_ptr
         for i, tp in enumerate(scope.tone.input_parameters):
             if isinstance(tp, dict):
                 raw = (tp.get("min"), tp.get("max"), tp.get("default"), tp.get("step"))
-                name = tp.get("path")
+                items.append((*raw, ptr, i, tp.get("path")))
             else:
+                # ToneParameter declares `step`, so model_extra never holds one: the
+                # step of a typed tone parameter is not checked (as before).
                 step = (tp.model_extra or {}).get("step")
-                raw, name = (tp.min, tp.max, tp.default, step), tp.path
-            items.append((*raw, f"{ptr}/input_parameters/{i}", str(name)))
+                items.append((tp.min, tp.max, tp.default, step, ptr, i, tp.path))
     if scope.haptic is not None:
         ptr = scope.haptic_ptr
         for i, hp in enumerate(scope.haptic.input_parameters):
-            items.append(
-                (hp.min, hp.max, hp.default, hp.step, f"{ptr}/input_parameters/{i}", hp.path)
-            )
+            items.append((hp.min, hp.max, hp.default, hp.step, ptr, i, hp.path))
     return items
 
 
@@ -105,9 +120,20 @@ def check_ranges(scope: Scope) -> list[Finding]:
     """SYN-RANGE-001..003 on controls, input parameters and modulations; SYN-RANGE-004."""
     found: list[Finding] = []
     for pointer, c in scope.controls:
-        found += check_range(c.min, c.max, c.default, c.step, pointer, f"Control {c.parameter!r}")
-    for low, high, default, step, pointer, name in _input_parameters(scope):
-        found += check_range(low, high, default, step, pointer, f"Input parameter {name!r}")
+        if not _sound(c.min, c.max, c.default, c.step):
+            found += check_range(
+                c.min, c.max, c.default, c.step, pointer, f"Control {c.parameter!r}"
+            )
+    for low, high, default, step, ptr, i, name in _input_parameters(scope):
+        if not _sound(low, high, default, step):
+            found += check_range(
+                low,
+                high,
+                default,
+                step,
+                f"{ptr}/input_parameters/{i}",
+                f"Input parameter {str(name)!r}",
+            )
     for pointer, mod in scope.modulations:
         if mod.min is not None and mod.max is not None and mod.min >= mod.max:
             found.append(
