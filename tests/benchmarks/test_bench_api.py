@@ -16,6 +16,7 @@ time: a loaded machine must not fail the suite.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import statistics
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -140,23 +141,39 @@ def reference(tmp_path: Path) -> Iterator[str]:
     yield from _serve([sys.executable, str(wrapper)], tmp_path)
 
 
-def load(url: str, requests: list[Callable[[httpx.Client], httpx.Response]]) -> dict[str, float]:
-    """Send ``requests`` from CLIENTS threads (one keep-alive connection each)."""
+#: One request: method, path (with query) and body.
+Request = tuple[str, str, bytes | None]
+
+
+def load(url: str, requests: list[Request]) -> dict[str, float]:
+    """Send ``requests`` from CLIENTS threads (one keep-alive connection each).
+
+    The clients use the standard library's ``http.client``: on a two-core
+    machine the load generator shares the CPU with the server, and a heavier
+    client (httpx costs several times more per request) would measure itself.
+    """
+    host, port = url.removeprefix("http://").rsplit(":", 1)
     latencies: list[float] = []
     failures: list[int] = []
     lock = threading.Lock()
     chunks = [requests[i::CLIENTS] for i in range(CLIENTS)]
+    headers = {"Content-Type": "application/json"}
 
-    def worker(chunk: list[Callable[[httpx.Client], httpx.Response]]) -> None:
+    def worker(chunk: list[Request]) -> None:
         mine: list[float] = []
         bad: list[int] = []
-        with httpx.Client(base_url=url, timeout=60) as http:
-            for send in chunk:
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        try:
+            for method, path, body in chunk:
                 t0 = time.perf_counter()
-                response = send(http)
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
                 mine.append(time.perf_counter() - t0)
-                if response.status_code >= 400:
-                    bad.append(response.status_code)
+                if response.status >= 400:
+                    bad.append(response.status)
+        finally:
+            connection.close()
         with lock:
             latencies.extend(mine)
             failures.extend(bad)
@@ -180,21 +197,15 @@ def load(url: str, requests: list[Callable[[httpx.Client], httpx.Response]]) -> 
 
 def scenario(url: str, bodies: list[bytes]) -> dict[str, dict[str, float]]:
     # Warm up: imports, schema compilation, connection pools.
-    load(
-        url,
-        [
-            lambda h, b=bodies[0]: h.post("/synesthetic-assets/", content=b)
-            for _ in range(CLIENTS * 4)
-        ],
-    )
-    creates = [lambda h, b=b: h.post("/synesthetic-assets/", content=b) for b in bodies[:CREATES]]
-    created = load(url, creates)
+    load(url, [("POST", "/synesthetic-assets/", bodies[0])] * (CLIENTS * 4))
+    created = load(url, [("POST", "/synesthetic-assets/", b) for b in bodies[:CREATES]])
     total = CREATES + CLIENTS * 4
-    gets = [lambda h, i=i: h.get(f"/synesthetic-assets/{1 + i % total}") for i in range(GETS)]
-    got = load(url, gets)
-    lists = [
-        lambda h, o=(i * LIST_LIMIT) % (total - LIST_LIMIT): h.get(
-            "/synesthetic-assets/", params={"limit": LIST_LIMIT, "offset": o}
+    got = load(url, [("GET", f"/synesthetic-assets/{1 + i % total}", None) for i in range(GETS)])
+    lists: list[Request] = [
+        (
+            "GET",
+            f"/synesthetic-assets/?limit={LIST_LIMIT}&offset={(i * LIST_LIMIT) % (total - LIST_LIMIT)}",
+            None,
         )
         for i in range(LISTS)
     ]
