@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from harness.codes import finding
 from harness.errors import NoDocumentsError, PathNotFoundError
 from harness.findings import Finding, pointer_of
@@ -226,6 +228,9 @@ def parse_text(text: str) -> ParsedDocument:
     Returns:
         The parsed object and the text, or the ``SYN-LOAD-*`` findings.
     """
+    plain = _parse_plain(text)
+    if plain is not None:
+        return plain
     hooks = _Collector()
     try:
         data = json.loads(text, object_pairs_hook=hooks.object_pairs, parse_constant=hooks.constant)
@@ -255,6 +260,49 @@ def parse_text(text: str) -> ParsedDocument:
         kind = _JSON_TYPE.get(type(data), type(data).__name__)
         bad = finding("SYN-LOAD-008", "", f"the top level is {kind}, not an object")
         return ParsedDocument(None, text, (bad.located(*position_of_offset(text, _first(text))),))
+    return ParsedDocument(data, text)
+
+
+#: Bytes -> "0" for a digit, " " otherwise: a run of 19 digits is then one substring search.
+_DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
+def _parse_plain(text: str) -> ParsedDocument | None:
+    """Parse the common document with orjson, three times faster; None: take the full path.
+
+    The full path (:func:`json.loads` with hooks) is needed for anything the
+    fast one could get different, so it runs whenever:
+
+    - orjson refuses the text: malformed JSON, NaN or Infinity, ``1e400``,
+      lone surrogate escapes, nesting beyond orjson's limit;
+    - a number has 19 digits or more: orjson turns an integer beyond 64 bits
+      into a float, where :func:`json.loads` keeps the integer;
+    - an object repeats a key, which orjson silently drops. Every colon outside
+      strings separates a key from its value, and the strings come back from
+      :func:`orjson.dumps` with exactly the colons they held in the text as long
+      as no ``\\u`` escape spells one: so without such an escape, the text and
+      the compact dump hold as many colons exactly when no key was dropped;
+    - the top level is not an object (rare: the full path words the finding).
+
+    Floats parse to the same values as with :func:`json.loads` (both round correctly).
+    """
+    if "\\" in text and "\\u" in text:
+        return None  # an escape may spell a colon (or a surrogate)
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if _LONG_NUMBER in text.encode("utf-8", "surrogatepass").translate(_DIGITS):
+        return None
+    if type(data) is not dict:
+        return None
+    # As on the full path, nesting is judged before duplicate keys (and orjson
+    # cannot dump deeper than 254 levels).
+    if _may_be_too_deep(text) and _deeper_than(data, MAX_DEPTH):
+        return ParsedDocument(None, text, (_too_deep(text),))
+    if text.count(":") != orjson.dumps(data).count(b":"):
+        return None  # a key appears twice in an object
     return ParsedDocument(data, text)
 
 
