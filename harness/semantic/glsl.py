@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from harness.codes import finding
@@ -118,7 +119,9 @@ def _fits(shape: tuple[str, int], value: Any) -> bool:
     return flat is not None and len(flat) == count and all(_scalar_ok(v, kind) for v in flat)
 
 
+@lru_cache(maxsize=256)
 def _base(type_: str) -> str:
+    # Cached: asked for every listed uniform of every asset, among a few dozen types.
     m = _ARRAY.fullmatch(type_)
     return m[1] if m else type_
 
@@ -140,7 +143,8 @@ def check_glsl(scope: Scope) -> list[Finding]:
         )
         for name, vtype, ftype in pair.conflicts
     ]
-    listed = {u.name for u in shader.uniforms or []}
+    names_listed = {u.name for u in shader.uniforms or []}
+    listed = set(names_listed)  # grows below, as undeclared uniforms are reported
     if shader.uniforms is not None and not listed.issuperset(declared):
         for stage, unit in (("vertex", pair.vertex), ("fragment", pair.fragment)):
             for name, type_ in unit.uniforms().items():
@@ -159,10 +163,8 @@ def check_glsl(scope: Scope) -> list[Finding]:
             uniform.name, uniform.type, uniform.default, declared, f"{base}/uniforms/{i}"
         )
     if pair.vertex.free and not pair.vertex.includes:
-        found += _undeclared_attributes(
-            pair.vertex, f"{base}/vertex_shader", {u.name for u in shader.uniforms or []}
-        )
-    names = {u.name for u in shader.uniforms or []} | set(declared)
+        found += _undeclared_attributes(pair.vertex, f"{base}/vertex_shader", names_listed)
+    names = names_listed.union(declared)
     for i, ip in enumerate(shader.input_parameters or []):
         name = ip.parameter.removeprefix("shader.")
         if name not in names:

@@ -96,17 +96,6 @@ class ToneOptions:
         return _has(synth, segments) or _has(synth.get("options"), segments)
 
 
-def _read_by(
-    path: str, component: str, glsl_used: frozenset[str], options: ToneOptions | None
-) -> str | None:
-    name = path.split(".", 1)[1]
-    if component == "shader":
-        return "glsl" if name in glsl_used else None
-    if component == "tone":
-        return "synth" if options is not None and name in options else None
-    return "device"
-
-
 _VIA = {
     v: {"via": v}
     for v in ("control", "modulation", "effect", "writes", "plays", "runtime", "reads", "trigger")
@@ -159,15 +148,26 @@ def collect_graph(scope: Scope) -> ParameterGraph:
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[tuple[str, str, dict[str, str]]] = []
     for path, p in scope.declared.items():
+        kind = p.component
+        # _read_by inlined: this loop runs for every declared parameter of every asset,
+        # and a canonical path is always "<component>.<name>".
+        name = path[len(kind) + 1 :]
+        read_by: str | None
+        if kind == "shader":
+            read_by = "glsl" if name in glsl_used else None
+        elif kind == "tone":
+            read_by = "synth" if options is not None and name in options else None
+        else:
+            read_by = "device"
         nodes[path] = {
             "kind": "parameter",
-            "component": p.component,
+            "component": kind,
             "pointer": p.pointer,
             "declared": p,
-            "read_by": _read_by(path, p.component, glsl_used, options),
-            "in_glsl": p.component != "shader" or path[7:] in glsl_declared,
+            "read_by": read_by,
+            "in_glsl": kind != "shader" or name in glsl_declared,
         }
-        if p.component == "shader" and path[7:] in RUNTIME_UNIFORMS:
+        if kind == "shader" and name in RUNTIME_UNIFORMS:
             edges.append((RUNTIME, path, _VIA["runtime"]))
     if edges:
         nodes[RUNTIME] = {"kind": "runtime"}

@@ -66,14 +66,15 @@ def check_modulations(scope: Scope) -> list[Finding]:
         verdicts = [
             (how, name, lo, hi) for name, lo, hi in ranges if (how := _outside(low, high, lo, hi))
         ]
-        formula = (
-            f"{mod.offset:g}·(1 ± {abs(mod.amplitude * mod.scale):g})"
-            if mod.type == "multiplicative"
-            else f"{mod.offset:g} ± {abs(mod.amplitude * mod.scale):g}"
-        )
         wholly = [v for v in verdicts if v[0] == "wholly"]
         worst = wholly or verdicts
         if worst:
+            # Formatted only for a finding: most modulations stay in range.
+            formula = (
+                f"{mod.offset:g}·(1 ± {abs(mod.amplitude * mod.scale):g})"
+                if mod.type == "multiplicative"
+                else f"{mod.offset:g} ± {abs(mod.amplitude * mod.scale):g}"
+            )
             code = "SYN-MOD-002" if wholly else "SYN-MOD-001"
             where = " and ".join(f"{name} [{lo:g}, {hi:g}]" for _, name, lo, hi in worst)
             found.append(

@@ -47,6 +47,8 @@ def number(value: Any) -> float | None:
         return value  # type: ignore[no-any-return]
     if kind is int:
         return float(value)
+    if value is None:  # absent bounds and steps: common, and cheaper to test here
+        return None
     if kind is dict:
         return number(value.get("value"))
     if isinstance(value, bool) or not isinstance(value, int | float):
