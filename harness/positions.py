@@ -138,6 +138,13 @@ class _Members:
         return None if token is None else found.get(token)
 
 
+def _tokens(pointer: str) -> tuple[str, ...]:
+    # split_pointer, without its unescaping pass for the usual pointer that needs none.
+    if "~" in pointer:
+        return tuple(split_pointer(pointer))
+    return tuple(pointer[1:].split("/")) if pointer else ()
+
+
 class Locator:
     """Locates many pointers of one text, sharing the walk of common prefixes.
 
@@ -166,8 +173,10 @@ class Locator:
         member (and remembered) even when another pointer only skips it;
         otherwise it would be scanned whole now and walked again later.
         """
-        for pointer in pointers:
-            tokens = tuple(split_pointer(pointer))
+        self._expect([_tokens(pointer) for pointer in pointers])
+
+    def _expect(self, paths: Iterable[tuple[str, ...]]) -> None:
+        for tokens in paths:
             for depth in range(len(tokens) - 1):
                 self._descend_into(tokens[:depth]).add(tokens[depth])
 
@@ -178,7 +187,9 @@ class Locator:
 
     def offset(self, pointer: str) -> int | None:
         """Return the offset of the value ``pointer`` names, or None if it names none."""
-        tokens = tuple(split_pointer(pointer))
+        return self._offset(_tokens(pointer))
+
+    def _offset(self, tokens: tuple[str, ...]) -> int | None:
         known = len(tokens)
         while tokens[:known] not in self._offsets:
             known -= 1
@@ -229,9 +240,9 @@ class Locator:
         The pointers are announced first (see :meth:`expect`), and lines are
         counted once over the sorted offsets rather than once per pointer.
         """
-        unique = list(dict.fromkeys(pointers))
-        self.expect(unique)
-        offsets = {pointer: self.offset(pointer) for pointer in unique}
+        paths = {pointer: _tokens(pointer) for pointer in pointers}
+        self._expect(paths.values())
+        offsets = {pointer: self._offset(tokens) for pointer, tokens in paths.items()}
         text = self.text
         line, last = 1, 0
         at: dict[int, tuple[int, int]] = {}
