@@ -298,8 +298,9 @@ def _parse_plain(text: str) -> ParsedDocument | None:
     if type(data) is not dict:
         return None
     # As on the full path, nesting is judged before duplicate keys (and orjson
-    # cannot dump deeper than 254 levels).
-    if _may_be_too_deep(text) and _deeper_than(data, MAX_DEPTH):
+    # cannot dump deeper than 254 levels). No _may_be_too_deep first: an asset
+    # has more openers than MAX_DEPTH anyway, and the walk of a small document is short.
+    if _deeper_than(data, MAX_DEPTH):
         return ParsedDocument(None, text, (_too_deep(text),))
     if text.count(":") != orjson.dumps(data).count(b":"):
         return None  # a key appears twice in an object
