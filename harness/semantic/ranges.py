@@ -158,7 +158,10 @@ def _control_agreement(scope: Scope) -> list[Finding]:
         target = scope.declared.get(path) if path else None
         if target is None or not target.is_numeric:
             continue
-        low, high, default = number(control.min), number(control.max), number(control.default)
+        # Floats, the usual values, skip the call to number().
+        low = control.min if type(control.min) is float else number(control.min)
+        high = control.max if type(control.max) is float else number(control.max)
+        default = control.default if type(control.default) is float else number(control.default)
         problems: list[str] = []
         if (
             low is not None

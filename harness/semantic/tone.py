@@ -38,6 +38,7 @@ TIME_OPTIONS: frozenset[str] = frozenset(
 )
 #: Options of NormalRange type: Tone.js asserts 0 <= x <= 1.
 NORMAL_OPTIONS: frozenset[str] = frozenset({"wet", "sustain", "feedback", "depth"})
+_CHECKED_OPTIONS = TIME_OPTIONS | NORMAL_OPTIONS
 
 
 def _class(name: Any) -> str | None:
@@ -63,6 +64,8 @@ def _option_findings(options: Any, pointer: str, owner: str, effect: str | None)
             if type(raw) is dict and "value" not in raw:
                 stack.append((raw, (*path, key)))
                 continue
+            if key not in _CHECKED_OPTIONS:
+                continue  # no rule for this option: skip reading its value
             value = number(raw)
             if value is None:
                 continue  # "8n" and other Tone.js time strings
