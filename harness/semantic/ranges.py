@@ -105,10 +105,7 @@ def _input_parameters(scope: Scope) -> list[tuple[Any, Any, Any, Any, str, int, 
                 raw = (tp.get("min"), tp.get("max"), tp.get("default"), tp.get("step"))
                 items.append((*raw, ptr, i, tp.get("path")))
             else:
-                # ToneParameter declares `step`, so model_extra never holds one: the
-                # step of a typed tone parameter is not checked (as before).
-                step = (tp.model_extra or {}).get("step")
-                items.append((tp.min, tp.max, tp.default, step, ptr, i, tp.path))
+                items.append((tp.min, tp.max, tp.default, tp.step, ptr, i, tp.path))
     if scope.haptic is not None:
         ptr = scope.haptic_ptr
         for i, hp in enumerate(scope.haptic.input_parameters):

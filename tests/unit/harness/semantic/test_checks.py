@@ -580,3 +580,10 @@ def test_no_undeclared_attribute_when_chunks_are_included() -> None:
     assert _check(shader, "shader") == []
     shader["vertex_shader"] = shader["vertex_shader"].replace("#include <common>\n", "")
     assert _codes(_check(shader, "shader")) == ["SYN-GLSL-006"]
+
+
+def test_the_step_of_a_typed_tone_parameter_is_checked() -> None:
+    asset = make_asset()
+    asset["tone"]["input_parameters"][0]["step"] = 0
+    (hit,) = _only(_check(asset), "SYN-RANGE-003")
+    assert hit.pointer.startswith("/tone/input_parameters/0")
