@@ -245,7 +245,13 @@ def check_cycles(scope: Scope, collected: ParameterGraph) -> list[Finding]:
                 places.setdefault(owner, f"{node}/value/source")
         if not places:
             continue
-        cycle = nx.find_cycle(graph.subgraph(component))
+        # A fresh graph built in sorted order: a subgraph view iterates the
+        # component's set, whose order follows PYTHONHASHSEED, and the message
+        # must be the same on every run.
+        ordered = nx.DiGraph()
+        ordered.add_nodes_from(sorted(component))
+        ordered.add_edges_from(sorted((u, v) for u, v in graph.edges(component) if v in component))
+        cycle = nx.find_cycle(ordered, source=min(component))
         text = " -> ".join(_label(graph, u) for u, _ in cycle) + f" -> {_label(graph, cycle[0][0])}"
         for owner, pointer in sorted(places.items()):
             found.append(
