@@ -587,3 +587,27 @@ def test_the_step_of_a_typed_tone_parameter_is_checked() -> None:
     asset["tone"]["input_parameters"][0]["step"] = 0
     (hit,) = _only(_check(asset), "SYN-RANGE-003")
     assert hit.pointer.startswith("/tone/input_parameters/0")
+
+
+def test_the_reported_cycle_does_not_depend_on_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).resolve().parents[3] / "fixtures/codes/SYN-RULE-004/fail.json"
+    script = (
+        "import sys; from harness.pipeline import validate_bytes; "
+        "r = validate_bytes(open(sys.argv[1], 'rb').read(), source='x'); "
+        "print([f.message for f in r.findings if f.code == 'SYN-RULE-004'])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(fixture)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and "cycle" in outputs.pop()
