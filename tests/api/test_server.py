@@ -141,9 +141,7 @@ def test_run_from_url_round_trip(server):
 
 def test_run_from_cli_verifies_the_store_and_pushes_reports(server, tmp_path, monkeypatch):
     """``synharness run --from URL``: every stored asset verified, one report pushed back each."""
-    push_documents(
-        server, [("a", json.dumps(make_asset(name="Run From")).encode())], token=TOKEN
-    )
+    push_documents(server, [("a", json.dumps(make_asset(name="Run From")).encode())], token=TOKEN)
     monkeypatch.setenv("SYNHARNESS_API_TOKEN", TOKEN)
     result = CliRunner().invoke(
         cli, ["run", "--from", server, "--report-dir", str(tmp_path), "--format", "json"]
