@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -38,3 +39,18 @@ def ssot_examples() -> list[Path]:
     if not paths:
         pytest.skip(f"reference corpus not found at {SSOT_VERSION_DIR}")
     return paths
+
+
+def pointer_resolves(data: Any, pointer: str) -> bool:
+    """Whether the RFC 6901 ``pointer`` names a value of ``data``."""
+    from harness.findings import split_pointer
+
+    node = data
+    for token in split_pointer(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return True

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 import harness.semantic
-from harness.findings import Finding, Severity, split_pointer
+from harness.findings import Finding, Severity
 from harness.models import MODEL_BY_KIND
 from harness.semantic import check_document
 from harness.semantic.glsl import default_fits
 from harness.semantic.modulation import reach
+from tests.conftest import pointer_resolves
 from tests.factories import generate_assets, make_asset
 
 KIND_BY_STEM = {
@@ -38,18 +39,6 @@ def _codes(findings: list[Finding]) -> list[str]:
 
 def _only(findings: list[Finding], code: str) -> list[Finding]:
     return [f for f in findings if f.code == code]
-
-
-def _resolves(data: Any, pointer: str) -> bool:
-    node = data
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return True
 
 
 def test_all_is_complete_and_sorted() -> None:
@@ -155,7 +144,7 @@ def test_example4_filter_sweep_is_wholly_out_of_range(ssot_examples: list[Path])
 def test_every_pointer_names_a_value_of_its_document(ssot_examples: list[Path]) -> None:
     for name, (data, findings) in _corpus(ssot_examples).items():
         for f in findings:
-            assert _resolves(data, f.pointer), (name, f.code, f.pointer)
+            assert pointer_resolves(data, f.pointer), (name, f.code, f.pointer)
             assert f.message and f.hint, (name, f.code)
 
 

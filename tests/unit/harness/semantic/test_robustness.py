@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from harness.findings import split_pointer
 from harness.models import MODEL_BY_KIND
 from harness.semantic import check_document
+from tests.conftest import pointer_resolves
 from tests.factories import make_asset
 
 BASE = {k: v for k, v in make_asset().items() if k != "$schema"}
@@ -47,18 +47,6 @@ VALUES = st.recursive(
     ),
     max_leaves=6,
 )
-
-
-def _resolves(data: Any, pointer: str) -> bool:
-    node = data
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return True
 
 
 @given(st.lists(st.tuples(st.sampled_from(LEAVES), VALUES), min_size=1, max_size=3))
@@ -92,7 +80,7 @@ def test_mutated_assets_are_checked_without_errors(
         except ValidationError:
             continue  # the schema stage reports it; semantics never sees it
         for f in check_document(kind, model):
-            assert _resolves(data, f.pointer), (kind, f.code, f.pointer)
+            assert pointer_resolves(data, f.pointer), (kind, f.code, f.pointer)
             assert f.message
 
 
