@@ -5,15 +5,25 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv run test bench lint check cov clean
+.PHONY: venv typecheck-tree run test bench lint check cov clean
+
+# The link tree build/typecheck/synharness mirrors the installed package names
+# (synharness -> harness/, synharness.agents -> agents/, ...) for mypy and
+# editors, which cannot follow setuptools' editable finder (see pyproject.toml).
+TYPECHECK := build/typecheck/synharness
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[all,dev]'
 	@touch $(STAMP)
 
-venv: $(STAMP)
+typecheck-tree:
+	@rm -rf build/typecheck && mkdir -p $(TYPECHECK)
+	@for f in harness/*; do case "$$f" in */__pycache__) ;; *) ln -s "$(CURDIR)/$$f" $(TYPECHECK)/ ;; esac; done
+	@for d in agents api reports; do ln -s "$(CURDIR)/$$d" $(TYPECHECK)/$$d; done
+
+venv: $(STAMP) typecheck-tree
 
 ## The main job: validate every bundled example, run every scenario, write reports/latest/.
 run: $(STAMP)
@@ -27,7 +37,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pytest tests/benchmarks -m bench -q -s
 
-lint: $(STAMP)
+lint: $(STAMP) typecheck-tree
 	$(BIN)/ruff format --check harness agents reports api tests
 	$(BIN)/ruff check harness agents reports api tests
 	$(BIN)/mypy
@@ -35,4 +45,4 @@ lint: $(STAMP)
 check: lint
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache reports/latest
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache reports/latest

@@ -20,9 +20,9 @@ import numpy as np
 class ModulationBank:
     """Struct of arrays: one row per modulation."""
 
-    #: Index into :data:`agents.waveforms.WAVEFORMS`.
+    #: Index into :data:`synharness.agents.waveforms.WAVEFORMS`.
     waveform: np.ndarray
-    #: Index into :data:`agents.waveforms.PROFILES`.
+    #: Index into :data:`synharness.agents.waveforms.PROFILES`.
     profile: np.ndarray
     frequency: np.ndarray
     #: ``c`` of the cycle position ``u = f·t + c``.

@@ -19,9 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-
-from agents.scenario import DEFAULT_DT, GridPress, Hold, Input, Move, Scenario
-from harness.models import ControlParameter, SynestheticAsset
+from synharness.agents.scenario import DEFAULT_DT, GridPress, Hold, Input, Move, Scenario
+from synharness.models import ControlParameter, SynestheticAsset
 
 BUILTIN_NAMES: tuple[str, ...] = ("idle", "sweep", "random")
 #: Overshoot of sweeps, so that quantisation and curves still reach the ends.

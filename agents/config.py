@@ -6,9 +6,9 @@ Vocabulary:
 - *control mapping*: one gesture of one control, resolved to a table row;
 - *compiled rule*: a rule's trigger and effects, with parameter effects
   resolved to table rows;
-- *modulation bank*: the asset's modulations as arrays (:mod:`agents.engine`).
+- *modulation bank*: the asset's modulations as arrays (:mod:`synharness.agents.engine`).
 
-Targets resolve through :func:`harness.params.resolve` (exact, legacy
+Targets resolve through :func:`synharness.params.resolve` (exact, legacy
 ``visual.``/``audio.``, bare names). What resolves to nothing, or to a
 parameter that is not a number, is left out of the simulation: the validator
 reports it (``SYN-REF-*``), the simulation does not guess.
@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
-
-from agents.engine import ModulationBank, ParameterRows, profile_code, waveform_code
-from agents.waveforms import cycle_offset
-from harness.findings import Finding
-from harness.models import SynestheticAsset
-from harness.params import DeclaredParameter, asset_parameters, resolve
-from harness.semantic.vocabulary import HAPTIC_OPS, PARAMETER_OPS, SOUND_OPS
+from synharness.agents.engine import ModulationBank, ParameterRows, profile_code, waveform_code
+from synharness.agents.waveforms import cycle_offset
+from synharness.findings import Finding
+from synharness.models import SynestheticAsset
+from synharness.params import DeclaredParameter, asset_parameters, resolve
+from synharness.semantic.vocabulary import HAPTIC_OPS, PARAMETER_OPS, SOUND_OPS
 
 #: Key names that mean the same key (the corpus writes both Ctrl and Control).
 KEY_ALIASES: dict[str, str] = {"control": "ctrl", "cmd": "meta", "command": "meta", "option": "alt"}
@@ -138,7 +137,7 @@ class ConfigAgent:
         """Compile a validated asset.
 
         Args:
-            asset: The asset model (as :mod:`harness.pipeline` validated it).
+            asset: The asset model (as :mod:`synharness.pipeline` validated it).
 
         Returns:
             The parameter table, controls, modulation bank and rules.

@@ -25,8 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-from agents.config import CompiledAsset, ControlMapping
+from synharness.agents.config import CompiledAsset, ControlMapping
 
 _CURVES: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
     "exponential": (lambda s: s * s, lambda v: math.sqrt(max(v, 0.0))),

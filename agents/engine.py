@@ -1,8 +1,8 @@
 """The modulation engine: every modulation in closed form, vectorised over time and assets.
 
 Vocabulary:
-- *bank*: a :class:`~agents.bank.ModulationBank`, one row per modulation (of
-  any number of assets), and :class:`~agents.bank.ParameterRows`, one row per
+- *bank*: a :class:`~synharness.agents.bank.ModulationBank`, one row per modulation (of
+  any number of assets), and :class:`~synharness.agents.bank.ParameterRows`, one row per
   parameter; each modulation names its *target* row;
 - *base*: the value a parameter would have without modulations (its default,
   or what controls and rules made of it), constant or one value per step;
@@ -16,10 +16,10 @@ Vocabulary:
 Why it is fast: three waveforms are piecewise linear in the cycle fraction,
 and every ``sin(a·z)`` of a cycle position that grows linearly with time is
 computed by angle addition from per-row tables of ``sin``/``cos`` of ``j·δ``
-built once per block (:mod:`agents.kernels`), so only two of the twenty
+built once per block (:mod:`synharness.agents.kernels`), so only two of the twenty
 waveform x profile pairs pay ``np.sin`` per sample. Blocks run on a thread pool (numpy releases the
 GIL) and time is walked in chunks, so memory stays bounded whatever the length
-of the run. Values stay float64 and agree with :mod:`agents.waveforms` to
+of the run. Values stay float64 and agree with :mod:`synharness.agents.waveforms` to
 about 1e-12.
 """
 
@@ -29,10 +29,16 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-
-from agents.bank import EngineTrace, ModulationBank, ParameterRows, samples_of
-from agents.kernels import ROTATIONS, SAWTOOTH, profile_code, shaped, table, waveform_code
-from agents.planning import Plan, plan_blocks
+from synharness.agents.bank import EngineTrace, ModulationBank, ParameterRows, samples_of
+from synharness.agents.kernels import (
+    ROTATIONS,
+    SAWTOOTH,
+    profile_code,
+    shaped,
+    table,
+    waveform_code,
+)
+from synharness.agents.planning import Plan, plan_blocks
 
 __all__ = [
     "DEFAULT_BLOCK",

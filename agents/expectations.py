@@ -1,6 +1,6 @@
 """Expectations: checking a scenario's ``expect`` list against a simulation result.
 
-Kinds (the fields each uses are in :class:`agents.scenario.Expectation`):
+Kinds (the fields each uses are in :class:`synharness.agents.scenario.Expectation`):
 - ``within_bounds``: every sample of ``param`` in the window lies in
   ``[min, max]`` (default: the declared range), to ``tolerance`` (1e-9);
 - ``reaches``: the sample nearest to ``at`` is ``value`` to ``tolerance`` (1e-6);
@@ -17,11 +17,10 @@ Parameter names resolve like targets do (canonical, legacy or bare).
 from __future__ import annotations
 
 import numpy as np
-
-from agents.orchestration import SimulationResult
-from agents.scenario import Expectation
-from harness.params import resolve
-from harness.result import ExpectationOutcome
+from synharness.agents.orchestration import SimulationResult
+from synharness.agents.scenario import Expectation
+from synharness.params import resolve
+from synharness.result import ExpectationOutcome
 
 _EPS = 1e-9
 

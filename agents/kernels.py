@@ -1,7 +1,7 @@
 """Kernels: the shaped waveform ``w'`` of one waveform x profile group, over a chunk of steps.
 
 Vocabulary: *cycle position* ``z = f·t + c`` and its fraction ``y`` (see
-:mod:`agents.waveforms`); a *rotation* computes ``sin(a·z)`` (or ``cos``) for a
+:mod:`synharness.agents.waveforms`); a *rotation* computes ``sin(a·z)`` (or ``cos``) for a
 chunk by angle addition from per-row tables of ``sin``/``cos`` of ``j·a·f·dt``,
 where a direct ``np.sin`` would cost a transcendental per sample.
 
@@ -17,8 +17,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
-from agents.waveforms import PROFILES, WAVEFORMS
+from synharness.agents.waveforms import PROFILES, WAVEFORMS
 
 N_PROFILES = len(PROFILES)
 SINE, TRIANGLE, SQUARE, SAWTOOTH = range(4)

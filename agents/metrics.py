@@ -17,11 +17,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from harness.result import ParameterMetrics
+from synharness.result import ParameterMetrics
 
 if TYPE_CHECKING:
-    from agents.orchestration import SimulationResult
+    from synharness.agents.orchestration import SimulationResult
 
 COVERAGE_BINS = 64
 

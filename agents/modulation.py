@@ -1,8 +1,8 @@
 """ModulationAgent: every modulation of an asset in closed form, via the engine.
 
-The agent owns the asset's :class:`~agents.engine.ModulationBank`; evaluating
+The agent owns the asset's :class:`~synharness.agents.engine.ModulationBank`; evaluating
 it for a whole run (or for many assets at once, see
-:func:`evaluate_assets`) is one call into :mod:`agents.engine`, vectorised over
+:func:`evaluate_assets`) is one call into :mod:`synharness.agents.engine`, vectorised over
 time blocks and over assets.
 """
 
@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-from agents.config import CompiledAsset
-from agents.engine import EngineTrace, ModulationBank, ParameterRows, evaluate
+from synharness.agents.config import CompiledAsset
+from synharness.agents.engine import EngineTrace, ModulationBank, ParameterRows, evaluate
 
 
 class ModulationAgent:

@@ -22,17 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-
-from agents.config import CompiledAsset, compile_asset
-from agents.control import ControlAgent, ControlState, smoothing_factor
-from agents.engine import EngineTrace
-from agents.mirror import StateMirrorAgent
-from agents.modulation import ModulationAgent
-from agents.rules import RuleAgent
-from agents.scenario import Scenario
-from agents.timeline import build_timeline
-from harness.findings import Finding
-from harness.models import SynestheticAsset
+from synharness.agents.config import CompiledAsset, compile_asset
+from synharness.agents.control import ControlAgent, ControlState, smoothing_factor
+from synharness.agents.engine import EngineTrace
+from synharness.agents.mirror import StateMirrorAgent
+from synharness.agents.modulation import ModulationAgent
+from synharness.agents.rules import RuleAgent
+from synharness.agents.scenario import Scenario
+from synharness.agents.timeline import build_timeline
+from synharness.findings import Finding
+from synharness.models import SynestheticAsset
 
 
 @dataclass
@@ -73,8 +72,8 @@ class SimulationResult:
         return {p: self.matrix[i] for i, p in enumerate(self.paths)}
 
     def metrics(self, paths: tuple[str, ...] | None = None) -> dict[str, Any]:
-        """Per-parameter metrics (see :func:`agents.metrics.parameter_metrics`)."""
-        from agents.metrics import parameter_metrics
+        """Per-parameter metrics (see :func:`synharness.agents.metrics.parameter_metrics`)."""
+        from synharness.agents.metrics import parameter_metrics
 
         return parameter_metrics(self, self.driven if paths is None else paths)
 
@@ -188,7 +187,7 @@ def simulate(
     """Run ``scenario`` against ``asset``.
 
     Args:
-        asset: The asset model, or an asset :func:`~agents.config.compile_asset` compiled.
+        asset: The asset model, or an asset :func:`~synharness.agents.config.compile_asset` compiled.
         scenario: What to run.
         every: Record every ``every``-th step.
 

@@ -14,9 +14,8 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-
-from agents.bank import ModulationBank, ParameterRows
-from agents.kernels import N_PROFILES
+from synharness.agents.bank import ModulationBank, ParameterRows
+from synharness.agents.kernels import N_PROFILES
 
 _HUGE = 1e300
 

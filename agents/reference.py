@@ -2,7 +2,7 @@
 
 It runs the same agents for input (controls, rules) but advances the
 smoothing filter one step at a time and evaluates every modulation sample by
-sample with the scalar functions of :mod:`agents.waveforms`, exactly as
+sample with the scalar functions of :mod:`synharness.agents.waveforms`, exactly as
 ``docs/semantics.md`` states them. The vectorised engine must agree with it
 to 1e-9; it is far too slow for anything else.
 """
@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
-from agents.config import CompiledAsset
-from agents.control import ControlAgent, ControlState, smoothing_factor
-from agents.rules import RuleAgent
-from agents.scenario import Scenario
-from agents.timeline import build_timeline
-from agents.waveforms import PROFILES, WAVEFORMS, shaped_wave
+from synharness.agents.config import CompiledAsset
+from synharness.agents.control import ControlAgent, ControlState, smoothing_factor
+from synharness.agents.rules import RuleAgent
+from synharness.agents.scenario import Scenario
+from synharness.agents.timeline import build_timeline
+from synharness.agents.waveforms import PROFILES, WAVEFORMS, shaped_wave
 
 
 def modulation_value(

@@ -15,7 +15,7 @@ Vocabulary:
   ``multiply`` or its alias ``scale`` (set point x= value), ``toggle`` (the set
   point flips between the parameter's min and max) and ``add_pulse`` (the
   smoothed value jumps by the value and relaxes back with the parameter's
-  smoothing time); the op vocabulary is :mod:`harness.semantic.vocabulary`'s;
+  smoothing time); the op vocabulary is :mod:`synharness.semantic.vocabulary`'s;
 - *event ops*: ``triggerAttackRelease`` and the other sound and haptic ops
   become entries of the event log, with ``<grid.note>`` resolved to a note.
 
@@ -27,11 +27,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from agents.config import EVENT_OPS, CompiledAsset, CompiledEffect
-from agents.control import ControlState
-from harness.codes import finding
-from harness.findings import Finding
-from harness.semantic.vocabulary import PARAMETER_OPS
+from synharness.agents.config import EVENT_OPS, CompiledAsset, CompiledEffect
+from synharness.agents.control import ControlState
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.semantic.vocabulary import PARAMETER_OPS
 
 _NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 #: The note of cell (0, 0); cells count up in semitones, row by row.

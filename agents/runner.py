@@ -19,15 +19,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
-from agents.config import CompiledAsset, compile_asset
-from agents.expectations import check
-from agents.orchestration import OrchestrationAgent, SimulationResult
-from agents.scenario import Scenario
-from harness.codes import finding
-from harness.findings import Finding
-from harness.models import SynestheticAsset
-from harness.result import ScenarioOutcome, TracePlot
+from synharness.agents.config import CompiledAsset, compile_asset
+from synharness.agents.expectations import check
+from synharness.agents.orchestration import OrchestrationAgent, SimulationResult
+from synharness.agents.scenario import Scenario
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.models import SynestheticAsset
+from synharness.result import ScenarioOutcome, TracePlot
 
 #: Clipped fraction of an idle run above which clamping is a warning.
 HEAVY_CLAMPING = 0.1

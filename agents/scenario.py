@@ -15,7 +15,7 @@ A scenario file that cannot be read or does not fit this shape raises
 :class:`ScenarioError` (exit 2 from ``simulate``; ``run`` files it as a
 ``SYN-SCN-002`` finding and goes on): it names the file, the JSON pointer and
 the line and column. YAML positions come from PyYAML's node marks, JSON ones
-from :func:`harness.positions.locate`.
+from :func:`synharness.positions.locate`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
-
-from harness.codes import finding
-from harness.errors import HarnessError
-from harness.findings import Finding, pointer_of
-from harness.positions import locate
+from synharness.codes import finding
+from synharness.errors import HarnessError
+from synharness.findings import Finding, pointer_of
+from synharness.positions import locate
 
 DEFAULT_DT = 1.0 / 60.0
 EXPECTATION_KINDS: tuple[str, ...] = (

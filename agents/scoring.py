@@ -29,13 +29,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from harness.codes import finding
-from harness.findings import Finding, Severity, Verdict, sort_findings, verdict_of
-from harness.models import SynestheticAsset
-from harness.params import COMPONENTS, LEGACY_PREFIXES, DeclaredParameter, asset_parameters
-from harness.pipeline import CheckedDocument, check_bytes, check_data
-from harness.result import ScenarioOutcome
+from synharness.codes import finding
+from synharness.findings import Finding, Severity, Verdict, sort_findings, verdict_of
+from synharness.models import SynestheticAsset
+from synharness.params import COMPONENTS, LEGACY_PREFIXES, DeclaredParameter, asset_parameters
+from synharness.pipeline import CheckedDocument, check_bytes, check_data
+from synharness.result import ScenarioOutcome
 
 #: The built-in scenarios the score runs by default. Idle alone (LFOs and
 #: rules, no input) keeps scoring above 1,000 assets/s; pass
@@ -123,7 +122,7 @@ def references(asset: SynestheticAsset) -> list[str]:
 
 
 def _target(reference: str, declared: dict[str, DeclaredParameter]) -> str | None:
-    """The declared path a reference names, as :func:`harness.params.resolve` finds it.
+    """The declared path a reference names, as :func:`synharness.params.resolve` finds it.
 
     The same order (exact, legacy namespace, bare name in one component) but
     without the "did you mean" suggestion: difflib made the suggestion of
@@ -260,7 +259,7 @@ def score_checked(
         return score_parts(findings, asset=model)
     # Imported here: the engine is the heavy part of the agents package, and
     # the formula above must stay importable (and testable) on its own.
-    from agents import builtin_scenarios, run_scenarios
+    from synharness.agents import builtin_scenarios, run_scenarios
 
     wanted = set(scenarios)
     chosen = [
@@ -277,7 +276,7 @@ def _located(findings: list[Finding], text: str | None) -> list[Finding]:
     todo = [f.pointer for f in findings if f.file is None and f.line is None]
     if not todo or text is None:
         return findings
-    from harness.positions import locate_all
+    from synharness.positions import locate_all
 
     where = locate_all(text, todo)
     return [

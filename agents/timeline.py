@@ -17,9 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from agents.config import normalise_key
-from agents.scenario import Input, Scenario
+from synharness.agents.config import normalise_key
+from synharness.agents.scenario import Input, Scenario
 
 #: Slack for times that should fall exactly on a step.
 _EPS = 1e-9

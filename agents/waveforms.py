@@ -12,7 +12,7 @@ Vocabulary (see ``docs/semantics.md``):
   ``w' = 2·P(q) - 1``.
 
 The functions here are scalar and written for clarity: the per-step reference
-that the vectorised engine (:mod:`agents.engine`) is tested against. Both
+that the vectorised engine (:mod:`synharness.agents.engine`) is tested against. Both
 compute the cycle position with the same floating-point operations, so that
 the discontinuities of square and sawtooth fall on the same steps.
 """

@@ -19,9 +19,8 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from api.documents import SCHEMA_VERSION
-from api.views import not_modified
+from synharness.api.documents import SCHEMA_VERSION
+from synharness.api.views import not_modified
 
 log = logging.getLogger("synharness.api.cache")
 

@@ -21,10 +21,9 @@ from typing import Any, ClassVar
 
 import httpx
 import orjson
-
-from api.documents import METADATA_KEYS
-from harness.errors import HarnessError
-from harness.result import AssetResult
+from synharness.api.documents import METADATA_KEYS
+from synharness.errors import HarnessError
+from synharness.result import AssetResult
 
 #: Page size when fetching every asset.
 PAGE_SIZE = 200

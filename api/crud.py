@@ -4,7 +4,7 @@ Every write function does its whole job in the caller's session and commits
 once at the end, so a failure anywhere leaves nothing half-written (the
 session rolls back when the request ends). Updates are conditional
 (``UPDATE ... WHERE version IN (:expected)``): a stale ``If-Match`` gets
-:class:`~api.errors.PreconditionFailed` and no update is ever lost.
+:class:`~synharness.api.errors.PreconditionFailed` and no update is ever lost.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session
-
-from api.documents import Document, dump_json
-from api.errors import NotFound, PreconditionFailed
-from api.tables import AssetRow, AssetTagRow, ComponentRow, ReportRow
-from harness.findings import Finding
+from synharness.api.documents import Document, dump_json
+from synharness.api.errors import NotFound, PreconditionFailed
+from synharness.api.tables import AssetRow, AssetTagRow, ComponentRow, ReportRow
+from synharness.findings import Finding
 
 #: Component collections: kind -> the asset key that holds such a component.
 COMPONENT_KEYS: dict[str, str] = {

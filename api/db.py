@@ -4,7 +4,7 @@ SQLite runs in WAL mode with a busy timeout, so readers never wait for the one
 writer; PostgreSQL goes through psycopg 3. An optional schema name confines the
 store to one PostgreSQL schema (``search_path``), which the tests use to get a
 fresh store per run. The schema is created by Alembic migrations shipped in
-:mod:`api.migrations`, applied at start-up and by ``synharness db upgrade``.
+:mod:`synharness.api.migrations`, applied at start-up and by ``synharness db upgrade``.
 """
 
 from __future__ import annotations

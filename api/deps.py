@@ -17,10 +17,9 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
-
-from api.documents import SCHEMA_VERSION
-from api.errors import PayloadTooLarge, SchemaVersionConflict, Unauthorized
-from api.settings import Settings
+from synharness.api.documents import SCHEMA_VERSION
+from synharness.api.errors import PayloadTooLarge, SchemaVersionConflict, Unauthorized
+from synharness.api.settings import Settings
 
 
 @dataclass

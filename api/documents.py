@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-
-from api.errors import InvalidDocument
-from harness.codes import finding
-from harness.findings import Finding, Severity, verdict_of
-from harness.loading import parse_document
-from harness.result import AssetResult
+from synharness.api.errors import InvalidDocument
+from synharness.codes import finding
+from synharness.findings import Finding, Severity, verdict_of
+from synharness.loading import parse_document
+from synharness.result import AssetResult
 
 #: Keys the store adds to a response; dropped from incoming bodies so that a
 #: GET response can be PUT back unchanged.
@@ -109,7 +108,7 @@ def check_raw(raw: bytes, *, kind: str, source: str) -> Document:
     Raises:
         InvalidDocument: The body has error findings (422).
     """
-    from harness import pipeline
+    from synharness import pipeline
 
     checked = pipeline.check_bytes(raw, source=source)
     result, data = checked.result, checked.data
@@ -135,7 +134,7 @@ def check_data(
     Raises:
         InvalidDocument: The document has error findings (422).
     """
-    from harness import pipeline
+    from synharness import pipeline
 
     clean = {k: v for k, v in data.items() if k not in _DROPPED}
     checked = clean

@@ -27,8 +27,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from harness.findings import Finding
+from synharness.findings import Finding
 
 log = logging.getLogger("synharness.api")
 

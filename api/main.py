@@ -14,15 +14,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from api import db
-from api.cache import CacheMiddleware, ResponseCache
-from api.deps import AppState
-from api.documents import SCHEMA_VERSION
-from api.errors import error_body, install_handlers
-from api.routes import ROUTERS
-from api.settings import Settings, load_settings
-from harness import __version__
+from synharness import __version__
+from synharness.api import db
+from synharness.api.cache import CacheMiddleware, ResponseCache
+from synharness.api.deps import AppState
+from synharness.api.documents import SCHEMA_VERSION
+from synharness.api.errors import error_body, install_handlers
+from synharness.api.routes import ROUTERS
+from synharness.api.settings import Settings, load_settings
 
 
 class InsecureBindError(Exception):

@@ -11,8 +11,7 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from api.errors import InvalidDocument
+from synharness.api.errors import InvalidDocument
 
 
 # Metadata the store adds to every stored document.

@@ -1,6 +1,6 @@
 """Verification: validate a stored asset, run its scenarios and score it.
 
-The result is one :class:`~harness.result.AssetResult` with findings (from
+The result is one :class:`~synharness.result.AssetResult` with findings (from
 validation and simulation), scenario outcomes and score, which the store keeps
 as a report.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from api.errors import InvalidDocument
-from api.schemas import VerifyRequest
-from harness.findings import Severity, sort_findings
-from harness.models import SynestheticAsset
-from harness.result import AssetResult
+from synharness.api.errors import InvalidDocument
+from synharness.api.schemas import VerifyRequest
+from synharness.findings import Severity, sort_findings
+from synharness.models import SynestheticAsset
+from synharness.result import AssetResult
 
 #: The built-in scenarios a verification runs when none are named.
 DEFAULT_SCENARIOS = ("idle", "sweep", "random")
@@ -34,9 +34,9 @@ def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetRes
         InvalidDocument: A scenario name is unknown, or a document is not a
             valid scenario (422).
     """
-    from agents import builtin_scenarios, run_scenarios
-    from agents.scoring import score_parts
-    from harness import pipeline
+    from synharness import pipeline
+    from synharness.agents import builtin_scenarios, run_scenarios
+    from synharness.agents.scoring import score_parts
 
     checked = pipeline.check_bytes(raw, source=source)
     result = checked.result
@@ -73,7 +73,7 @@ def _inline(document: dict[str, Any], *, index: int, seed: int | None) -> Any:
     Raises:
         InvalidDocument: The document is not a valid scenario (422, with pointer).
     """
-    from agents import ScenarioError, parse_scenario
+    from synharness.agents import ScenarioError, parse_scenario
 
     path = f"verify#/scenarios/{index}"
     try:

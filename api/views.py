@@ -15,10 +15,9 @@ from typing import Any
 import orjson
 from fastapi.responses import Response
 from sqlalchemy import Row
-
-from api.errors import PreconditionFailed
-from api.tables import AssetRow, ComponentRow, ReportRow
-from harness.result import AssetResult
+from synharness.api.errors import PreconditionFailed
+from synharness.api.tables import AssetRow, ComponentRow, ReportRow
+from synharness.result import AssetResult
 
 JSON = "application/json"
 

@@ -17,8 +17,8 @@ __all__ = [
     "validate_paths",
 ]
 
-#: Names exported lazily from :mod:`harness.pipeline`: importing it loads the
-#: models and compiles the schemas, which ``import harness`` should not pay for.
+#: Names exported lazily from :mod:`synharness.pipeline`: importing it loads the
+#: models and compiles the schemas, which ``import synharness`` should not pay for.
 _PIPELINE_NAMES = frozenset(
     {
         "ValidationOptions",
@@ -32,15 +32,15 @@ _PIPELINE_NAMES = frozenset(
 
 
 def __getattr__(name: str) -> Any:
-    # ``harness.score`` lives in agents.scoring (the score needs the simulation),
+    # ``synharness.score`` lives in agents.scoring (the score needs the simulation),
     # and the core must not import agents at import time: agents imports the
-    # core, and importing the engine would slow every ``import harness``.
+    # core, and importing the engine would slow every ``import synharness``.
     if name == "score":
-        from agents.scoring import score
+        from synharness.agents.scoring import score
 
         return score
     if name in _PIPELINE_NAMES:
-        from harness import pipeline
+        from synharness import pipeline
 
         return getattr(pipeline, name)
-    raise AttributeError(f"module 'harness' has no attribute {name!r}")
+    raise AttributeError(f"module 'synharness' has no attribute {name!r}")

@@ -1,5 +1,5 @@
-"""``python -m harness`` runs the CLI."""
+"""``python -m synharness`` runs the CLI."""
 
-from harness.cli.main import main
+from synharness.cli.main import main
 
 main()

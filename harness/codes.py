@@ -27,8 +27,7 @@ Areas:
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
-
-from harness.findings import Finding, Severity
+from synharness.findings import Finding, Severity
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 

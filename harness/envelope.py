@@ -22,11 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.codes import finding
-from harness.findings import Finding
+from synharness.codes import finding
+from synharness.findings import Finding
 
 if TYPE_CHECKING:
-    from harness.schema import SchemaRegistry
+    from synharness.schema import SchemaRegistry
 
 #: The kind assumed when nothing says otherwise.
 DEFAULT_KIND = "synesthetic-asset"
@@ -70,14 +70,14 @@ def read_envelope(
         data: The document's top-level object.
         registry: The schema versions known, to check the version and kind.
         default_version: The version assumed when none is named (default:
-            :data:`harness.schema.DEFAULT_VERSION`).
+            :data:`synharness.schema.DEFAULT_VERSION`).
 
     Returns:
         The envelope; ``kind`` or ``version`` is None when an error finding
         says why the document cannot be validated.
     """
     if default_version is None:
-        from harness.schema import DEFAULT_VERSION
+        from synharness.schema import DEFAULT_VERSION
 
         default_version = DEFAULT_VERSION
     if "$schema" not in data and "$schemaRef" not in data:

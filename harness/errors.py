@@ -1,7 +1,7 @@
 """Harness errors: the few situations in which the harness cannot continue.
 
 Problems *in a document* are never raised: they are findings (see
-:mod:`harness.findings`). Exceptions are kept for what stops a whole run, such
+:mod:`synharness.findings`). Exceptions are kept for what stops a whole run, such
 as a path on the command line that does not exist. Each class carries the
 process exit code the CLI turns it into, in exactly one place.
 
@@ -11,7 +11,7 @@ Exception tree::
     ├── UsageError          exit 2: the invocation is wrong
     │   ├── PathNotFoundError   a named path, or a glob, matches nothing
     │   └── NoDocumentsError    a directory holds no ``*.json`` file
-    └── harness.schema.SchemaDirError   exit 2: ``--schema-dir`` cannot be used
+    └── synharness.schema.SchemaDirError   exit 2: ``--schema-dir`` cannot be used
 
 Exit code 1 is reserved for "a finding reached the failure threshold", which is
 not an exception but a property of the results.

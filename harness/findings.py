@@ -3,7 +3,7 @@
 Vocabulary:
 - *severity*: ``error`` (the asset is broken), ``warning`` (it works, but not as
   its author probably meant), ``info`` (worth knowing, never fails anything).
-- *finding*: one observation with a stable ``code`` (see :mod:`harness.codes`),
+- *finding*: one observation with a stable ``code`` (see :mod:`synharness.codes`),
   an RFC 6901 JSON ``pointer`` into the document it is about, the ``line`` and
   ``column`` of the value the pointer names (1-based, when known), a
   ``message`` that says what is wrong and a ``hint`` that says how to fix it.

@@ -6,7 +6,7 @@ Vocabulary:
 - *parsed document*: the JSON object of a source together with its text (for
   positions), or the ``SYN-LOAD-*`` findings that explain why there is none.
 
-Expanding paths (:func:`iter_sources`) raises :class:`~harness.errors.UsageError`
+Expanding paths (:func:`iter_sources`) raises :class:`~synharness.errors.UsageError`
 for a path that does not exist, since the invocation is wrong. Everything that
 can go wrong with one source after that (too large, unreadable, empty, not
 UTF-8, malformed JSON, NaN, duplicate keys, too deep, not an object) is a
@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
-
-from harness.codes import finding
-from harness.errors import NoDocumentsError, PathNotFoundError
-from harness.findings import Finding, pointer_of
-from harness.positions import Locator, position_of_offset
+from synharness.codes import finding
+from synharness.errors import NoDocumentsError, PathNotFoundError
+from synharness.findings import Finding, pointer_of
+from synharness.positions import Locator, position_of_offset
 
 #: Default size limit of one document (5 MiB).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024

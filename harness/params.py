@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from harness.models import Haptic, HapticParameter, Shader, SynestheticAsset, Tone, ToneParameter
+from synharness.models import Haptic, HapticParameter, Shader, SynestheticAsset, Tone, ToneParameter
 
 COMPONENTS: tuple[str, ...] = ("shader", "tone", "haptic")
 #: Legacy namespace -> component.

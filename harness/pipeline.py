@@ -2,17 +2,17 @@
 
 Stages, each running only when the ones before let it:
 
-1. *load*: decode and parse (:mod:`harness.loading`, ``SYN-LOAD-*``);
-2. *envelope*: read and strip ``$schema`` (:mod:`harness.envelope`, ``SYN-ENV-*``);
+1. *load*: decode and parse (:mod:`synharness.loading`, ``SYN-LOAD-*``);
+2. *envelope*: read and strip ``$schema`` (:mod:`synharness.envelope`, ``SYN-ENV-*``);
 3. *schema*: JSON Schema validation of the document's kind and version
-   (:mod:`harness.schema`, ``SYN-SCHEMA-*``);
-4. *model*: the strict pydantic model of the kind (:mod:`harness.models`), only
+   (:mod:`synharness.schema`, ``SYN-SCHEMA-*``);
+4. *model*: the strict pydantic model of the kind (:mod:`synharness.models`), only
    when the schema passed; a model error the schema missed is a bug in one of
    the two and is filed as ``SYN-SCHEMA-000``;
-5. *semantic*: the checks the schema cannot express (:mod:`harness.semantic`),
+5. *semantic*: the checks the schema cannot express (:mod:`synharness.semantic`),
    only for documents that passed the schema and the model;
 6. *positions*: line and column of every finding's pointer, only when there
-   are findings and the text is known (:mod:`harness.positions`).
+   are findings and the text is known (:mod:`synharness.positions`).
 
 This is the hot path of the RLHF loop: the schema registry is compiled once and
 cached, and a valid document costs one parse, one schema check and one model
@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
-
-from harness.codes import finding
-from harness.envelope import read_envelope
-from harness.findings import Finding, sort_findings
-from harness.loading import (
+from synharness.codes import finding
+from synharness.envelope import read_envelope
+from synharness.findings import Finding, sort_findings
+from synharness.loading import (
     DEFAULT_MAX_BYTES,
     Source,
     iter_sources,
@@ -39,11 +38,11 @@ from harness.loading import (
     parse_document,
     read_source,
 )
-from harness.models import MODEL_BY_KIND
-from harness.positions import Locator
-from harness.result import AssetResult
-from harness.schema import SchemaRegistry, load_registry
-from harness.semantic import check_document
+from synharness.models import MODEL_BY_KIND
+from synharness.positions import Locator
+from synharness.result import AssetResult
+from synharness.schema import SchemaRegistry, load_registry
+from synharness.semantic import check_document
 
 
 @dataclass(frozen=True)
@@ -277,7 +276,7 @@ def validate_paths(
     stops the run before any output.
 
     Args:
-        paths: Files, directories, globs or ``-`` (see :func:`~harness.loading.iter_sources`).
+        paths: Files, directories, globs or ``-`` (see :func:`~synharness.loading.iter_sources`).
         options: Limits and schema directory.
         stdin: The stream ``-`` reads from.
 
@@ -285,8 +284,8 @@ def validate_paths(
         One result per document.
 
     Raises:
-        harness.errors.UsageError: A path does not exist or names no document.
-        harness.schema.SchemaDirError: The schema directory cannot be used.
+        synharness.errors.UsageError: A path does not exist or names no document.
+        synharness.schema.SchemaDirError: The schema directory cannot be used.
     """
     sources = list(iter_sources(paths, stdin=stdin))
     options.registry()  # a broken --schema-dir stops the run before any document

@@ -32,7 +32,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import make_scanner
 from typing import Any
 
-from harness.findings import split_pointer
+from synharness.findings import split_pointer
 
 #: The C scanner of the default decoder: parses one value at an offset.
 _scan_value: Any = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]

@@ -17,8 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, computed_field
-
-from harness.findings import Finding, Severity, Verdict, verdict_of
+from synharness.findings import Finding, Severity, Verdict, verdict_of
 
 REPORT_VERSION = 1
 

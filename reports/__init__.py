@@ -6,8 +6,8 @@ which backs ``--format``.
 
 from __future__ import annotations
 
-from reports import html, json_report, junit, markdown, sarif, terminal, text
-from reports.base import REPORTER_BY_NAME, Reporter, register
+from synharness.reports import html, json_report, junit, markdown, sarif, terminal, text
+from synharness.reports.base import REPORTER_BY_NAME, Reporter, register
 
 #: The format modules, imported for their registration.
 FORMAT_MODULES = (html, json_report, junit, markdown, sarif, terminal, text)

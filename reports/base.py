@@ -12,7 +12,7 @@ import abc
 from collections.abc import Sequence
 from typing import ClassVar, TextIO
 
-from harness.result import AssetResult
+from synharness.result import AssetResult
 
 
 class Reporter(abc.ABC):

@@ -6,7 +6,7 @@ Vocabulary:
   be archived as a CI artefact and opened offline.
 - *summary*: the verdict counts and a table with one row per asset.
 - *asset section*: the asset's findings, then per scenario its expectations,
-  its metrics and one plot per traced parameter (see :mod:`reports.plots`).
+  its metrics and one plot per traced parameter (see :mod:`synharness.reports.plots`).
 
 Verbosity 0 leaves the plots out (for very large runs); 1 and 2 include them.
 """
@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from harness import __version__
-from harness.findings import Severity, sort_findings
-from harness.result import AssetResult, ScenarioOutcome, summarise
-from reports.base import Reporter, register
+from synharness import __version__
+from synharness.extras import has_extra
+from synharness.findings import Severity, sort_findings
+from synharness.reports.base import Reporter, register
+from synharness.result import AssetResult, ScenarioOutcome, summarise
 
 CSS = """
 :root { --pass: #1a7f37; --warn: #9a6700; --fail: #cf222e; --muted: #57606a; }
@@ -176,9 +177,14 @@ class HtmlReporter(Reporter):
                     f'<td class="num">{m.coverage:.1%}</td><td class="num">{m.nan_count}</td></tr>\n'
                 )
             w("</tbody>\n</table>\n")
-        if outcome.plot is not None and self.verbosity >= 1:
+        if outcome.plot is not None and self.verbosity >= 1 and not has_extra("plots"):
+            w(
+                '<p class="note">Plots need the <code>plots</code> extra: '
+                "<code>pip install 'synharness[plots]'</code>.</p>\n"
+            )
+        elif outcome.plot is not None and self.verbosity >= 1:
             # matplotlib costs ~0.4 s to import: only pay it when there is a plot.
-            from reports.plots import scenario_svgs
+            from synharness.reports.plots import scenario_svgs
 
             for path, svg in scenario_svgs(outcome.plot, id_prefix=id_prefix).items():
                 w(f'<figure class="plot" data-parameter="{escape(path)}">\n{svg}\n</figure>\n')

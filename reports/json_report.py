@@ -22,10 +22,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from harness import __version__
-from harness.result import REPORT_VERSION, AssetResult, summarise
-from harness.schema import DEFAULT_VERSION
-from reports.base import Reporter, register
+from synharness import __version__
+from synharness.reports.base import Reporter, register
+from synharness.result import REPORT_VERSION, AssetResult, summarise
+from synharness.schema import DEFAULT_VERSION
 
 TOOL_NAME = "synharness"
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from harness.codes import CATALOGUE
-from harness.findings import Finding, Severity, sort_findings
-from harness.result import AssetResult, ScenarioOutcome
-from reports.base import Reporter, register
+from synharness.codes import CATALOGUE
+from synharness.findings import Finding, Severity, sort_findings
+from synharness.reports.base import Reporter, register
+from synharness.result import AssetResult, ScenarioOutcome
 
 #: Catalogue area -> check name, in the order the pipeline runs them. Areas
 #: that appear later in the catalogue and are not listed here are appended in

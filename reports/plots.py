@@ -2,7 +2,7 @@
 
 Vocabulary:
 - *trace plot*: the downsampled trace a scenario outcome keeps
-  (:class:`harness.result.TracePlot`): times, values per canonical path,
+  (:class:`synharness.result.TracePlot`): times, values per canonical path,
   declared ranges, clamped spans and the event log.
 - *parameter plot*: one parameter's values over time with its declared range
   shaded, the spans during which a clamp was active marked in red, and the
@@ -26,8 +26,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
-
-from harness.result import TracePlot
+from synharness.result import TracePlot
 
 #: Figure size in inches (width, height); small enough to stack many per page.
 FIGURE_SIZE = (7.0, 1.9)

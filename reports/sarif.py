@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from harness import __version__
-from harness.codes import CATALOGUE
-from harness.findings import Finding, Severity, sort_findings
-from harness.result import AssetResult
-from reports.base import Reporter, register
+from synharness import __version__
+from synharness.codes import CATALOGUE
+from synharness.findings import Finding, Severity, sort_findings
+from synharness.reports.base import Reporter, register
+from synharness.result import AssetResult
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

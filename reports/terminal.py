@@ -19,10 +19,9 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-
-from harness.findings import Severity, Verdict, sort_findings
-from harness.result import AssetResult, summarise
-from reports.base import Reporter, register
+from synharness.findings import Severity, Verdict, sort_findings
+from synharness.reports.base import Reporter, register
+from synharness.result import AssetResult, summarise
 
 #: Width used when the stream is not a terminal (no terminal to measure).
 PLAIN_WIDTH = 120

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.findings import Finding, Severity, Verdict
-from harness.result import AssetResult, summarise
-from reports.base import Reporter, register
+from synharness.findings import Finding, Severity, Verdict
+from synharness.reports.base import Reporter, register
+from synharness.result import AssetResult, summarise
 
 
 @register

@@ -43,7 +43,7 @@ def ssot_examples() -> list[Path]:
 
 def pointer_resolves(data: Any, pointer: str) -> bool:
     """Whether the RFC 6901 ``pointer`` names a value of ``data``."""
-    from harness.findings import split_pointer
+    from synharness.findings import split_pointer
 
     node = data
     for token in split_pointer(pointer):

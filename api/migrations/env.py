@@ -1,11 +1,10 @@
-"""Alembic environment: runs migrations on the engine passed in by :mod:`api.db`."""
+"""Alembic environment: runs migrations on the engine passed in by :mod:`synharness.api.db`."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Engine
-
-from api.tables import Base
+from synharness.api.tables import Base
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):  # pragma: no cover - only reached by misuse of alembic CLI

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.routes import assets, components, meta, reports
+from synharness.api.routes import assets, components, meta, reports
 
 ROUTERS = (meta.router, assets.router, components.router, reports.router)
 

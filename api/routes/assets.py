@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import ValidationError
-
-from api import crud, views
-from api.deps import (
+from synharness.api import crud, views
+from synharness.api.deps import (
     MAX_ID,
     BodyDep,
     IdPath,
@@ -19,13 +18,20 @@ from api.deps import (
     WriterDep,
     schema_version,
 )
-from api.documents import check_data, check_raw, dump_json, load_json, merge_patch, parse_json
-from api.errors import InvalidDocument, NotFound
-from api.routes._openapi import error_responses, json_body
-from api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequest
-from api.tables import AssetRow
-from api.verify import verify_asset
-from harness.result import AssetResult
+from synharness.api.documents import (
+    check_data,
+    check_raw,
+    dump_json,
+    load_json,
+    merge_patch,
+    parse_json,
+)
+from synharness.api.errors import InvalidDocument, NotFound
+from synharness.api.routes._openapi import error_responses, json_body
+from synharness.api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequest
+from synharness.api.tables import AssetRow
+from synharness.api.verify import verify_asset
+from synharness.result import AssetResult
 
 router = APIRouter(
     prefix="/synesthetic-assets",

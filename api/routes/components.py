@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-
-from api import crud, views
-from api.deps import (
+from synharness.api import crud, views
+from synharness.api.deps import (
     MAX_ID,
     BodyDep,
     IdPath,
@@ -23,11 +22,11 @@ from api.deps import (
     WriterDep,
     schema_version,
 )
-from api.documents import check_data, check_raw, load_json, merge_patch, parse_json
-from api.errors import InvalidDocument
-from api.routes._openapi import error_responses, json_body
-from api.schemas import ComponentPublic
-from api.tables import ComponentRow
+from synharness.api.documents import check_data, check_raw, load_json, merge_patch, parse_json
+from synharness.api.errors import InvalidDocument
+from synharness.api.routes._openapi import error_responses, json_body
+from synharness.api.schemas import ComponentPublic
+from synharness.api.tables import ComponentRow
 
 #: URL path -> document kind.
 COLLECTIONS: dict[str, str] = {

@@ -7,14 +7,13 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Response
-
-from api import views
-from api.db import ping
-from api.deps import BodyDep, StateDep, schema_version
-from api.documents import SCHEMA_VERSION
-from api.errors import InvalidDocument
-from api.routes._openapi import error_responses, json_body
-from api.schemas import HealthPublic, SchemaVersionPublic
+from synharness.api import views
+from synharness.api.db import ping
+from synharness.api.deps import BodyDep, StateDep, schema_version
+from synharness.api.documents import SCHEMA_VERSION
+from synharness.api.errors import InvalidDocument
+from synharness.api.routes._openapi import error_responses, json_body
+from synharness.api.schemas import HealthPublic, SchemaVersionPublic
 
 #: Names of the built-in scenarios.
 BUILTIN_SCENARIOS = ("idle", "sweep", "random")
@@ -51,7 +50,7 @@ def health(state: StateDep) -> Response:
 )
 def validate(raw: BodyDep) -> Response:
     """Validate a document without storing it: verdict and findings (200 even when invalid)."""
-    from harness import pipeline
+    from synharness import pipeline
 
     result = pipeline.validate_bytes(raw, source="/validate")
     return views.json_response(result.model_dump_json(exclude_none=True).encode())
@@ -70,7 +69,7 @@ def score(
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
 ) -> Response:
     """Score an asset without storing it; a broken asset scores 0 with its findings."""
-    from agents.scoring import DEFAULT_SCENARIOS, score_bytes
+    from synharness.agents.scoring import DEFAULT_SCENARIOS, score_bytes
 
     names = tuple(scenario) if scenario else DEFAULT_SCENARIOS
     unknown = sorted(set(names) - set(BUILTIN_SCENARIOS))

@@ -7,11 +7,10 @@ import io
 import orjson
 from fastapi import APIRouter, Depends, Header, Response
 from fastapi.responses import HTMLResponse
-
-from api import crud, views
-from api.deps import IdPath, IfNoneMatch, SessionDep, schema_version
-from api.routes._openapi import error_responses
-from api.schemas import ReportPublic
+from synharness.api import crud, views
+from synharness.api.deps import IdPath, IfNoneMatch, SessionDep, schema_version
+from synharness.api.routes._openapi import error_responses
+from synharness.api.schemas import ReportPublic
 
 router = APIRouter(prefix="/reports", tags=["reports"], dependencies=[Depends(schema_version)])
 
@@ -60,7 +59,7 @@ def get_report(
     if views.not_modified(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     if html:
-        from reports import REPORTER_BY_NAME
+        from synharness.reports import REPORTER_BY_NAME
 
         result = views.result_of(orjson.loads(row.result))
         stream = io.StringIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from synharness.cli.options import need_extra
 
 
 @click.group("db")
@@ -15,8 +16,9 @@ def command() -> None:
 @click.option("--revision", default="head", show_default=True, help="Target revision.")
 def upgrade(database_url: str | None, revision: str) -> None:
     """Apply the migrations up to REVISION."""
-    from api import db
-    from api.settings import load_settings
+    need_extra("store", what="synharness db")
+    from synharness.api import db
+    from synharness.api.settings import load_settings
 
     settings = load_settings(database_url=database_url)
     try:

@@ -2,7 +2,7 @@
 
 Exit codes: 0 nothing reached the failure threshold, 1 something did, 2 usage
 errors (unknown options, paths that do not exist). Every subcommand lives in its
-own module under ``harness.cli`` and is listed in :data:`COMMAND_MODULES`.
+own module under ``synharness.cli`` and is listed in :data:`COMMAND_MODULES`.
 """
 
 from __future__ import annotations
@@ -11,19 +11,18 @@ import importlib
 import sys
 
 import click
-
-from harness import __version__
+from synharness import __version__
 
 #: Modules that each define one click command named like the module's ``command``.
 COMMAND_MODULES: tuple[str, ...] = (
-    "harness.cli.validate",
-    "harness.cli.serve",
-    "harness.cli.db",
-    "harness.cli.push",
-    "harness.cli.score",
-    "harness.cli.report",
-    "harness.cli.simulate",
-    "harness.cli.run",
+    "synharness.cli.validate",
+    "synharness.cli.serve",
+    "synharness.cli.db",
+    "synharness.cli.push",
+    "synharness.cli.score",
+    "synharness.cli.report",
+    "synharness.cli.simulate",
+    "synharness.cli.run",
 )
 
 

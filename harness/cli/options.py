@@ -15,10 +15,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import click
-
-from harness.errors import HarnessError
-from harness.findings import Severity
-from harness.result import AssetResult
+from synharness.errors import HarnessError
+from synharness.findings import Severity
+from synharness.result import AssetResult
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNIT = {"": 1, "b": 1, "k": 1000, "m": 1000**2, "g": 1000**3}
@@ -84,7 +83,7 @@ class ReportFormat(click.ParamType[str, Any]):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         """Return the format name, or fail listing the known ones."""
-        from reports import REPORTER_BY_NAME
+        from synharness.reports import REPORTER_BY_NAME
 
         if value not in REPORTER_BY_NAME:
             self.fail(f"{value!r} is not one of {', '.join(sorted(REPORTER_BY_NAME))}", param, ctx)
@@ -103,6 +102,16 @@ class CliError(click.ClickException):
     def from_exception(cls, exc: HarnessError) -> CliError:
         """Wrap a harness error, keeping its message and exit code."""
         return cls(exc.message, exit_code=exc.exit_code)
+
+
+def need_extra(extra: str, *, what: str) -> None:
+    """Stop with exit 2 and one line naming ``extra`` when it is not installed."""
+    from synharness.extras import MissingExtraError, require_extra
+
+    try:
+        require_extra(extra, what=what)
+    except MissingExtraError as exc:
+        raise CliError.from_exception(exc) from None
 
 
 def exit_code_of(results: Iterable[AssetResult], *, fail_on: Severity) -> int:

@@ -10,8 +10,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.cli.options import CliError
-from harness.result import AssetResult
+from synharness.cli.options import CliError
+from synharness.result import AssetResult
 
 
 def write_reports(
@@ -25,7 +25,7 @@ def write_reports(
     Raises:
         CliError: The directory cannot be written (exit 2).
     """
-    from reports import REPORTER_BY_NAME
+    from synharness.reports import REPORTER_BY_NAME
 
     written: list[Path] = []
     # Formats sharing a file name (text and terminal) would overwrite each other:

@@ -12,9 +12,10 @@ import sys
 from typing import TYPE_CHECKING
 
 import click
+from synharness.cli.options import need_extra
 
 if TYPE_CHECKING:
-    from api.client import PushOutcome
+    from synharness.api.client import PushOutcome
 
 
 @click.command("push")
@@ -22,9 +23,10 @@ if TYPE_CHECKING:
 @click.option("--to", "url", required=True, help="The store URL, e.g. http://127.0.0.1:8000.")
 def command(paths: tuple[str, ...], url: str) -> None:
     """Push asset files (or directories of *.json) to the store at URL."""
-    from api.client import push_documents
-    from api.settings import load_settings
-    from harness.errors import HarnessError
+    need_extra("store", what="synharness push")
+    from synharness.api.client import push_documents
+    from synharness.api.settings import load_settings
+    from synharness.errors import HarnessError
 
     try:
         documents, unreadable = _read(paths)
@@ -38,7 +40,7 @@ def command(paths: tuple[str, ...], url: str) -> None:
 
 def _read(paths: tuple[str, ...]) -> tuple[list[tuple[str, bytes]], int]:
     """The readable documents among ``paths``, and how many could not be read."""
-    from harness.loading import iter_sources, read_source
+    from synharness.loading import iter_sources, read_source
 
     documents: list[tuple[str, bytes]] = []
     unreadable = 0

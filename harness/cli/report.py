@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from harness.cli.options import ReportFormat, verbosity_of
-from harness.findings import pointer_of
-from harness.result import REPORT_VERSION, AssetResult
+from synharness.cli.options import ReportFormat, verbosity_of
+from synharness.findings import pointer_of
+from synharness.result import REPORT_VERSION, AssetResult
 
 
 class ReportInputError(click.ClickException):
@@ -53,13 +52,17 @@ class ReportInvocation:
 @cache
 def report_schema() -> dict[str, Any]:
     """The JSON Schema of report version 1, shipped with the reporters."""
-    text = resources.files("reports").joinpath("report.schema.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("synharness.reports")
+        .joinpath("report.schema.json")
+        .read_text(encoding="utf-8")
+    )
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
 def _where(source: str, text: str, pointer: str) -> str:
-    from harness.positions import Locator
+    from synharness.positions import Locator
 
     try:
         position = Locator(text, unique_keys=False).locate(pointer)
@@ -142,7 +145,7 @@ def load_report(text: str, *, source: str) -> list[AssetResult]:
 
 def render(results: Sequence[AssetResult], name: str, *, verbosity: int) -> str:
     """Render results with the reporter registered as ``name``."""
-    from reports import REPORTER_BY_NAME
+    from synharness.reports import REPORTER_BY_NAME
 
     buffer = io.StringIO()
     REPORTER_BY_NAME[name](stream=buffer, verbosity=verbosity).report(results)
@@ -165,7 +168,7 @@ def run(invocation: ReportInvocation, *, stdin_text: str | None = None) -> int:
             ``--output`` and ``--report-dir``.
         click.ClickException: A report file cannot be written.
     """
-    from reports import REPORTER_BY_NAME
+    from synharness.reports import REPORTER_BY_NAME
 
     if len(invocation.formats) > 1 and invocation.report_dir is None:
         raise click.UsageError("several --format options need --report-dir")

@@ -25,16 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-
-from harness.cli.options import CliError, ReportFormat, Threshold, exit_code_of
-from harness.cli.output import write_reports
-from harness.errors import HarnessError
-from harness.findings import Finding, Severity, sort_findings
-from harness.result import AssetResult
+from synharness.cli.options import CliError, ReportFormat, Threshold, exit_code_of, need_extra
+from synharness.cli.output import write_reports
+from synharness.errors import HarnessError
+from synharness.findings import Finding, Severity, sort_findings
+from synharness.result import AssetResult
 
 if TYPE_CHECKING:
-    from agents.scenario import Scenario
-    from harness.pipeline import CheckedDocument
+    from synharness.agents.scenario import Scenario
+    from synharness.pipeline import CheckedDocument
 
 #: The bundled examples (not ``examples/broken/``, whose documents fail on purpose).
 DEFAULT_PATHS = ("examples/*.json",)
@@ -77,8 +76,8 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
     Returns:
         The asset's result: validation findings, scenario outcomes and findings.
     """
-    from harness.loading import Source
-    from harness.pipeline import check_source
+    from synharness.loading import Source
+    from synharness.pipeline import check_source
 
     checked = check_source(Source(name=path, path=Path(path)))
     me = Path(path).resolve()
@@ -93,7 +92,7 @@ def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
         raw: The stored document.
         options: Duration of the built-ins, whether to keep plots.
     """
-    from harness.pipeline import check_bytes
+    from synharness.pipeline import check_bytes
 
     return _simulate_checked(check_bytes(raw, source=source), [], options)
 
@@ -101,8 +100,8 @@ def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
 def _simulate_checked(
     checked: CheckedDocument, mine: Sequence[Scenario], options: RunOptions
 ) -> AssetResult:
-    from agents import builtin_scenarios, run_scenarios
-    from harness.models import SynestheticAsset
+    from synharness.agents import builtin_scenarios, run_scenarios
+    from synharness.models import SynestheticAsset
 
     result = checked.result
     if not isinstance(checked.model, SynestheticAsset):
@@ -123,7 +122,7 @@ def _simulate_checked(
 
 def locate_findings(findings: list[Finding], text: str | None) -> list[Finding]:
     """Give the asset's own findings that lack one their line and column in ``text``."""
-    from harness.positions import locate_all
+    from synharness.positions import locate_all
 
     todo = [f for f in findings if f.file is None and f.line is None]
     if not todo or text is None:
@@ -145,8 +144,8 @@ def load_scenarios(directory: Path | None) -> tuple[list[Scenario], list[AssetRe
     Returns:
         The valid scenarios, and one result per scenario file with findings.
     """
-    from agents import ScenarioError, load_scenario, scenario_files
-    from agents.scenario import asset_findings
+    from synharness.agents import ScenarioError, load_scenario, scenario_files
+    from synharness.agents.scenario import asset_findings
 
     if directory is None:
         return [], []
@@ -192,7 +191,7 @@ def execute(
             jobs=invocation.jobs,
             progress=progress,
         )
-    from harness.loading import iter_sources
+    from synharness.loading import iter_sources
 
     try:
         sources = [s for s in iter_sources(list(invocation.paths)) if s.path is not None]
@@ -228,8 +227,9 @@ def _run_jobs(
 
 
 def _fetch(url: str) -> list[tuple[str, bytes]]:
-    from api.client import fetch_assets
-    from api.settings import load_settings
+    need_extra("store", what="synharness run --from")
+    from synharness.api.client import fetch_assets
+    from synharness.api.settings import load_settings
 
     try:
         return fetch_assets(url, token=load_settings().api_token)
@@ -243,8 +243,8 @@ def push_back(url: str, results: Sequence[AssetResult]) -> str:
     Raises:
         CliError: The store is unreachable or refuses the writes (exit 2).
     """
-    from api.client import push_results
-    from api.settings import load_settings
+    from synharness.api.client import push_results
+    from synharness.api.settings import load_settings
 
     try:
         outcomes = push_results(url, results, token=load_settings().api_token)
@@ -256,7 +256,7 @@ def push_back(url: str, results: Sequence[AssetResult]) -> str:
 
 def print_table(results: Sequence[AssetResult], *, quiet: bool) -> None:
     """The run's table on stdout: one row per asset (colour only on a terminal)."""
-    from reports import REPORTER_BY_NAME
+    from synharness.reports import REPORTER_BY_NAME
 
     REPORTER_BY_NAME["terminal"](stream=sys.stdout, verbosity=0 if quiet else 1).report(results)
 

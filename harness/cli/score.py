@@ -2,7 +2,7 @@
 
 Vocabulary:
 - *record*: one output line, ``{"source", "score", "verdict", "components",
-  "findings"}`` (see :mod:`agents.scoring`), in the order of the input.
+  "findings"}`` (see :mod:`synharness.agents.scoring`), in the order of the input.
 - *stream mode* (``--jsonl``): each input is JSON Lines, one asset per line.
   Lines are read, scored and answered one at a time and stdout is flushed
   after each record, so a training loop can write one asset and wait for its
@@ -31,11 +31,10 @@ from typing import IO, Any, BinaryIO
 
 import click
 import orjson
-
-from harness.cli.options import CliError
-from harness.errors import HarnessError
-from harness.findings import Finding
-from harness.loading import Source, iter_sources, read_source
+from synharness.cli.options import CliError
+from synharness.errors import HarnessError
+from synharness.findings import Finding
+from synharness.loading import Source, iter_sources, read_source
 
 #: Most lines one worker task carries; bigger batches amortise the pickling.
 MAX_BATCH = 64
@@ -67,7 +66,7 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
     Returns:
         One encoded JSON record per item, without newline.
     """
-    from agents.scoring import score_bytes, score_parts
+    from synharness.agents.scoring import score_bytes, score_parts
 
     records: list[bytes] = []
     for source, raw, line in items:
@@ -203,7 +202,7 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     # Import the scorer (and with it the schemas and the engine) before the
     # workers fork, so that they inherit it instead of each importing it; and
     # start them before the reader thread, so no thread is running at fork.
-    import agents.scoring  # noqa: F401
+    import synharness.agents.scoring  # noqa: F401
 
     with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
         for warm in [

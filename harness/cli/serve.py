@@ -7,6 +7,7 @@ The store refuses to bind a non-loopback address unless an API token is set
 from __future__ import annotations
 
 import click
+from synharness.cli.options import need_extra
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -28,10 +29,10 @@ DEFAULT_PORT = 8000
 )
 def command(host: str, port: int, database_url: str | None, log_level: str) -> None:
     """Run the store (migrations are applied at start-up; OpenAPI docs at /docs)."""
+    need_extra("store", what="synharness serve")
     import uvicorn
-
-    from api.main import InsecureBindError, check_bind, create_app
-    from api.settings import load_settings
+    from synharness.api.main import InsecureBindError, check_bind, create_app
+    from synharness.api.settings import load_settings
 
     settings = load_settings(database_url=database_url)
     try:

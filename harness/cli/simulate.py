@@ -20,9 +20,8 @@ from typing import Any
 
 import click
 import orjson
-
-from harness.cli.options import CliError
-from harness.findings import Finding, Severity, sort_findings
+from synharness.cli.options import CliError
+from synharness.findings import Finding, Severity, sort_findings
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,9 @@ class SimulateInvocation:
 
 
 def _load_asset(path: Path) -> tuple[Any, list[Finding], str | None]:
-    from harness.loading import Source
-    from harness.models import SynestheticAsset
-    from harness.pipeline import check_source
+    from synharness.loading import Source
+    from synharness.models import SynestheticAsset
+    from synharness.pipeline import check_source
 
     checked = check_source(Source(name=str(path), path=path))
     findings = list(checked.result.findings)
@@ -70,10 +69,16 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
     Raises:
         CliError: The asset or the scenario cannot be used (exit 2).
     """
-    from agents import ScenarioError, builtin_scenarios, compile_asset, load_scenario, run_scenarios
-    from agents.orchestration import OrchestrationAgent
-    from agents.scenario import DEFAULT_DT
-    from harness.cli.run import locate_findings
+    from synharness.agents import (
+        ScenarioError,
+        builtin_scenarios,
+        compile_asset,
+        load_scenario,
+        run_scenarios,
+    )
+    from synharness.agents.orchestration import OrchestrationAgent
+    from synharness.agents.scenario import DEFAULT_DT
+    from synharness.cli.run import locate_findings
 
     asset, validation, text = _load_asset(invocation.asset)
     update = {

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import click
-
-from harness.cli.options import (
+from synharness.cli.options import (
     ByteSize,
     CliError,
     ReportFormat,
@@ -27,11 +26,11 @@ from harness.cli.options import (
     exit_code_of,
     verbosity_of,
 )
-from harness.cli.output import write_reports
-from harness.errors import HarnessError
-from harness.findings import Severity
-from harness.loading import DEFAULT_MAX_BYTES
-from harness.pipeline import ValidationOptions, validate_paths
+from synharness.cli.output import write_reports
+from synharness.errors import HarnessError
+from synharness.findings import Severity
+from synharness.loading import DEFAULT_MAX_BYTES
+from synharness.pipeline import ValidationOptions, validate_paths
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def run_validate(invocation: ValidateInvocation, *, stdin: BinaryIO | None) -> t
         CliError: A path does not exist, the schema directory is unusable, or
             the report directory cannot be written.
     """
-    from reports import REPORTER_BY_NAME
+    from synharness.reports import REPORTER_BY_NAME
 
     try:
         results = validate_paths(invocation.paths, options=invocation.options, stdin=stdin)

@@ -7,9 +7,8 @@ model class.
 from __future__ import annotations
 
 from pydantic import BaseModel
-
-from harness.models.asset import SynestheticAsset
-from harness.models.control import (
+from synharness.models.asset import SynestheticAsset
+from synharness.models.control import (
     Action,
     AxisType,
     Combo,
@@ -19,17 +18,17 @@ from harness.models.control import (
     DataType,
     Mapping,
 )
-from harness.models.haptic import DeviceConfig, DeviceOptionValue, Haptic, HapticParameter
-from harness.models.modulation import (
+from synharness.models.haptic import DeviceConfig, DeviceOptionValue, Haptic, HapticParameter
+from synharness.models.modulation import (
     ModulationItem,
     ModulationSet,
     ModulationType,
     ScaleProfile,
     Waveform,
 )
-from harness.models.rule import Rule, RuleBundle
-from harness.models.shader import Shader, ShaderInputParameter, UniformDef
-from harness.models.tone import Tone, ToneEffect, ToneParameter
+from synharness.models.rule import Rule, RuleBundle
+from synharness.models.shader import Shader, ShaderInputParameter, UniformDef
+from synharness.models.tone import Tone, ToneEffect, ToneParameter
 
 #: Document kind (schema file stem) -> model class.
 MODEL_BY_KIND: dict[str, type[BaseModel]] = {

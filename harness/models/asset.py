@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field, field_validator
-
-from harness.models._base import Closed, JSONObject
-from harness.models.control import ControlBundle
-from harness.models.haptic import Haptic
-from harness.models.modulation import ModulationItem, ModulationSet
-from harness.models.rule import RuleBundle
-from harness.models.shader import Shader
-from harness.models.tone import Tone
+from synharness.models._base import Closed, JSONObject
+from synharness.models.control import ControlBundle
+from synharness.models.haptic import Haptic
+from synharness.models.modulation import ModulationItem, ModulationSet
+from synharness.models.rule import RuleBundle
+from synharness.models.shader import Shader
+from synharness.models.tone import Tone
 
 
 class SynestheticAsset(Closed):

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field
-
-from harness.models._base import Closed, JSONObject, Open
+from synharness.models._base import Closed, JSONObject, Open
 
 AxisType = Literal["mouse.x", "mouse.y", "mouse.wheel"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.models._base import JSONObject, Open
+from synharness.models._base import JSONObject, Open
 
 
 class DeviceOptionValue(Open):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from harness.models._base import Closed, JSONObject, Open
+from synharness.models._base import Closed, JSONObject, Open
 
 ModulationType = Literal["additive", "multiplicative"]
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field, field_validator
-
-from harness.models._base import Closed, JSONObject
+from synharness.models._base import Closed, JSONObject
 
 
 class Rule(Closed):

@@ -3,14 +3,14 @@
 *Uniforms* list what the runtime sets on the GLSL program (name, GLSL type,
 stage, default). *Input parameters* expose some of them as controllable
 parameters with a range; the corpus writes their paths without the ``shader.``
-prefix (``u_r``), which :mod:`harness.params` normalises.
+prefix (``u_r``), which :mod:`synharness.params` normalises.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from harness.models._base import Closed, JSONObject, Open
+from synharness.models._base import Closed, JSONObject, Open
 
 
 class ShaderInputParameter(Open):

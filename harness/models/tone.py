@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import Field
-
-from harness.models._base import JSONObject, Open
+from synharness.models._base import JSONObject, Open
 
 
 class ToneParameter(Open):

@@ -15,7 +15,7 @@ Usage::
 
 from __future__ import annotations
 
-from harness.schema.registry import (
+from synharness.schema.registry import (
     DEFAULT_VERSION,
     KINDS,
     SchemaCompileError,

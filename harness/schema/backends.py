@@ -7,7 +7,7 @@ Vocabulary:
   ``rust`` (:mod:`jsonschema_rs`, the fast path) or ``python`` (:mod:`jsonschema`,
   the fallback when the Rust extension cannot be imported);
 - *raw error*: a :class:`RawError`, one failed keyword at one instance location,
-  the common shape of both engines' errors, which :mod:`harness.schema.translate`
+  the common shape of both engines' errors, which :mod:`synharness.schema.translate`
   turns into findings. ``anyOf``/``oneOf`` errors keep the errors of each branch.
 
 Both backends enforce ``format: date-time`` (RFC 3339).

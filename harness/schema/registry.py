@@ -34,11 +34,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harness.errors import HarnessError
-from harness.findings import Finding
-from harness.schema.backends import DEFAULT_BACKEND, BackendName, Engine, check_schema
-from harness.schema.backends import compile_schema as _compile
-from harness.schema.translate import to_findings
+from synharness.errors import HarnessError
+from synharness.findings import Finding
+from synharness.schema.backends import DEFAULT_BACKEND, BackendName, Engine, check_schema
+from synharness.schema.backends import compile_schema as _compile
+from synharness.schema.translate import to_findings
 
 #: The schema version of documents that do not name one, and of the shipped schemas.
 DEFAULT_VERSION = "0.7.3"
@@ -201,7 +201,7 @@ def _load(schema_dir: Path | None, backend: BackendName) -> SchemaRegistry:
 
 
 def _shipped(backend: BackendName) -> list[SchemaSet]:
-    root = resources.files("harness.schema")
+    root = resources.files("synharness.schema")
     sets = []
     for folder in sorted(root.iterdir(), key=lambda t: t.name):
         if folder.is_dir() and _VERSION.match(folder.name):

@@ -23,9 +23,9 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from harness.codes import finding
-from harness.findings import Finding, pointer_of, split_pointer
-from harness.schema.backends import RawError
+from synharness.codes import finding
+from synharness.findings import Finding, pointer_of, split_pointer
+from synharness.schema.backends import RawError
 
 #: The code of each JSON Schema keyword; other keywords get SYN-SCHEMA-000.
 CODE_BY_KEYWORD: dict[str, str] = {

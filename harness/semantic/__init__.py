@@ -6,30 +6,29 @@ component document the ones that stand alone (GLSL on a shader, Tone.js
 classes on a tone, ranges, duplicates, rules...). References are resolved
 only in an asset, where the declaring components are present.
 
-Modules, one concept each: :mod:`~harness.semantic.scope` (what is checked),
-:mod:`~harness.semantic.graph` (the parameter graph, cycles, unused
-parameters), :mod:`~harness.semantic.references`, :mod:`~harness.semantic.ranges`,
-:mod:`~harness.semantic.duplicates`, :mod:`~harness.semantic.modulation`,
-:mod:`~harness.semantic.glsl` (with :mod:`~harness.semantic.glsl_parse`),
-:mod:`~harness.semantic.tone`, :mod:`~harness.semantic.haptic`,
-:mod:`~harness.semantic.rules` (with :mod:`~harness.semantic.vocabulary`).
+Modules, one concept each: :mod:`~synharness.semantic.scope` (what is checked),
+:mod:`~synharness.semantic.graph` (the parameter graph, cycles, unused
+parameters), :mod:`~synharness.semantic.references`, :mod:`~synharness.semantic.ranges`,
+:mod:`~synharness.semantic.duplicates`, :mod:`~synharness.semantic.modulation`,
+:mod:`~synharness.semantic.glsl` (with :mod:`~synharness.semantic.glsl_parse`),
+:mod:`~synharness.semantic.tone`, :mod:`~synharness.semantic.haptic`,
+:mod:`~synharness.semantic.rules` (with :mod:`~synharness.semantic.vocabulary`).
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel
-
-from harness.findings import Finding
-from harness.semantic.duplicates import check_duplicates
-from harness.semantic.glsl import check_glsl
-from harness.semantic.graph import check_cycles, check_unused, collect_graph, parameter_graph
-from harness.semantic.haptic import check_haptic
-from harness.semantic.modulation import check_modulations
-from harness.semantic.ranges import check_ranges
-from harness.semantic.references import check_references
-from harness.semantic.rules import check_rules
-from harness.semantic.scope import scope_of
-from harness.semantic.tone import check_tone
+from synharness.findings import Finding
+from synharness.semantic.duplicates import check_duplicates
+from synharness.semantic.glsl import check_glsl
+from synharness.semantic.graph import check_cycles, check_unused, collect_graph, parameter_graph
+from synharness.semantic.haptic import check_haptic
+from synharness.semantic.modulation import check_modulations
+from synharness.semantic.ranges import check_ranges
+from synharness.semantic.references import check_references
+from synharness.semantic.rules import check_rules
+from synharness.semantic.scope import scope_of
+from synharness.semantic.tone import check_tone
 
 __all__ = ["check_document", "parameter_graph"]
 
@@ -39,7 +38,7 @@ def check_document(kind: str, model: BaseModel) -> list[Finding]:
 
     Args:
         kind: The document kind (``synesthetic-asset``, ``shader``, ...).
-        model: Its model, from :data:`harness.models.MODEL_BY_KIND`.
+        model: Its model, from :data:`synharness.models.MODEL_BY_KIND`.
 
     Returns:
         Findings with RFC 6901 pointers relative to the document root, in

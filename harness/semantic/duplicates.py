@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-from harness.codes import finding
-from harness.findings import Finding
-from harness.models import Combo
-from harness.semantic.scope import Scope
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.models import Combo
+from synharness.semantic.scope import Scope
 
 
 def _repeats(keys: Sequence[Hashable]) -> list[tuple[int, int]]:

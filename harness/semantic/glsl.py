@@ -1,6 +1,6 @@
 """Shader sources against their uniform list (SYN-GLSL-*).
 
-The sources are read by :mod:`harness.semantic.glsl_parse`. The runtime is
+The sources are read by :mod:`synharness.semantic.glsl_parse`. The runtime is
 three.js's ``ShaderMaterial``, which prepends declarations of its built-in
 attributes and uniforms (:data:`THREE_BUILTINS`) to the vertex shader, so
 those are neither "undeclared" nor expected in the uniform list.
@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from harness.codes import finding
-from harness.findings import Finding
-from harness.semantic.glsl_parse import GlslUnit, parse_pair
-from harness.semantic.scope import Scope
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.semantic.glsl_parse import GlslUnit, parse_pair
+from synharness.semantic.scope import Scope
 
 #: What three.js's ShaderMaterial declares before the user's vertex shader
 #: (WebGLProgram prefixVertex); the fragment prefix is a subset (viewMatrix,

@@ -20,7 +20,11 @@ parameter (``modulation``), rule -> effect (``effect``), effect -> parameter
 (``trigger``). A cycle through a rule is a rule feeding its own trigger.
 The graph attribute ``feedback`` says whether any edge leads into a rule or
 an effect (without one there can be no cycle). The checks work on the plain
-:class:`ParameterGraph` and build the networkx graph only to search cycles.
+:class:`ParameterGraph` with plain walks (strongly connected components and
+one cycle per component, in sorted order so messages never depend on hash
+seeds); :meth:`ParameterGraph.to_networkx` hands the same graph to networkx
+(the ``graph`` extra) for analysis outside the checks, which keeps networkx's
+19 MB out of the base install and its import out of every start-up.
 
 *Read*: a shader uniform is read when the GLSL uses it beyond its
 declaration; a tone parameter when its path names an option that the synth,
@@ -34,16 +38,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.models import SynestheticAsset, Tone
+from synharness.semantic.glsl_parse import parse_pair
+from synharness.semantic.scope import Scope, scope_of
+from synharness.semantic.vocabulary import (
+    PARAMETER_OPS,
+    effect_source,
+    op_component,
+    trigger_source,
+)
 
-from harness.codes import finding
-from harness.findings import Finding
-from harness.models import SynestheticAsset, Tone
-from harness.semantic.glsl_parse import parse_pair
-from harness.semantic.scope import Scope, scope_of
-from harness.semantic.vocabulary import PARAMETER_OPS, effect_source, op_component, trigger_source
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Uniforms the renderer sets itself (time, canvas size, pointer).
 RUNTIME_UNIFORMS: frozenset[str] = frozenset(
@@ -104,36 +114,110 @@ _VIA = {
 
 @dataclass(slots=True)
 class ParameterGraph:
-    """The parameter graph as plain nodes and edges; networkx on demand.
-
-    The checks need only in-degrees unless a rule can feed back, so the
-    networkx graph (the costliest part of a clean asset's checks) is built
-    only for cycle search or when asked for.
-    """
+    """The parameter graph as plain nodes and edges (see the module docstring)."""
 
     nodes: dict[str, dict[str, Any]]
     edges: list[tuple[str, str, dict[str, str]]]
     #: Whether an edge leads into a rule or an effect (else there is no cycle).
     feedback: bool
-    _nx: nx.DiGraph | None = None
 
     def driven(self) -> set[str]:
         """Nodes with an incoming edge."""
         return {v for _, v, _ in self.edges}
 
+    def successors(self) -> dict[str, list[str]]:
+        """Each node's successors, sorted (nodes without edges map to [])."""
+        out: dict[str, set[str]] = {n: set() for n in self.nodes}
+        for u, v, _ in self.edges:
+            out.setdefault(u, set()).add(v)
+            out.setdefault(v, set())
+        return {n: sorted(vs) for n, vs in sorted(out.items())}
+
     def to_networkx(self) -> nx.DiGraph:
-        """The graph as a ``networkx.DiGraph`` (built once)."""
-        if self._nx is None:
-            graph: nx.DiGraph = nx.DiGraph(feedback=self.feedback)
-            graph.add_nodes_from(self.nodes.items())
-            graph.add_edges_from(self.edges)
-            self._nx = graph
-        return self._nx
+        """The graph as a ``networkx.DiGraph`` (needs the ``graph`` extra)."""
+        from synharness.extras import require_extra
+
+        require_extra("graph", what="ParameterGraph.to_networkx()")
+        import networkx as nx
+
+        graph: nx.DiGraph = nx.DiGraph(feedback=self.feedback)
+        graph.add_nodes_from(self.nodes.items())
+        graph.add_edges_from(self.edges)
+        return graph
 
 
-def build_graph(scope: Scope) -> nx.DiGraph:
-    """The parameter graph of a scope as a ``networkx.DiGraph`` (see the module docstring)."""
-    return collect_graph(scope).to_networkx()
+def strongly_connected_components(successors: Mapping[str, list[str]]) -> list[list[str]]:
+    """Tarjan's components of a graph given as sorted successor lists, iteratively.
+
+    Each component is sorted; components come in the order Tarjan closes them,
+    which is deterministic because the input is sorted.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    for root in successors:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            nexts = successors.get(node, [])
+            if i < len(nexts):
+                work.append((node, i + 1))
+                nxt = nexts[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(sorted(component))
+    return components
+
+
+def find_cycle(successors: Mapping[str, list[str]], members: set[str], source: str) -> list[str]:
+    """One cycle through ``source`` inside a strongly connected component.
+
+    A breadth-first search from ``source`` back to itself over edges inside
+    ``members`` (visiting successors in sorted order) gives the shortest such
+    cycle, the same on every run.
+    """
+    parent: dict[str, str] = {}
+    frontier = [source]
+    seen = {source}
+    while frontier:
+        following: list[str] = []
+        for node in frontier:
+            for nxt in successors.get(node, []):
+                if nxt not in members:
+                    continue
+                if nxt == source:
+                    path = [node]
+                    while path[-1] != source:
+                        path.append(parent[path[-1]])
+                    return list(reversed(path))
+                if nxt not in seen:
+                    seen.add(nxt)
+                    parent[nxt] = node
+                    following.append(nxt)
+        frontier = following
+    return [source]
 
 
 def collect_graph(scope: Scope) -> ParameterGraph:
@@ -217,11 +301,11 @@ def collect_graph(scope: Scope) -> ParameterGraph:
     return ParameterGraph(nodes=nodes, edges=edges, feedback=feedback)
 
 
-def parameter_graph(asset: SynestheticAsset) -> nx.DiGraph:
+def parameter_graph(asset: SynestheticAsset) -> ParameterGraph:
     """The parameter graph of an asset (see the module docstring)."""
     scope = scope_of("synesthetic-asset", asset)
     assert scope is not None  # an asset always has a scope
-    return build_graph(scope)
+    return collect_graph(scope)
 
 
 def check_cycles(scope: Scope, collected: ParameterGraph) -> list[Finding]:
@@ -229,30 +313,25 @@ def check_cycles(scope: Scope, collected: ParameterGraph) -> list[Finding]:
     rules = {p: r for p, r in scope.rules}
     if not rules or not collected.feedback:
         return []  # without an edge into a rule or effect there is no cycle
-    graph = collected.to_networkx()
+    successors = collected.successors()
+    nodes = collected.nodes
     found: list[Finding] = []
-    for component in nx.strongly_connected_components(graph):
+    for component in strongly_connected_components(successors):
         if len(component) < 2:
             continue
         # A rule is on the cycle through its own node (its trigger reads) or
         # through one of its effects (an effect's value reads).
         places: dict[str, str] = {}
-        for node in sorted(component):
+        for node in component:
             if node in rules and trigger_source(rules[node].trigger) is not None:
                 places[node] = f"{node}/trigger/params/source"
-            elif graph.nodes[node].get("kind") == "effect":
+            elif nodes.get(node, {}).get("kind") == "effect":
                 owner = node.rsplit("/effects/", 1)[0]
                 places.setdefault(owner, f"{node}/value/source")
         if not places:
             continue
-        # A fresh graph built in sorted order: a subgraph view iterates the
-        # component's set, whose order follows PYTHONHASHSEED, and the message
-        # must be the same on every run.
-        ordered = nx.DiGraph()
-        ordered.add_nodes_from(sorted(component))
-        ordered.add_edges_from(sorted((u, v) for u, v in graph.edges(component) if v in component))
-        cycle = nx.find_cycle(ordered, source=min(component))
-        text = " -> ".join(_label(graph, u) for u, _ in cycle) + f" -> {_label(graph, cycle[0][0])}"
+        cycle = find_cycle(successors, set(component), component[0])
+        text = " -> ".join(_label(nodes, u) for u in cycle) + f" -> {_label(nodes, cycle[0])}"
         for owner, pointer in sorted(places.items()):
             found.append(
                 finding("SYN-RULE-004", pointer, f"Rule {rules[owner].id!r} is on a cycle: {text}")
@@ -260,8 +339,8 @@ def check_cycles(scope: Scope, collected: ParameterGraph) -> list[Finding]:
     return found
 
 
-def _label(graph: nx.DiGraph, node: str) -> str:
-    data = graph.nodes[node]
+def _label(nodes: Mapping[str, dict[str, Any]], node: str) -> str:
+    data = nodes.get(node, {})
     kind = data.get("kind")
     if kind == "rule":
         return f"rule {data['id']!r}"

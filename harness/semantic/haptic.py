@@ -9,9 +9,9 @@ whose ``max`` (or default) exceeds the limit asks for what the device cannot do.
 
 from __future__ import annotations
 
-from harness.codes import finding
-from harness.findings import Finding, escape_pointer_token
-from harness.semantic.scope import Scope, number
+from synharness.codes import finding
+from synharness.findings import Finding, escape_pointer_token
+from synharness.semantic.scope import Scope, number
 
 _ALIASES = {"freq": "frequency", "amplitude": "intensity", "strength": "intensity"}
 

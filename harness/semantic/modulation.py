@@ -9,10 +9,10 @@ an additive modulation reaches ``offset ± d`` and a multiplicative one
 
 from __future__ import annotations
 
-from harness.codes import finding
-from harness.findings import Finding
-from harness.models import ModulationItem
-from harness.semantic.scope import Scope
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.models import ModulationItem
+from synharness.semantic.scope import Scope
 
 #: Above this an LFO is audio-rate: the control-rate runtime aliases it.
 MAX_FREQUENCY_HZ = 1000.0

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.codes import finding
-from harness.findings import Finding
-from harness.semantic.scope import Scope, number
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.semantic.scope import Scope, number
 
 #: Relative tolerance for comparing float bounds written in JSON.
 _EPS = 1e-9
@@ -77,7 +77,7 @@ def _sound(low: Any, high: Any, default: Any, step: Any) -> bool:
     """Whether :func:`check_range` has nothing to say: its early return, without building anything.
 
     Floats, the usual case, are taken as they are; anything else goes through
-    :func:`~harness.semantic.scope.number` as in ``check_range``.
+    :func:`~synharness.semantic.scope.number` as in ``check_range``.
     """
     lo = low if type(low) is float else number(low)
     hi = high if type(high) is float else number(high)

@@ -8,10 +8,10 @@ written without their component prefix are reported once each (SYN-REF-005).
 
 from __future__ import annotations
 
-from harness.codes import CATALOGUE, finding
-from harness.findings import Finding
-from harness.semantic.scope import Scope
-from harness.semantic.vocabulary import PARAMETER_OPS, instrument_of, op_component
+from synharness.codes import CATALOGUE, finding
+from synharness.findings import Finding
+from synharness.semantic.scope import Scope
+from synharness.semantic.vocabulary import PARAMETER_OPS, instrument_of, op_component
 
 
 def _reference(scope: Scope, reference: str, pointer: str, what: str) -> list[Finding]:

@@ -1,8 +1,8 @@
 """Rule triggers and effects (SYN-RULE-001, -002, -003, -005).
 
 Cycles (SYN-RULE-004) need the whole parameter graph: see
-:mod:`harness.semantic.graph`. The known trigger types and ops are in
-:mod:`harness.semantic.vocabulary`.
+:mod:`synharness.semantic.graph`. The known trigger types and ops are in
+:mod:`synharness.semantic.vocabulary`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from harness.codes import finding
-from harness.findings import Finding
-from harness.models import Rule
-from harness.semantic.scope import Scope
-from harness.semantic.vocabulary import KNOWN_OPS, TRIGGER_TYPES
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.models import Rule
+from synharness.semantic.scope import Scope
+from synharness.semantic.vocabulary import KNOWN_OPS, TRIGGER_TYPES
 
 
 def _is_int(value: Any) -> bool:

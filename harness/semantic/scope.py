@@ -10,7 +10,7 @@ Vocabulary:
   wrong target from a parameter declared elsewhere, so it is not resolving.
 
 Resolutions are cached on the scope: every check asks for the same references.
-They follow :func:`harness.params.resolve`, with the suggestion searched apart.
+They follow :func:`synharness.params.resolve`, with the suggestion searched apart.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from harness.models import (
+from synharness.models import (
     ControlBundle,
     ControlParameter,
     Haptic,
@@ -31,7 +31,7 @@ from harness.models import (
     SynestheticAsset,
     Tone,
 )
-from harness.params import (
+from synharness.params import (
     COMPONENTS,
     LEGACY_PREFIXES,
     DeclaredParameter,
@@ -75,7 +75,7 @@ class Scope:
     _paths: dict[str, tuple[str | None, str]] = field(default_factory=dict)
 
     def lookup(self, reference: str) -> tuple[str | None, str]:
-        """(canonical path or None, how) as :func:`harness.params.resolve` decides, cached.
+        """(canonical path or None, how) as :func:`synharness.params.resolve` decides, cached.
 
         The same order as ``resolve`` without its "did you mean" search,
         which only a finding needs and which costs more than all the rest.
@@ -103,7 +103,7 @@ class Scope:
     def suggestion(self, reference: str) -> str | None:
         """The declared path closest to an unresolved ``reference`` (cached).
 
-        Uses :func:`harness.params.suggest`, but among the paths of the
+        Uses :func:`synharness.params.suggest`, but among the paths of the
         component the reference names (after legacy translation) when it names
         one: the search is the costliest step of all the checks, and a
         ``tone.`` reference is never meant for a shader uniform.

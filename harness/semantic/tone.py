@@ -12,9 +12,9 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from harness.codes import finding
-from harness.findings import Finding, escape_pointer_token
-from harness.semantic.scope import Scope, number
+from synharness.codes import finding
+from synharness.findings import Finding, escape_pointer_token
+from synharness.semantic.scope import Scope, number
 
 SYNTH_TYPES: tuple[str, ...] = (
     "Synth", "PolySynth", "MonoSynth", "FMSynth", "AMSynth", "DuoSynth",

@@ -19,7 +19,7 @@ TRIGGER_TYPES: tuple[str, ...] = ("grid_cell", "threshold")
 #: Rule-Bundle example nudges ``shader.u_r`` with it: a jump that relaxes back);
 #: ``multiply`` (alias ``scale``) scales the current value, the rule
 #: counterpart of a multiplicative modulation; ``toggle`` flips a bool
-#: parameter between its min and max. The simulation (``agents.rules``) applies
+#: parameter between its min and max. The simulation (``synharness.agents.rules``) applies
 #: exactly these, so validator and simulation never disagree on an op.
 PARAMETER_OPS: frozenset[str] = frozenset(
     {"set", "add", "add_pulse", "multiply", "scale", "toggle"}

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from synharness import pipeline
 
-from harness import pipeline
 from tests.factories import SCHEMA_URL, SYNTH_TYPES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def _render(result: Result) -> str:
 
 
 def _has_error(codes: list[str]) -> bool:
-    from harness.codes import CATALOGUE
+    from synharness.codes import CATALOGUE
 
     return any(CATALOGUE[c].severity == "error" for c in codes)
 
@@ -46,7 +46,7 @@ def test_expected_lists_every_broken_file_and_nothing_else() -> None:
 
 
 def test_expected_codes_are_catalogued() -> None:
-    from harness.codes import CATALOGUE
+    from synharness.codes import CATALOGUE
 
     assert {c for codes in EXPECTED.values() for c in codes} <= set(CATALOGUE)
 
@@ -78,7 +78,7 @@ def test_validate_paths_walks_the_folder() -> None:
 
 
 def test_cli_validates_clean_examples_with_exit_0() -> None:
-    from harness.cli.main import cli
+    from synharness.cli.main import cli
 
     result = CliRunner().invoke(cli, ["validate", *map(str, CLEAN_FILES)])
     assert result.exit_code == 0, _render(result)
@@ -87,14 +87,14 @@ def test_cli_validates_clean_examples_with_exit_0() -> None:
 def test_cli_validates_the_examples_glob_with_exit_0() -> None:
     # A glob, not the folder: a directory is walked recursively and would take
     # in examples/broken/ as well.
-    from harness.cli.main import cli
+    from synharness.cli.main import cli
 
     result = CliRunner().invoke(cli, ["validate", str(EXAMPLES / "*.json")])
     assert result.exit_code == 0, _render(result)
 
 
 def test_cli_validates_the_broken_folder_with_exit_1() -> None:
-    from harness.cli.main import cli
+    from synharness.cli.main import cli
 
     result = CliRunner().invoke(cli, ["validate", str(BROKEN)])
     assert result.exit_code == 1, _render(result)
@@ -111,7 +111,7 @@ def test_cli_validates_the_broken_folder_with_exit_1() -> None:
 
 @pytest.mark.parametrize("path", BROKEN_FILES, ids=lambda p: p.name)
 def test_cli_fails_each_broken_example(path: Path) -> None:
-    from harness.cli.main import cli
+    from synharness.cli.main import cli
 
     strict = CliRunner().invoke(cli, ["validate", "--fail-on", "warning", str(path)])
     assert strict.exit_code == 1, _render(strict)

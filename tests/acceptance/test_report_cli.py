@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from synharness.cli.main import cli
+from synharness.reports import REPORTER_BY_NAME
+from synharness.result import AssetResult, ParameterMetrics
 
-from harness.cli.main import cli
-from harness.result import AssetResult, ParameterMetrics
-from reports import REPORTER_BY_NAME
 from tests.unit.reports.conftest import failing, make_scenario, passing, unloadable, warning
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from synharness.cli.main import cli
 
-from harness.cli.main import cli
 from tests.conftest import CODE_FIXTURES, ROOT
 from tests.factories import make_asset, write_asset
 

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from synharness.cli.main import cli
 
-from harness.cli.main import cli
 from tests.factories import make_asset
 
 try:
-    from agents import builtin_scenarios, run_scenarios  # noqa: F401
+    from synharness.agents import builtin_scenarios, run_scenarios  # noqa: F401
 
     SIMULATION = True
 except ImportError:
@@ -113,7 +113,7 @@ def _answer(proc: subprocess.Popen[bytes], line: bytes, timeout: float = 60.0) -
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_streams_one_answer_per_line_before_stdin_closes(jobs: str) -> None:
     with subprocess.Popen(
-        [sys.executable, "-m", "harness", "score", "--jsonl", "--jobs", jobs],
+        [sys.executable, "-m", "synharness", "score", "--jsonl", "--jobs", jobs],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

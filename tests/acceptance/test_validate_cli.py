@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from synharness.cli.main import cli
 
-from harness.cli.main import cli
 from tests.conftest import CODE_FIXTURES
 from tests.factories import SCHEMA_URL, make_asset
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
+from synharness.api import db
+from synharness.api.main import create_app
+from synharness.api.settings import Settings
 
-from api import db
-from api.main import create_app
-from api.settings import Settings
 from tests.api.helpers import free_port, postgres_url, unavailable
 
 with warnings.catch_warnings():

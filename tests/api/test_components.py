@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from synharness.api.documents import SCHEMA_URL
 
-from api.documents import SCHEMA_URL
 from tests.api.helpers import error_of, without_metadata
 from tests.factories import make_asset
 

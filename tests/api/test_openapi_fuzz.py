@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-
-from api.main import create_app
-from api.settings import Settings
+from synharness.api.main import create_app
+from synharness.api.settings import Settings
 
 MAX_EXAMPLES = 5
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from harness.result import AssetResult
+from synharness.result import AssetResult
+
 from tests.api.helpers import asset_bytes, error_of
 from tests.factories import make_asset
 
@@ -144,7 +145,7 @@ def test_score_does_not_store(client):
 
 
 def test_report_with_non_finite_metrics_renders_as_html(client):
-    from harness.result import ParameterMetrics, ScenarioOutcome, TracePlot
+    from synharness.result import ParameterMetrics, ScenarioOutcome, TracePlot
 
     asset_id = _asset(client)
     nan = float("nan")

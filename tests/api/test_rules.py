@@ -8,10 +8,10 @@ import logging
 
 import pytest
 from sqlalchemy import event, func, select
+from synharness.api.main import InsecureBindError, check_bind
+from synharness.api.settings import Settings
+from synharness.api.tables import AssetRow, AssetTagRow, ComponentRow
 
-from api.main import InsecureBindError, check_bind
-from api.settings import Settings
-from api.tables import AssetRow, AssetTagRow, ComponentRow
 from tests.api.helpers import asset_bytes, error_of
 from tests.factories import make_asset
 
@@ -144,7 +144,7 @@ def test_health_reports_the_database(client):
 
 
 def test_health_503_when_the_database_is_gone(make_client, engine):
-    from api import db
+    from synharness.api import db
 
     client = make_client()
     client.app.state.store.engine = db.make_engine("sqlite:////nonexistent/dir/x.db")
@@ -239,7 +239,7 @@ def test_settings_read_the_environment(monkeypatch):
 
 
 def test_api_package_exports():
-    import api
+    from synharness import api
 
     assert api.__all__ == sorted(api.__all__)
     assert all(hasattr(api, name) for name in api.__all__)

@@ -14,10 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
+from synharness import pipeline
+from synharness.api.client import StoreError, fetch_assets, push_documents, push_results
+from synharness.cli.main import cli
 
-from api.client import StoreError, fetch_assets, push_documents, push_results
-from harness import pipeline
-from harness.cli.main import cli
 from tests.api.helpers import free_port
 from tests.factories import make_asset
 
@@ -42,7 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "harness",
+            "synharness",
             "serve",
             "--port",
             str(port),
@@ -165,7 +165,7 @@ def test_run_from_cli_rejects_paths_and_url_together(server):
 def test_fetch_pages_through_everything(server):
     docs = [(f"d{i}", json.dumps(make_asset(name=f"Page {i}")).encode()) for i in range(5)]
     push_documents(server, docs, token=TOKEN)
-    import api.client as client_module
+    import synharness.api.client as client_module
 
     original = client_module.PAGE_SIZE
     client_module.PAGE_SIZE = 2
@@ -187,7 +187,7 @@ def test_serve_refuses_a_public_address_without_token(tmp_path):
         [
             sys.executable,
             "-m",
-            "harness",
+            "synharness",
             "serve",
             "--host",
             "0.0.0.0",

@@ -120,7 +120,15 @@ def _serve(args: list[str], cwd: Path) -> Iterator[str]:
 def store(tmp_path: Path) -> Iterator[str]:
     db = tmp_path / "store.db"
     yield from _serve(
-        [sys.executable, "-m", "harness", "serve", "--database-url", f"sqlite:///{db}", "--port"],
+        [
+            sys.executable,
+            "-m",
+            "synharness",
+            "serve",
+            "--database-url",
+            f"sqlite:///{db}",
+            "--port",
+        ],
         tmp_path,
     )
 

@@ -3,7 +3,7 @@
 Measures, in one run, on 1,000 generated assets (``generate_assets(1000,
 seed=0)``) with the built-in idle scenario at 10 s of simulated time (600
 steps of 1/60 s):
-- ``assets_per_s``: :func:`agents.scoring.score` in one process (and
+- ``assets_per_s``: :func:`synharness.agents.scoring.score` in one process (and
   ``assets_per_cpu_s``, the same per second of CPU time, which a busy machine
   disturbs less);
 - ``assets_per_s_cli_jobs1`` and ``assets_per_s_jobs``: ``synharness score
@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from synharness.agents import builtin_scenarios, run_scenarios
+from synharness.agents.scoring import DEFAULT_SCENARIOS, score, score_parts
+from synharness.cli.score import ScoreInvocation, run
+from synharness.models import SynestheticAsset
+from synharness.pipeline import check_data
 
-from agents import builtin_scenarios, run_scenarios
-from agents.scoring import DEFAULT_SCENARIOS, score, score_parts
-from harness.cli.score import ScoreInvocation, run
-from harness.models import SynestheticAsset
-from harness.pipeline import check_data
 from tests.factories import generate_assets
 
 pytestmark = pytest.mark.bench

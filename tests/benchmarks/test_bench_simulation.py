@@ -24,12 +24,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from synharness.agents.config import CompiledAsset, compile_asset
+from synharness.agents.engine import ModulationBank, ParameterRows, evaluate
+from synharness.agents.reference import modulation_value
+from synharness.agents.waveforms import PROFILES, WAVEFORMS
+from synharness.models import SynestheticAsset
 
-from agents.config import CompiledAsset, compile_asset
-from agents.engine import ModulationBank, ParameterRows, evaluate
-from agents.reference import modulation_value
-from agents.waveforms import PROFILES, WAVEFORMS
-from harness.models import SynestheticAsset
 from tests.conftest import ROOT
 from tests.factories import generate_assets
 
@@ -107,7 +107,7 @@ import numpy as np
 sys.path.insert(0, sys.argv[1])
 from tests.benchmarks.test_bench_simulation import compile_docs, modulated_bank
 from tests.factories import generate_assets
-from agents.engine import ModulationBank, ParameterRows, evaluate
+from synharness.agents.engine import ModulationBank, ParameterRows, evaluate
 banks, rows, offset = [], [], 0
 for batch in range(10):  # 10 x 1,000 assets, compiled batch by batch to keep only arrays
     bank, params = modulated_bank(compile_docs(generate_assets(1000, seed=batch, modulations=4)))

@@ -30,10 +30,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
+from synharness.envelope import read_envelope
+from synharness.pipeline import validate_bytes
+from synharness.schema import DEFAULT_VERSION, load_registry
 
-from harness.envelope import read_envelope
-from harness.pipeline import validate_bytes
-from harness.schema import DEFAULT_VERSION, load_registry
 from tests.factories import generate_assets
 
 pytestmark = pytest.mark.bench

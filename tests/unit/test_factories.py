@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synharness.models import SynestheticAsset
+from synharness.params import asset_parameters, resolve
+from synharness.pipeline import validate_bytes
 
-from harness.models import SynestheticAsset
-from harness.params import asset_parameters, resolve
-from harness.pipeline import validate_bytes
 from tests.factories import (
     AXES,
     MODULATION_TYPES,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from synharness.agents import ScenarioError, builtin_scenarios, load_scenario, run_scenarios
+from synharness.agents.scenario import asset_findings
+from synharness.codes import ALL_CODES
+from synharness.findings import Finding
+from synharness.loading import Source
+from synharness.models import SynestheticAsset
+from synharness.pipeline import check_source
 
-from agents import ScenarioError, builtin_scenarios, load_scenario, run_scenarios
-from agents.scenario import asset_findings
-from harness.codes import ALL_CODES
-from harness.findings import Finding
-from harness.loading import Source
-from harness.models import SynestheticAsset
-from harness.pipeline import check_source
 from tests.conftest import CODE_FIXTURES
 
 SIM_CODES = [c for c in ALL_CODES if c.split("-")[1] in ("SIM", "SCN")]

@@ -9,12 +9,12 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synharness.agents import Scenario, builtin_scenarios, compile_asset, simulate
+from synharness.agents.engine import ModulationBank, ParameterRows, evaluate
+from synharness.agents.reference import modulation_value, reference_trace
+from synharness.agents.waveforms import PROFILES, WAVEFORMS, cycle_offset
+from synharness.models import SynestheticAsset
 
-from agents import Scenario, builtin_scenarios, compile_asset, simulate
-from agents.engine import ModulationBank, ParameterRows, evaluate
-from agents.reference import modulation_value, reference_trace
-from agents.waveforms import PROFILES, WAVEFORMS, cycle_offset
-from harness.models import SynestheticAsset
 from tests.strategies import assets
 
 finite = st.floats(allow_nan=False, allow_infinity=False)

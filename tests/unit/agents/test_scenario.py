@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-import agents
-from agents import (
+from synharness import agents
+from synharness.agents import (
     Scenario,
     ScenarioError,
     StateMirrorAgent,
@@ -18,9 +17,10 @@ from agents import (
     parse_scenario,
     run_scenarios,
 )
-from agents.metrics import coverage
-from agents.timeline import build_timeline
-from harness.models import SynestheticAsset
+from synharness.agents.metrics import coverage
+from synharness.agents.timeline import build_timeline
+from synharness.models import SynestheticAsset
+
 from tests.factories import make_asset
 
 GOOD = """\

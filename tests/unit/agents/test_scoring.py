@@ -9,12 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import synharness
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
-import harness
-from agents import scoring
-from agents.scoring import (
+from synharness.agents import scoring
+from synharness.agents.scoring import (
     Score,
     band,
     coverage,
@@ -24,15 +23,16 @@ from agents.scoring import (
     score_bytes,
     score_parts,
 )
-from harness.codes import finding
-from harness.findings import Verdict
-from harness.models import SynestheticAsset
-from harness.result import ParameterMetrics, ScenarioOutcome
+from synharness.codes import finding
+from synharness.findings import Verdict
+from synharness.models import SynestheticAsset
+from synharness.result import ParameterMetrics, ScenarioOutcome
+
 from tests.factories import make_asset
 from tests.strategies import assets
 
 try:
-    from agents import builtin_scenarios, run_scenarios  # noqa: F401
+    from synharness.agents import builtin_scenarios, run_scenarios  # noqa: F401
 
     SIMULATION = True
 except ImportError:  # the engine lands separately; the formula is tested without it
@@ -132,7 +132,7 @@ def test_clean_asset_components() -> None:
     ["shader.u_radius", "visual.u_radius", "u_radius", "tone.synth", "audio.nothing", "x.y"],
 )
 def test_target_agrees_with_resolve(reference: str) -> None:
-    from harness.params import asset_parameters, resolve
+    from synharness.params import asset_parameters, resolve
 
     declared = asset_parameters(model())
     assert scoring._target(reference, declared) == resolve(reference, declared).path
@@ -153,7 +153,7 @@ def test_undriven_parameters_lower_driven() -> None:
 
 
 def test_public_api_exports_score() -> None:
-    assert harness.score is score
+    assert synharness.score is score
 
 
 def test_non_object_scores_zero() -> None:
@@ -357,5 +357,5 @@ def test_importing_the_core_does_not_import_agents() -> None:
     import subprocess
     import sys
 
-    code = "import sys, harness; assert not any(m == 'agents' or m.startswith('agents.') for m in sys.modules)"
+    code = "import sys, synharness; assert not any(m == 'synharness.agents' or m.startswith('synharness.agents.') for m in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

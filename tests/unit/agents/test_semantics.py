@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from agents import Scenario, compile_asset, run_scenarios, simulate
-from agents.waveforms import cycle_offset, shape, shaped_wave, wave
-from harness.models import SynestheticAsset
+from synharness.agents import Scenario, compile_asset, run_scenarios, simulate
+from synharness.agents.waveforms import cycle_offset, shape, shaped_wave, wave
+from synharness.models import SynestheticAsset
 
 VERTEX = "void main() { gl_Position = vec4(position, 1.0); }"
 

@@ -1,12 +1,12 @@
 """Every catalogued code is documented, has fixtures, and its fixtures behave.
 
-For each code in :data:`harness.codes.CATALOGUE`:
+For each code in :data:`synharness.codes.CATALOGUE`:
 - ``docs/findings.md`` has a section headed ``## <CODE> — <title>`` that
   states the catalogued severity;
 - ``tests/fixtures/codes/<CODE>/`` has a ``fail.*`` and a ``pass.*`` file;
 - outside SIM and SCN (tested by the simulation's own tests), the pipeline
   reports the code on ``fail`` and not on ``pass``. A fixture folder may hold
-  an ``options.json`` with :class:`~harness.pipeline.ValidationOptions` fields
+  an ``options.json`` with :class:`~synharness.pipeline.ValidationOptions` fields
   (``max_bytes`` for SYN-LOAD-007) and a ``schemas`` folder used as
   ``--schema-dir`` (SYN-SCHEMA-000). Files are read through the pipeline's own
   reader, so an unreadable fixture (SYN-LOAD-009's dangling link) is reported
@@ -20,10 +20,10 @@ import re
 from pathlib import Path
 
 import pytest
+from synharness.codes import ALL_CODES, CATALOGUE
+from synharness.loading import Source
+from synharness.pipeline import ValidationOptions, check_source
 
-from harness.codes import ALL_CODES, CATALOGUE
-from harness.loading import Source
-from harness.pipeline import ValidationOptions, check_source
 from tests.conftest import CODE_FIXTURES, ROOT
 
 DOCS = ROOT / "docs" / "findings.md"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from harness.envelope import infer_kind, read_envelope
-from harness.findings import Severity
-from harness.schema import DEFAULT_VERSION, load_registry
+from synharness.envelope import infer_kind, read_envelope
+from synharness.findings import Severity
+from synharness.schema import DEFAULT_VERSION, load_registry
 
 URL = "https://delk73.github.io/synesthetic-schemas/schema/{version}/{kind}.schema.json"
 

@@ -8,10 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-
-from harness.errors import HarnessError, NoDocumentsError, PathNotFoundError, UsageError
-from harness.findings import Finding
-from harness.loading import (
+from synharness.errors import HarnessError, NoDocumentsError, PathNotFoundError, UsageError
+from synharness.findings import Finding
+from synharness.loading import (
     MAX_DEPTH,
     STDIN_NAME,
     Source,

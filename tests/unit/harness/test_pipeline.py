@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from harness.codes import CATALOGUE
-from harness.findings import Verdict, split_pointer
-from harness.loading import Source
-from harness.models import SynestheticAsset
-from harness.pipeline import (
+from synharness.codes import CATALOGUE
+from synharness.findings import Verdict, split_pointer
+from synharness.loading import Source
+from synharness.models import SynestheticAsset
+from synharness.pipeline import (
     ValidationOptions,
     check_bytes,
     check_source,
@@ -22,6 +21,7 @@ from harness.pipeline import (
     validate_data,
     validate_paths,
 )
+
 from tests.conftest import CODE_FIXTURES
 from tests.factories import SCHEMA_URL, make_asset
 

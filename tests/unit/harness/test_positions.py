@@ -7,9 +7,8 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-
-from harness.findings import pointer_of
-from harness.positions import LineIndex, Locator, locate, locate_all, position_of_offset
+from synharness.findings import pointer_of
+from synharness.positions import LineIndex, Locator, locate, locate_all, position_of_offset
 
 _decode = json.JSONDecoder().raw_decode
 

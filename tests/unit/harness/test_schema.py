@@ -1,4 +1,4 @@
-"""Tests of harness.schema: the shipped schemas, findings, schema directories."""
+"""Tests of synharness.schema: the shipped schemas, findings, schema directories."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 import pytest
-
-import harness.schema
-from harness.codes import CATALOGUE
-from harness.errors import HarnessError
-from harness.schema import (
+import synharness.schema
+from synharness.codes import CATALOGUE
+from synharness.errors import HarnessError
+from synharness.schema import (
     DEFAULT_VERSION,
     KINDS,
     SchemaDirError,
@@ -24,8 +23,9 @@ from harness.schema import (
     SchemaSet,
     load_registry,
 )
-from harness.schema.backends import RawError
-from harness.schema.translate import MAX_VALUE_CHARS, to_findings
+from synharness.schema.backends import RawError
+from synharness.schema.translate import MAX_VALUE_CHARS, to_findings
+
 from tests.factories import make_asset
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "codes"
@@ -55,18 +55,18 @@ def _codes(findings: list[Any]) -> list[tuple[str, str]]:
 
 
 def test_all_is_complete_and_sorted() -> None:
-    public = {n for n in vars(harness.schema) if not n.startswith("_")} - {
+    public = {n for n in vars(synharness.schema) if not n.startswith("_")} - {
         "annotations",
         "backends",
         "registry",
         "translate",
     }
-    assert harness.schema.__all__ == sorted(harness.schema.__all__)
-    assert set(harness.schema.__all__) == public
+    assert synharness.schema.__all__ == sorted(synharness.schema.__all__)
+    assert set(synharness.schema.__all__) == public
 
 
 def test_the_shipped_schemas_are_package_data() -> None:
-    folder = resources.files("harness.schema").joinpath(DEFAULT_VERSION)
+    folder = resources.files("synharness.schema").joinpath(DEFAULT_VERSION)
     names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".schema.json"))
     assert names == sorted(f"{kind}.schema.json" for kind in KINDS)
 
@@ -462,7 +462,7 @@ def test_pyproject_ships_the_schema_files_in_the_wheel() -> None:
 
     root = Path(__file__).resolve().parents[3]
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = config["tool"]["setuptools"]["package-data"].get("harness.schema", [])
+    patterns = config["tool"]["setuptools"]["package-data"].get("synharness.schema", [])
     package = root / "harness" / "schema"
     files = [p.relative_to(package).as_posix() for p in package.glob("*/*.schema.json")]
     assert len(files) == len(KINDS)
@@ -476,7 +476,7 @@ def test_without_jsonschema_rs_the_python_engine_takes_over() -> None:
     script = (
         "import sys, json\n"
         "sys.modules['jsonschema_rs'] = None  # makes the import fail\n"
-        "from harness.schema import load_registry\n"
+        "from synharness.schema import load_registry\n"
         "s = load_registry().get('0.7.3')\n"
         "print(json.dumps([s.backend, [f.code for f in s.validate('synesthetic-asset',"
         " {'name': '', 'created_at': 'now'})]]))\n"

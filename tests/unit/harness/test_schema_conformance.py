@@ -33,8 +33,7 @@ import referencing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from referencing.jsonschema import DRAFT202012
-
-from harness.schema import SchemaSet, load_registry
+from synharness.schema import SchemaSet, load_registry
 
 SSOT = Path(__file__).resolve().parents[3].parent / "shared" / "ssot"
 VERSION_DIR = SSOT / "0.7.3"

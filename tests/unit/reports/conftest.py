@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-
-from harness.codes import finding
-from harness.result import (
+from synharness.codes import finding
+from synharness.result import (
     AssetResult,
     ExpectationOutcome,
     ParameterMetrics,

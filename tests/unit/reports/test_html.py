@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from synharness.reports.base import REPORTER_BY_NAME
+from synharness.reports.html import HtmlReporter
+from synharness.result import AssetResult
 
-from harness.result import AssetResult
-from reports.base import REPORTER_BY_NAME
-from reports.html import HtmlReporter
 from tests.unit.reports.conftest import failing, passing, warning
 
 VOID = {"meta", "br", "img", "hr", "input", "link"}

@@ -8,10 +8,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import xmlschema
+from synharness.reports.base import REPORTER_BY_NAME
+from synharness.reports.junit import JUnitReporter, check_areas, check_name, class_name
+from synharness.result import AssetResult
 
-from harness.result import AssetResult
-from reports.base import REPORTER_BY_NAME
-from reports.junit import JUnitReporter, check_areas, check_name, class_name
 from tests.unit.reports.conftest import failing, passing, unloadable, warning
 
 XSD = Path(__file__).parents[2] / "fixtures" / "schemas" / "junit.xsd"

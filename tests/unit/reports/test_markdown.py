@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 
-from harness.result import AssetResult
-from reports.base import REPORTER_BY_NAME
-from reports.markdown import MAX_FINDINGS_PER_ASSET, MarkdownReporter, cell, code_span
+from synharness.reports.base import REPORTER_BY_NAME
+from synharness.reports.markdown import MAX_FINDINGS_PER_ASSET, MarkdownReporter, cell, code_span
+from synharness.result import AssetResult
+
 from tests.unit.reports.conftest import failing, passing, warning
 
 
@@ -56,7 +57,7 @@ def test_verbose_adds_infos_and_passing_scenarios() -> None:
 
 
 def test_long_finding_lists_are_cut() -> None:
-    from harness.codes import finding
+    from synharness.codes import finding
 
     many = failing().model_copy(
         update={

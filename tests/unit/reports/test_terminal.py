@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 
-from harness.result import AssetResult
-from reports.base import REPORTER_BY_NAME
-from reports.terminal import PLAIN_WIDTH, TerminalReporter
+from synharness.reports.base import REPORTER_BY_NAME
+from synharness.reports.terminal import PLAIN_WIDTH, TerminalReporter
+from synharness.result import AssetResult
+
 from tests.unit.reports.conftest import failing, passing
 
 

@@ -1,4 +1,4 @@
-"""Tests of harness.semantic: each check on small documents, the corpus, clean assets."""
+"""Tests of synharness.semantic: each check on small documents, the corpus, clean assets."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import synharness.semantic
+from hypothesis import given
+from hypothesis import strategies as st
+from synharness.findings import Finding, Severity
+from synharness.models import MODEL_BY_KIND
+from synharness.semantic import check_document
+from synharness.semantic.glsl import default_fits
+from synharness.semantic.modulation import reach
 
-import harness.semantic
-from harness.findings import Finding, Severity
-from harness.models import MODEL_BY_KIND
-from harness.semantic import check_document
-from harness.semantic.glsl import default_fits
-from harness.semantic.modulation import reach
 from tests.conftest import pointer_resolves
 from tests.factories import generate_assets, make_asset
 
@@ -42,8 +44,8 @@ def _only(findings: list[Finding], code: str) -> list[Finding]:
 
 
 def test_all_is_complete_and_sorted() -> None:
-    assert harness.semantic.__all__ == sorted(harness.semantic.__all__)
-    assert set(harness.semantic.__all__) == {"check_document", "parameter_graph"}
+    assert synharness.semantic.__all__ == sorted(synharness.semantic.__all__)
+    assert set(synharness.semantic.__all__) == {"check_document", "parameter_graph"}
 
 
 # --- clean assets ----------------------------------------------------------------------
@@ -483,7 +485,7 @@ def test_parameter_graph_nodes_and_edges() -> None:
     model = MODEL_BY_KIND["synesthetic-asset"].model_validate(
         {k: v for k, v in a.items() if k != "$schema"}
     )
-    graph = harness.semantic.parameter_graph(model)  # type: ignore[arg-type]
+    graph = synharness.semantic.parameter_graph(model).to_networkx()  # type: ignore[arg-type]
     assert graph.nodes["shader.u_radius"]["kind"] == "parameter"
     assert graph.nodes["shader.u_radius"]["read_by"] == "glsl"
     assert graph.nodes["tone.volume"]["read_by"] == "synth"
@@ -531,8 +533,8 @@ def test_cycles_do_not_depend_on_rule_order() -> None:
 
 
 def test_scope_lookup_agrees_with_params_resolve(ssot_examples: list[Path]) -> None:
-    from harness.params import resolve
-    from harness.semantic.scope import scope_of
+    from synharness.params import resolve
+    from synharness.semantic.scope import scope_of
 
     for path in ssot_examples:
         if not path.name.startswith("SynestheticAsset"):
@@ -585,7 +587,7 @@ def test_the_reported_cycle_does_not_depend_on_the_hash_seed() -> None:
 
     fixture = Path(__file__).resolve().parents[3] / "fixtures/codes/SYN-RULE-004/fail.json"
     script = (
-        "import sys; from harness.pipeline import validate_bytes; "
+        "import sys; from synharness.pipeline import validate_bytes; "
         "r = validate_bytes(open(sys.argv[1], 'rb').read(), source='x'); "
         "print([f.message for f in r.findings if f.code == 'SYN-RULE-004'])"
     )
@@ -600,3 +602,29 @@ def test_the_reported_cycle_does_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1 and "cycle" in outputs.pop()
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=40))
+def test_plain_components_and_cycles_agree_with_networkx(pairs: list[tuple[int, int]]) -> None:
+    import networkx as nx
+    from synharness.semantic.graph import find_cycle, strongly_connected_components
+
+    successors: dict[str, list[str]] = {str(n): [] for n in range(10)}
+    for u, v in pairs:
+        if str(v) not in successors[str(u)]:
+            successors[str(u)].append(str(v))
+    successors = {k: sorted(v) for k, v in sorted(successors.items())}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(successors)
+    graph.add_edges_from((u, v) for u, vs in successors.items() for v in vs)
+    ours = strongly_connected_components(successors)
+    assert sorted(map(sorted, ours)) == sorted(
+        sorted(c) for c in nx.strongly_connected_components(graph)
+    )
+    for component in ours:
+        if len(component) < 2:
+            continue
+        cycle = find_cycle(successors, set(component), component[0])
+        assert cycle[0] == component[0]
+        for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True):
+            assert b in successors[a] and a in component

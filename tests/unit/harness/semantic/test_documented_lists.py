@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from synharness.semantic.glsl import THREE_BUILTINS
+from synharness.semantic.graph import RUNTIME_UNIFORMS
+from synharness.semantic.tone import EFFECT_TYPES, NORMAL_OPTIONS, SYNTH_TYPES, TIME_OPTIONS
+from synharness.semantic.vocabulary import INSTRUMENTS, KNOWN_OPS, TRIGGER_TYPES
 
-from harness.semantic.glsl import THREE_BUILTINS
-from harness.semantic.graph import RUNTIME_UNIFORMS
-from harness.semantic.tone import EFFECT_TYPES, NORMAL_OPTIONS, SYNTH_TYPES, TIME_OPTIONS
-from harness.semantic.vocabulary import INSTRUMENTS, KNOWN_OPS, TRIGGER_TYPES
 from tests.conftest import ROOT
 
 LISTS = {

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from harness.semantic.glsl_parse import parse, tokenize
+from synharness.semantic.glsl_parse import parse, tokenize
 
 
 def test_comments_and_preprocessor_lines_are_skipped_but_defines_kept() -> None:

@@ -13,9 +13,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from synharness.models import MODEL_BY_KIND
+from synharness.semantic import check_document
 
-from harness.models import MODEL_BY_KIND
-from harness.semantic import check_document
 from tests.conftest import pointer_resolves
 from tests.factories import make_asset
 
