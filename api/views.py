@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from fastapi.responses import Response
 from sqlalchemy import Row
+from synharness.api.compat import SEED_ASSET_ID
 from synharness.api.errors import PreconditionFailed
 from synharness.api.tables import AssetRow, ComponentRow, ReportRow
 from synharness.result import AssetResult
@@ -42,6 +43,7 @@ def asset_meta(row: AssetRow | Row[Any]) -> dict[str, Any]:
     """The metadata keys of an asset response."""
     return {
         "id": row.id,
+        SEED_ASSET_ID: row.id,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
         "verdict": row.verdict,

@@ -21,7 +21,8 @@ Areas:
 - ``RULE``   rule bundles: triggers, effects, cycles;
 - ``GRAPH``  the parameter graph as a whole;
 - ``SIM``    what a simulation run observes;
-- ``SCN``    scenarios and their expectations.
+- ``SCN``    scenarios and their expectations;
+- ``STORE``  what the companion store does to a document it is sent.
 """
 
 from __future__ import annotations
@@ -358,6 +359,19 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         E,
         "Scenario names no asset that exists",
         "Point `assets` at existing files; paths and globs are relative to the scenario file.",
+    ),
+    # --- STORE: what the companion store does to a document it is sent ----------------
+    (
+        "SYN-STORE-001",
+        INFO,
+        "Null member treated as absent",
+        "Leave out members you do not have instead of writing null (the store drops them).",
+    ),
+    (
+        "SYN-STORE-002",
+        E,
+        "Partial body on a full replacement",
+        "Send the whole document with PUT, or change only some members with PATCH (a JSON merge patch).",
     ),
 )
 

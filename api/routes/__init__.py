@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from synharness.api.routes import assets, components, meta, reports
+from synharness.api.routes import assets, cache_toggle, components, meta, reports
 
-ROUTERS = (meta.router, assets.router, components.router, reports.router)
+ROUTERS = (meta.router, cache_toggle.router, assets.router, components.router, reports.router)
 
-__all__ = ["ROUTERS", "assets", "components", "meta", "reports"]
+__all__ = ["ROUTERS", "assets", "cache_toggle", "components", "meta", "reports"]

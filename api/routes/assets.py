@@ -179,8 +179,14 @@ def replace_asset(
 ) -> Response:
     """Replace an asset (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
-    crud.get_asset(session=session, asset_id=asset_id)
-    doc = check_raw(raw, kind=KIND, source=_source(asset_id))
+    current = crud.get_asset(session=session, asset_id=asset_id)
+    doc = check_raw(
+        raw,
+        kind=KIND,
+        source=_source(asset_id),
+        replacing=load_json(current.body),
+        patch_path=_source(asset_id),
+    )
     row = crud.replace_asset(session=session, asset_id=asset_id, doc=doc, expected=expected)
     return _one(row)
 
@@ -231,10 +237,17 @@ def _replace_part(
     kind = NESTED[key]
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
     current = crud.get_asset(session=session, asset_id=asset_id)
-    part = check_raw(raw, kind=kind, source=f"{_source(asset_id)}/{key}")
+    data = load_json(current.body)
+    stored_part = data.get(key)
+    part = check_raw(
+        raw,
+        kind=kind,
+        source=f"{_source(asset_id)}/{key}",
+        replacing=stored_part if isinstance(stored_part, dict) else {},
+        patch_path=f"{_source(asset_id)} (its {key!r} member)",
+    )
     # Inside the asset the component carries no $schema of its own.
     part_data = {k: v for k, v in part.data.items() if k not in ("$schema", "$schemaRef")}
-    data = load_json(current.body)
     data[key] = part_data
     doc = check_data(data, kind=KIND, source=_source(asset_id))
     expected = expected if expected is not None else [current.version]

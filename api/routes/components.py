@@ -77,8 +77,14 @@ def _add_collection(path: str, kind: str) -> None:
         item_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
     ) -> Response:
         expected = views.expected_versions(if_match, prefix="c", ident=item_id)
-        crud.get_component(session=session, kind=kind, component_id=item_id)
-        doc = check_raw(raw, kind=kind, source=f"/{path}/{item_id}")
+        current = crud.get_component(session=session, kind=kind, component_id=item_id)
+        doc = check_raw(
+            raw,
+            kind=kind,
+            source=f"/{path}/{item_id}",
+            replacing=load_json(current.body),
+            patch_path=f"/{path}/{item_id}",
+        )
         row = crud.replace_component(
             session=session, component_id=item_id, doc=doc, expected=expected
         )

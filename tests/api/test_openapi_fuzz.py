@@ -35,8 +35,8 @@ def test_no_server_errors(live_url, operation):
         assert response.status_code < 500, (case.method, case.formatted_path, response.text[:500])
         if response.status_code >= 400 and response.status_code != 405:
             body = response.json()
-            assert set(body) == {"error"}, body
-            assert set(body["error"]) == {"code", "message", "details"}
+            assert response.headers["content-type"].startswith("application/problem+json")
+            assert set(body["error"]) == {"code", "message", "details"}, body
 
     check()
 
