@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from synharness.api import sqlite_ext
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -43,6 +44,10 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         # Sessions move between the event loop and worker threads.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        module = sqlite_ext.dbapi_module()
+        if module is not None:
+            # An sqlite3 that can load sqlite-vec (the vector index).
+            kwargs["module"] = module
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10
@@ -64,9 +69,10 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
     # Let SQLAlchemy, not the driver, emit BEGIN (see _sqlite_begin).
     dbapi_conn.isolation_level = None
+    record.info["vec"] = sqlite_ext.load_vec(dbapi_conn)
     cur = dbapi_conn.cursor()
     # WAL: readers do not block the writer (the benchmark's 760 vs 320 creates/s).
     cur.execute("PRAGMA journal_mode=WAL")

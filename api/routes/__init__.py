@@ -2,8 +2,37 @@
 
 from __future__ import annotations
 
-from synharness.api.routes import assets, cache_toggle, components, meta, reports
+from synharness.api.routes import (
+    assets,
+    cache_toggle,
+    components,
+    imports,
+    meta,
+    reports,
+    shader_libs,
+    vectors,
+)
 
-ROUTERS = (meta.router, cache_toggle.router, assets.router, components.router, reports.router)
+# ``imports`` before ``components``: POST /rule-bundles/import is not an item id.
+ROUTERS = (
+    meta.router,
+    cache_toggle.router,
+    vectors.router,
+    assets.router,
+    imports.router,
+    components.router,
+    shader_libs.router,
+    reports.router,
+)
 
-__all__ = ["ROUTERS", "assets", "cache_toggle", "components", "meta", "reports"]
+__all__ = [
+    "ROUTERS",
+    "assets",
+    "cache_toggle",
+    "components",
+    "imports",
+    "meta",
+    "reports",
+    "shader_libs",
+    "vectors",
+]

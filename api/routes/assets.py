@@ -71,7 +71,15 @@ def list_assets(
         session=session, limit=limit, offset=offset, name=name, verdict=verdict, tag=tag
     )
     body = views.array_bytes(views.asset_bytes(r) for r in rows)
-    return views.json_response(body, headers={"X-Total-Count": str(total)})
+    query = {"name": name, "verdict": verdict, "tag": tag}
+    headers = views.page_headers(
+        "/synesthetic-assets/",
+        offset=offset,
+        limit=limit,
+        total=total,
+        query={k: v for k, v in query.items() if v is not None},
+    )
+    return views.json_response(body, headers=headers)
 
 
 @router.post(
@@ -87,6 +95,23 @@ def create_asset(session: SessionDep, raw: BodyDep) -> Response:
     doc = check_raw(raw, kind=KIND, source=_source())
     row = crud.create_asset(session=session, doc=doc)
     return _one(row, status=201, extra={"Location": f"/synesthetic-assets/{row.id}"})
+
+
+@router.get(
+    "/offset/",
+    response_model=list[NestedAssetPublic],
+    responses=error_responses(409, 422),
+)
+def list_nested_assets(
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+) -> Response:
+    """A page of assets in the nested view (the seed's offset pagination; default 10)."""
+    rows, total = crud.list_assets(session=session, limit=limit, offset=offset)
+    items = [_nested_bytes(session, crud.get_asset(session=session, asset_id=r.id)) for r in rows]
+    headers = views.page_headers("/synesthetic-assets/offset/", offset=offset, limit=limit, total=total)
+    return views.json_response(views.array_bytes(items), headers=headers)
 
 
 @router.post(
@@ -115,6 +140,14 @@ def create_nested_asset(session: SessionDep, raw: BodyDep) -> Response:
 def _nested(
     session: SessionDep, row: AssetRow, *, status: int = 200, location: str | None = None
 ) -> Response:
+    body = _nested_bytes(session, row)
+    headers = {"ETag": views.asset_etag(row)}
+    if location:
+        headers["Location"] = location
+    return views.json_response(body, status=status, headers=headers)
+
+
+def _nested_bytes(session: SessionDep, row: AssetRow) -> bytes:
     data: dict[str, Any] = load_json(row.body)
     links: dict[str, int] = {}
     for key, kind in NESTED.items():
@@ -128,11 +161,7 @@ def _nested(
         part = load_json(component.body)
         data[key] = {k: v for k, v in part.items() if k not in ("$schema", "$schemaRef")}
         links[f"{key}_id"] = ident
-    body = views.splice({**views.asset_meta(row), **links}, dump_json(data))
-    headers = {"ETag": views.asset_etag(row)}
-    if location:
-        headers["Location"] = location
-    return views.json_response(body, status=status, headers=headers)
+    return views.splice({**views.asset_meta(row), **links}, dump_json(data))
 
 
 @router.get(
@@ -370,7 +399,10 @@ def list_reports(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Response:
-    """The asset's reports, newest first; the total count is in X-Total-Count."""
+    """The asset's reports, newest first, without traces (each full report at links.self)."""
     rows, total = crud.list_reports(session=session, asset_id=asset_id, limit=limit, offset=offset)
-    body = orjson.dumps([views.report_dict(r) for r in rows])
-    return views.json_response(body, headers={"X-Total-Count": str(total)})
+    body = orjson.dumps([views.report_summary(r) for r in rows])
+    headers = views.page_headers(
+        f"/synesthetic-assets/{asset_id}/reports", offset=offset, limit=limit, total=total
+    )
+    return views.json_response(body, headers=headers)

@@ -60,7 +60,14 @@ def _add_collection(path: str, kind: str) -> None:
             session=session, kind=kind, limit=limit, offset=offset, name=name
         )
         body = views.array_bytes(views.component_bytes(r) for r in rows)
-        return views.json_response(body, headers={"X-Total-Count": str(total)})
+        headers = views.page_headers(
+            f"/{path}/",
+            offset=offset,
+            limit=limit,
+            total=total,
+            query={"name": name} if name is not None else None,
+        )
+        return views.json_response(body, headers=headers)
 
     def create(session: SessionDep, raw: BodyDep) -> Response:
         doc = check_raw(raw, kind=kind, source=f"/{path}/")

@@ -210,7 +210,7 @@ def test_db_upgrade_cli(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     result = CliRunner().invoke(cli, ["db", "upgrade", "--database-url", url])
     assert result.exit_code == 0, result.output
-    assert "revision 0001" in result.output
+    assert "revision 0002" in result.output
     again = CliRunner().invoke(cli, ["db", "upgrade", "--database-url", url])
     assert again.exit_code == 0
     broken = CliRunner().invoke(
