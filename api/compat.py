@@ -75,7 +75,7 @@ def _count_nulls(data: Any) -> int:
 def drop_refused_nulls(
     data: dict[str, Any], result: AssetResult, *, revalidate: Callable[[dict[str, Any]], AssetResult]
 ) -> tuple[dict[str, Any], AssetResult]:
-    """Drop every ``null`` member the schema refuses, and say so with SYN-STORE-001.
+    """Drop top-level ``null`` members and nested ones the schema refuses (SYN-STORE-001).
 
     The validator reports some refused nulls at a time (one per ``anyOf``
     branch), so the document is validated again after each round; the rounds
@@ -91,9 +91,15 @@ def drop_refused_nulls(
         SYN-STORE-001 info finding per dropped member (``data`` and ``result``
         unchanged when nothing was dropped).
     """
-    dropped: list[str] = []
-    budget = _count_nulls(data)
-    current = data
+    # Top-level members (the components, description, ...) sent as null are absent,
+    # even where the schema would take a null: the seed wrote every one it lacked.
+    top = sorted(k for k, v in data.items() if v is None)
+    dropped = ["/" + k.replace("~", "~0").replace("/", "~1") for k in top]
+    current: dict[str, Any] = data
+    if top:
+        current = {k: _deep_copy(v) for k, v in data.items() if v is not None}
+        result = revalidate(current)
+    budget = _count_nulls(current)
     while budget > 0:
         pointers = sorted({f.pointer for f in result.findings if _refused_null(current, f)})
         if not pointers:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 import re
 import struct
+
+import numpy as np
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +41,9 @@ MAX_DIMENSION = 2000
 #: Most neighbours one search returns.
 MAX_K = 1000
 _SPACE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+#: Spaces whose keys are asset ids: an asset's vectors there go when it is deleted,
+#: and ``/search/assets`` searches them (issue 15 adds ``fingerprint``).
+ASSET_SPACES: set[str] = {"asset"}
 
 
 class VectorIndexUnavailable(ApiError):
@@ -62,8 +67,9 @@ def pack(vector: Sequence[float]) -> bytes:
 
 
 def unpack(data: bytes) -> list[float]:
-    """The floats of packed bytes."""
-    return list(struct.unpack(f"<{len(data) // 4}f", data))
+    """The floats of packed bytes, each the shortest decimal that is that float32
+    (0.95, not 0.949999988079071: what the client sent, as far as float32 keeps it)."""
+    return [float(str(v)) for v in np.frombuffer(data, dtype="<f4")]
 
 
 def check_vector(vector: Sequence[float], *, pointer: str = "/embedding") -> None:
@@ -99,15 +105,45 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _require_support(session: Session) -> None:
+@dataclass(frozen=True)
+class _PgNames:
+    """pgvector's type, distance operator and operator class, schema-qualified.
+
+    The extension may live in another schema than the store's ``search_path``
+    (``public``, while the store works in its own schema), so nothing relies on
+    the search path.
+    """
+
+    type: str
+    cosine: str
+    opclass: str
+
+
+def _require_support(session: Session) -> _PgNames | None:
+    """pgvector's names on PostgreSQL, None on SQLite (sqlite-vec loaded).
+
+    Raises:
+        VectorIndexUnavailable: Neither is available.
+    """
+    found: object = None
     try:
         if _dialect(session) == "sqlite":
             session.execute(text("SELECT vec_version()"))
-            return
-        found = session.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'vector'")).first()
+            return None
+        found = session.execute(
+            text(
+                "SELECT n.nspname FROM pg_extension e "
+                "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'"
+            )
+        ).scalar_one_or_none()
     except DBAPIError:
         session.rollback()
         found = None
+    if isinstance(found, str):
+        nsp = '"' + found.replace('"', '""') + '"'
+        return _PgNames(
+            type=f"{nsp}.vector", cosine=f"OPERATOR({nsp}.<=>)", opclass=f"{nsp}.vector_cosine_ops"
+        )
     if found is None:
         raise VectorIndexUnavailable(
             "this database cannot search vectors: "
@@ -117,9 +153,12 @@ def _require_support(session: Session) -> None:
                 else "the pgvector extension is not installed (CREATE EXTENSION vector)"
             )
         )
+    return None
 
 
-def _space(session: Session, space: str, *, dimension: int | None) -> VectorSpaceRow:
+def _space(
+    session: Session, space: str, *, dimension: int | None, pg: _PgNames | None = None
+) -> VectorSpaceRow:
     """The space, created (with its index) for ``dimension`` when new."""
     row = session.get(VectorSpaceRow, space)
     if row is not None:
@@ -142,17 +181,17 @@ def _space(session: Session, space: str, *, dimension: int | None) -> VectorSpac
                 f"USING vec0(embedding float[{dimension}] distance_metric=cosine)"
             )
         )
-    else:
+    elif pg is not None:
         session.execute(
             text(
                 f"CREATE TABLE IF NOT EXISTS {table} "
-                f"(id integer PRIMARY KEY, embedding vector({dimension}) NOT NULL)"
+                f"(id integer PRIMARY KEY, embedding {pg.type}({dimension}) NOT NULL)"
             )
         )
         session.execute(
             text(
                 f"CREATE INDEX IF NOT EXISTS {table}_hnsw ON {table} "
-                "USING hnsw (embedding vector_cosine_ops)"
+                f"USING hnsw (embedding {pg.opclass})"
             )
         )
     return row
@@ -170,8 +209,8 @@ def put(*, session: Session, space: str, key: str, vector: Sequence[float]) -> V
         VectorIndexUnavailable: The database cannot search vectors (503).
     """
     check_vector(vector)
-    _require_support(session)
-    _space(session, space, dimension=len(vector))
+    pg = _require_support(session)
+    _space(session, space, dimension=len(vector), pg=pg)
     # Round to float32 once, so the stored vector and the index agree.
     data = pack(vector)
     stamp = now()
@@ -192,9 +231,9 @@ def put(*, session: Session, space: str, key: str, vector: Sequence[float]) -> V
             text(f"INSERT INTO {table}(rowid, embedding) VALUES (:id, :v)"),
             {"id": row.id, "v": data},
         )
-    else:
+    elif pg is not None:
         session.execute(
-            text(f"INSERT INTO {table}(id, embedding) VALUES (:id, CAST(:v AS vector))"),
+            text(f"INSERT INTO {table}(id, embedding) VALUES (:id, CAST(:v AS {pg.type}))"),
             {"id": row.id, "v": _literal(unpack(data))},
         )
     return row
@@ -258,11 +297,11 @@ def search(
         VectorIndexUnavailable: The database cannot search vectors (503).
     """
     check_vector(vector)
-    _require_support(session)
+    pg = _require_support(session)
     row = session.get(VectorSpaceRow, space)
     if row is None:
         return []
-    _space(session, space, dimension=len(vector))
+    _space(session, space, dimension=len(vector), pg=pg)
     want = min(k + (1 if exclude is not None else 0), MAX_K + 1)
     table = _table(space)
     if _dialect(session) == "sqlite":
@@ -275,14 +314,23 @@ def search(
             {"q": pack(vector), "k": want},
         ).all()
     else:
+        assert pg is not None  # _require_support raised otherwise
+        # HNSW returns at most ef_search candidates (default 40): ask for k of them.
+        session.execute(text(f"SET LOCAL hnsw.ef_search = {max(40, min(want, 1000))}"))
         hits = session.execute(
             text(
                 f"SELECT v.key, n.distance FROM "
-                f"(SELECT id, embedding <=> CAST(:q AS vector) AS distance FROM {table} "
-                "ORDER BY distance LIMIT :k) n "
+                f"(SELECT id, embedding {pg.cosine} CAST(:q AS {pg.type}) AS distance "
+                f"FROM {table} ORDER BY distance LIMIT :k) n "
                 "JOIN vectors v ON v.id = n.id ORDER BY n.distance, v.key"
             ),
             {"q": _literal(vector), "k": want},
         ).all()
     found = [Neighbour(key=str(key), distance=float(d)) for key, d in hits if key != exclude]
     return found[:k]
+
+
+def remove_asset(*, session: Session, asset_id: int) -> None:
+    """Delete the asset's vectors from every asset-keyed space; no commit."""
+    for space in sorted(ASSET_SPACES):
+        remove(session=session, space=space, key=str(asset_id), missing_ok=True)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import ValidationError
-from synharness.api import crud, views
+from synharness.api import crud, vector_index, views
 from synharness.api.deps import (
     MAX_ID,
     BodyDep,
@@ -256,6 +256,8 @@ def patch_asset(
 def delete_asset(asset_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete an asset and its reports (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
+    # In the same transaction as the delete, which commits both or neither.
+    vector_index.remove_asset(session=session, asset_id=asset_id)
     crud.delete_asset(session=session, asset_id=asset_id, expected=expected)
     return Response(status_code=204)
 

@@ -48,15 +48,19 @@ async def import_rule_bundle(request: Request, session: SessionDep) -> Response:
         form = await request.form(max_files=1, max_fields=8, max_part_size=limit)
     except Exception as exc:  # a malformed multipart body (the parser's own errors)
         raise InvalidDocument(f"not a multipart/form-data upload: {exc}") from None
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise InvalidDocument(
-            'send the bundle as the multipart file field "file"', details={"field": "file"}
-        )
-    raw = await upload.read(limit + 1)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InvalidDocument(
+                'send the bundle as the multipart file field "file"', details={"field": "file"}
+            )
+        raw = await upload.read(limit + 1)
+        filename = upload.filename or "file"
+    finally:
+        await form.close()
     if len(raw) > limit:
         raise PayloadTooLarge(f"the file passed the limit of {limit} bytes", details={"limit": limit})
-    source = f"/rule-bundles/import#{upload.filename or 'file'}"
+    source = f"/rule-bundles/import#{filename}"
     doc = check_raw(raw, kind="rule-bundle", source=source)
     row = crud.create_component(session=session, doc=doc)
     headers = {"Location": f"/rule-bundles/{row.id}", "ETag": views.component_etag(row)}

@@ -25,8 +25,6 @@ M = TypeVar("M", bound=BaseModel)
 
 PATCH_SPACE = "patch"
 ASSET_SPACE = "asset"
-#: Spaces keyed by asset id: ``/search/assets`` may search them.
-ASSET_SPACES = (ASSET_SPACE,)
 
 
 # POST/PUT /embeddings/ (the seed's PatchEmbeddingCreate).
@@ -263,6 +261,11 @@ def search_like(
     ] = ASSET_SPACE,
 ) -> Response:
     """The ``k`` assets nearest to asset ``like`` in a vector space, nearest first."""
+    if space not in vector_index.ASSET_SPACES:
+        raise InvalidDocument(
+            f"space {space!r} is not keyed by asset ids",
+            details={"space": space, "asset_spaces": sorted(vector_index.ASSET_SPACES)},
+        )
     crud.get_asset(session=session, asset_id=like)
     own = vector_index.get(session=session, space=space, key=str(like))
     hits = vector_index.search(

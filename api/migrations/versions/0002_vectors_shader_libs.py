@@ -32,8 +32,14 @@ def upgrade() -> None:
         available = bind.execute(
             sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
         ).first()
+        public = bind.execute(
+            sa.text("SELECT 1 FROM pg_namespace WHERE nspname = 'public'")
+        ).first()
         if available is not None:
-            op.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            # In public, not in the store's schema: the extension is database-wide,
+            # and a schema dropped with CASCADE (the tests') must not take it along.
+            where = " SCHEMA public" if public is not None else ""
+            op.execute(f"CREATE EXTENSION IF NOT EXISTS vector{where}")
     op.create_table(
         "vector_spaces",
         sa.Column("name", sa.String(32), primary_key=True),
