@@ -8,6 +8,7 @@ from synharness.api.routes import (
     components,
     imports,
     meta,
+    protobuf_assets,
     reports,
     shader_libs,
     vectors,
@@ -22,6 +23,7 @@ ROUTERS = (
     imports.router,
     components.router,
     shader_libs.router,
+    protobuf_assets.router,
     reports.router,
 )
 
@@ -32,6 +34,7 @@ __all__ = [
     "components",
     "imports",
     "meta",
+    "protobuf_assets",
     "reports",
     "shader_libs",
     "vectors",
