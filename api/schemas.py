@@ -56,6 +56,18 @@ class ReportPublic(BaseModel):
     result: dict[str, Any]
 
 
+# A report in a list: the result without plotted traces, the full report at links.self.
+class ReportSummaryPublic(ReportPublic):
+    links: dict[str, str]
+
+
+# GET /synesthetic-assets/{id}/findings: what the asset was stored with.
+class FindingsPublic(BaseModel):
+    id: int
+    verdict: str
+    findings: list[dict[str, Any]]
+
+
 # Options of POST /synesthetic-assets/{id}/verify.
 class VerifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -28,7 +28,14 @@ from synharness.api.documents import (
 )
 from synharness.api.errors import InvalidDocument, NotFound
 from synharness.api.routes._openapi import error_responses, json_body
-from synharness.api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequest
+from synharness.api.schemas import (
+    AssetPublic,
+    FindingsPublic,
+    NestedAssetPublic,
+    ReportPublic,
+    ReportSummaryPublic,
+    VerifyRequest,
+)
 from synharness.api.tables import AssetRow
 from synharness.api.verify import verify_asset
 from synharness.result import AssetResult
@@ -194,6 +201,22 @@ async def get_asset(
     if views.not_modified(if_none_match, views.asset_etag(row)):
         return Response(status_code=304, headers={"ETag": views.asset_etag(row)})
     return _one(row)
+
+
+@router.get(
+    "/{asset_id}/findings",
+    response_model=FindingsPublic,
+    responses=error_responses(404, 409),
+)
+def get_asset_findings(asset_id: IdPath, session: SessionDep) -> Response:
+    """The findings the asset was stored with (warnings, infos such as SYN-STORE-001)."""
+    row = crud.get_asset(session=session, asset_id=asset_id)
+    body = b'{"id":%d,"verdict":%s,"findings":%s}' % (
+        row.id,
+        orjson.dumps(row.verdict),
+        row.findings.encode(),
+    )
+    return views.json_response(body, headers={"ETag": views.asset_etag(row)})
 
 
 @router.put(
@@ -392,7 +415,7 @@ def parse_result(raw: bytes) -> AssetResult:
 
 @router.get(
     "/{asset_id}/reports",
-    response_model=list[ReportPublic],
+    response_model=list[ReportSummaryPublic],
     responses=error_responses(404, 409),
 )
 def list_reports(

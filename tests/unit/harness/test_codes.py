@@ -4,7 +4,8 @@ For each code in :data:`synharness.codes.CATALOGUE`:
 - ``docs/findings.md`` has a section headed ``## <CODE> — <title>`` that
   states the catalogued severity;
 - ``tests/fixtures/codes/<CODE>/`` has a ``fail.*`` and a ``pass.*`` file;
-- outside SIM and SCN (tested by the simulation's own tests), the pipeline
+- outside SIM, SCN (tested by the simulation's own tests) and STORE (by
+  tests/api/test_store_codes.py, through the store), the pipeline
   reports the code on ``fail`` and not on ``pass``. A fixture folder may hold
   an ``options.json`` with :class:`~synharness.pipeline.ValidationOptions` fields
   (``max_bytes`` for SYN-LOAD-007) and a ``schemas`` folder used as
@@ -27,8 +28,8 @@ from synharness.pipeline import ValidationOptions, check_source
 from tests.conftest import CODE_FIXTURES, ROOT
 
 DOCS = ROOT / "docs" / "findings.md"
-#: Codes whose behaviour is tested by the simulation's tests, not by one document.
-SIMULATED_AREAS = ("SIM", "SCN")
+#: Codes whose behaviour is tested by the simulation's or the store's tests, not by one document.
+SIMULATED_AREAS = ("SIM", "SCN", "STORE")
 _SECTION = re.compile(r"^## (SYN-[A-Z]+-\d{3}) — (.+)$", re.M)
 
 
