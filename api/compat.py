@@ -73,7 +73,10 @@ def _count_nulls(data: Any) -> int:
 
 
 def drop_refused_nulls(
-    data: dict[str, Any], result: AssetResult, *, revalidate: Callable[[dict[str, Any]], AssetResult]
+    data: dict[str, Any],
+    result: AssetResult,
+    *,
+    revalidate: Callable[[dict[str, Any]], AssetResult],
 ) -> tuple[dict[str, Any], AssetResult]:
     """Drop top-level ``null`` members and nested ones the schema refuses (SYN-STORE-001).
 

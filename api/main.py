@@ -19,9 +19,9 @@ from synharness.api import db
 from synharness.api.cache import CacheMiddleware, ResponseCache
 from synharness.api.deps import AppState
 from synharness.api.docs_ui import install_docs
-from synharness.api.openapi import install_openapi
 from synharness.api.documents import SCHEMA_VERSION
 from synharness.api.errors import error_body, install_handlers
+from synharness.api.openapi import install_openapi
 from synharness.api.problem import PROBLEM_JSON
 from synharness.api.routes import ROUTERS
 from synharness.api.settings import Settings, load_settings

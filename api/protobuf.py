@@ -109,7 +109,9 @@ def _json(value: pb.Value) -> Any:
         try:
             return int(value.big_int_value)
         except ValueError:
-            raise ProtobufError(f"big_int_value {value.big_int_value!r} is not an integer") from None
+            raise ProtobufError(
+                f"big_int_value {value.big_int_value!r} is not an integer"
+            ) from None
     return getattr(value, kind)
 
 

@@ -21,14 +21,14 @@ sqlite-vec), the functions raise :class:`VectorIndexUnavailable` (503).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import struct
-
-import numpy as np
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import delete, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -270,13 +270,11 @@ def remove(*, session: Session, space: str, key: str, missing_ok: bool = False) 
         if missing_ok:
             return
         raise NotFound(f"no {space} vector for {key!r}", details={"space": space, "key": key})
-    try:
+    # No index structure to clean (the database lost vector support): the row goes anyway.
+    with contextlib.suppress(DBAPIError):
         session.execute(
             text(f"DELETE FROM {_table(space)} WHERE {_rowid(session)} = :id"), {"id": row.id}
         )
-    except DBAPIError:
-        # No index structure to clean (the database lost vector support): the row goes anyway.
-        pass
     session.execute(delete(VectorRow).where(VectorRow.id == row.id))
 
 

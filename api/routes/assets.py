@@ -117,7 +117,9 @@ def list_nested_assets(
     """A page of assets in the nested view (the seed's offset pagination; default 10)."""
     rows, total = crud.list_assets(session=session, limit=limit, offset=offset)
     items = [_nested_bytes(session, crud.get_asset(session=session, asset_id=r.id)) for r in rows]
-    headers = views.page_headers("/synesthetic-assets/offset/", offset=offset, limit=limit, total=total)
+    headers = views.page_headers(
+        "/synesthetic-assets/offset/", offset=offset, limit=limit, total=total
+    )
     return views.json_response(views.array_bytes(items), headers=headers)
 
 

@@ -39,7 +39,7 @@ async def set_cache_status(request: Request, raw: BodyDep) -> Response:
         wanted = CacheStatus.model_validate_json(raw or b"{}")
     except ValidationError as exc:
         raise InvalidDocument(
-            "the body must be {\"cache_enabled\": true|false}",
+            'the body must be {"cache_enabled": true|false}',
             details={"errors": exc.errors(include_url=False, include_context=False)},
         ) from None
     cache: ResponseCache | None = request.app.state.cache

@@ -59,7 +59,9 @@ async def import_rule_bundle(request: Request, session: SessionDep) -> Response:
     finally:
         await form.close()
     if len(raw) > limit:
-        raise PayloadTooLarge(f"the file passed the limit of {limit} bytes", details={"limit": limit})
+        raise PayloadTooLarge(
+            f"the file passed the limit of {limit} bytes", details={"limit": limit}
+        )
     source = f"/rule-bundles/import#{filename}"
     doc = check_raw(raw, kind="rule-bundle", source=source)
     row = crud.create_component(session=session, doc=doc)

@@ -56,7 +56,11 @@ async def ping_route(
 @router.get("/version", response_model=VersionPublic)
 async def version() -> Response:
     """The schema version (both spellings) and the store's own version."""
-    body = {"schemaVersion": SCHEMA_VERSION, "schema_version": SCHEMA_VERSION, "version": __version__}
+    body = {
+        "schemaVersion": SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "version": __version__,
+    }
     return views.json_response(orjson.dumps(body))
 
 

@@ -130,7 +130,9 @@ def replace_protobuf_asset(
     dependencies=[WriterDep],
     responses=error_responses(401, 404, 409, 412),
 )
-def delete_protobuf_asset(asset_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
+def delete_protobuf_asset(
+    asset_id: IdPath, session: SessionDep, if_match: IfMatch = None
+) -> Response:
     """Delete the asset: ``{"status": "deleted"}`` as the seed answered."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
     vector_index.remove_asset(session=session, asset_id=asset_id)

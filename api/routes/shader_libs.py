@@ -27,12 +27,14 @@ from synharness.api.deps import (
     schema_version,
 )
 from synharness.api.documents import METADATA_KEYS, dump_json, parse_json
-from synharness.api.errors import InvalidDocument, NotFound
+from synharness.api.errors import InvalidDocument, NotFound, PreconditionFailed
 from synharness.api.pagination import link_header
 from synharness.api.routes._openapi import error_responses, model_body
 from synharness.api.tables import ShaderLibRow
 
-router = APIRouter(prefix="/shader_libs", tags=["shader_libs"], dependencies=[Depends(schema_version)])
+router = APIRouter(
+    prefix="/shader_libs", tags=["shader_libs"], dependencies=[Depends(schema_version)]
+)
 
 
 # An input parameter a library or helper declares.
@@ -198,7 +200,7 @@ def replace_shader_lib(
     row = _get(session, lib_id)
     data = _check(raw, source=f"/shader_libs/{lib_id}")
     if expected is not None and row.version not in expected:
-        raise views.PreconditionFailed(
+        raise PreconditionFailed(
             f"shader library {lib_id} changed: it is at version {row.version}",
             details={"id": lib_id, "version": row.version},
         )
@@ -221,7 +223,7 @@ def delete_shader_lib(lib_id: IdPath, session: SessionDep, if_match: IfMatch = N
     expected = views.expected_versions(if_match, prefix="l", ident=lib_id)
     row = _get(session, lib_id)
     if expected is not None and row.version not in expected:
-        raise views.PreconditionFailed(
+        raise PreconditionFailed(
             f"shader library {lib_id} changed: it is at version {row.version}",
             details={"id": lib_id, "version": row.version},
         )

@@ -223,9 +223,7 @@ def _existing_assets(session: SessionDep, hits: list[vector_index.Neighbour]) ->
     ids = [int(h.key) for h in hits if h.key.isdigit()]
     if not ids:
         return {}
-    rows = session.execute(
-        select(AssetRow.id, AssetRow.name).where(AssetRow.id.in_(ids))
-    ).all()
+    rows = session.execute(select(AssetRow.id, AssetRow.name).where(AssetRow.id.in_(ids))).all()
     return {int(r.id): str(r.name) for r in rows}
 
 

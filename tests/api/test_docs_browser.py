@@ -55,7 +55,7 @@ def test_headless_chromium_shows_the_operations_offline(live_url, chromium, tmp_
         "--no-first-run",
         "--metrics-recording-only",
         # Offline: every host but the store's address resolves nowhere.
-        f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         "--proxy-server=http://127.0.0.1:9",
         f"--proxy-bypass-list=127.0.0.1:{port}",
         f"--user-data-dir={tmp_path / 'profile'}",

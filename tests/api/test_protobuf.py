@@ -28,7 +28,11 @@ def test_round_trip_is_exact_on_every_example(path):
 
 
 def test_round_trip_keeps_json_types():
-    doc = {"name": "x", "v": [1, 1.0, -0.5, None, True, "s", {"big": 2**70, "z": []}], "shader": None}
+    doc = {
+        "name": "x",
+        "v": [1, 1.0, -0.5, None, True, "s", {"big": 2**70, "z": []}],
+        "shader": None,
+    }
     assert json.dumps(from_proto(to_proto(doc))) == json.dumps(doc)
 
 
@@ -62,7 +66,9 @@ def test_protobuf_crud_over_http(client):
     )
     assert replaced.status_code == 200 and from_proto(replaced.content)["name"] == "renamed"
     partial = client.put(
-        f"/protobuf-assets/{ident}", content=to_proto({"name": "x"}), headers={"Content-Type": PROTOBUF}
+        f"/protobuf-assets/{ident}",
+        content=to_proto({"name": "x"}),
+        headers={"Content-Type": PROTOBUF},
     )
     assert error_of(partial)["details"]["findings"][0]["code"] == "SYN-STORE-002"
     deleted = client.delete(f"/protobuf-assets/{ident}")
@@ -79,9 +85,13 @@ def test_from_synesthetic_answers_the_stored_asset(client):
 
 
 def test_wrong_media_type_and_bad_bytes(client):
-    as_json = client.post("/protobuf-assets/", content=asset_bytes(), headers={"Content-Type": "application/json"})
+    as_json = client.post(
+        "/protobuf-assets/", content=asset_bytes(), headers={"Content-Type": "application/json"}
+    )
     assert as_json.status_code == 415 and error_of(as_json)["code"] == "unsupported_media_type"
-    garbage = client.post("/protobuf-assets/", content=b"\xff\xff", headers={"Content-Type": PROTOBUF})
+    garbage = client.post(
+        "/protobuf-assets/", content=b"\xff\xff", headers={"Content-Type": PROTOBUF}
+    )
     assert garbage.status_code == 422
     invalid = client.post(
         "/protobuf-assets/", content=to_proto({"name": ""}), headers={"Content-Type": PROTOBUF}

@@ -63,7 +63,9 @@ def test_null_members_are_stored_as_absent_with_an_info_finding(client):
     stored = client.get(response.headers["location"]).json()
     assert "rule_bundle" not in stored and "modulation" not in stored
     # the info findings are stored with the asset (its verdict stays what it was)
-    assert body["verdict"] == client.post("/synesthetic-assets/", json=make_asset()).json()["verdict"]
+    assert (
+        body["verdict"] == client.post("/synesthetic-assets/", json=make_asset()).json()["verdict"]
+    )
 
 
 def test_null_of_a_required_member_is_still_refused(client):

@@ -40,7 +40,9 @@ def test_shader_lib_crud(client):
     got = client.get(url)
     assert {k: v for k, v in got.json().items() if k in LIB} == LIB
     assert client.get("/shader_libs/").json()[0]["name"] == "ExampleLib"
-    renamed = client.put(url, json={**LIB, "name": "Renamed"}, headers={"If-Match": got.headers["etag"]})
+    renamed = client.put(
+        url, json={**LIB, "name": "Renamed"}, headers={"If-Match": got.headers["etag"]}
+    )
     assert renamed.status_code == 200 and renamed.json()["name"] == "Renamed"
     stale = client.put(url, json=LIB, headers={"If-Match": got.headers["etag"]})
     assert stale.status_code == 412
@@ -56,7 +58,9 @@ def test_shader_lib_shape_is_checked(client):
     assert missing.status_code == 422
     pointers = {e["pointer"] for e in error_of(missing)["details"]["errors"]}
     assert {"/baseInputParametersSpec", "/helpers"} <= pointers
-    bad_type = dict(LIB, baseInputParametersSpec=[dict(LIB["baseInputParametersSpec"][0], type="vec9")])
+    bad_type = dict(
+        LIB, baseInputParametersSpec=[dict(LIB["baseInputParametersSpec"][0], type="vec9")]
+    )
     assert client.post("/shader_libs/", json=bad_type).status_code == 422
     assert client.post("/shader_libs/", content=b"[1]").status_code == 422
     assert client.put("/shader_libs/77", json=LIB).status_code == 404

@@ -31,7 +31,7 @@ def test_store_002_partial_put_is_refused_and_whole_put_is_not(client):
     url = client.post("/synesthetic-assets/", json=make_asset()).headers["location"]
     failing = client.put(url, content=_fixture("SYN-STORE-002", "fail"))
     assert failing.status_code == 422
-    assert [f["code"] for f in error_of(failing)["details"]["findings"]][0] == "SYN-STORE-002"
+    assert next(f["code"] for f in error_of(failing)["details"]["findings"]) == "SYN-STORE-002"
     passing = client.put(url, content=_fixture("SYN-STORE-002", "pass"))
     assert passing.status_code == 200, passing.text
     assert json.loads(_fixture("SYN-STORE-002", "pass"))["name"] == passing.json()["name"]

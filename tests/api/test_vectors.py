@@ -32,7 +32,10 @@ def test_embedding_crud_with_the_seeds_payloads(client):
 
 def test_query_returns_nearest_patch_ids_first(client):
     for key, vector in {"a": [1, 0], "b": [0, 1], "c": [0.9, 0.2], "d": [-1, 0]}.items():
-        assert client.post("/embeddings/", json={"patch_id": key, "embedding": vector}).status_code == 200
+        assert (
+            client.post("/embeddings/", json={"patch_id": key, "embedding": vector}).status_code
+            == 200
+        )
     response = client.post("/embeddings/query", json={"embedding": [1, 0.05], "top_k": 3})
     assert response.status_code == 200
     assert response.json() == ["a", "c", "b"]
@@ -41,11 +44,17 @@ def test_query_returns_nearest_patch_ids_first(client):
 
 
 def test_dimension_is_fixed_per_space_and_bad_vectors_are_422(client):
-    assert client.post("/embeddings/", json={"patch_id": "x", "embedding": [1, 2, 3]}).status_code == 200
+    assert (
+        client.post("/embeddings/", json={"patch_id": "x", "embedding": [1, 2, 3]}).status_code
+        == 200
+    )
     wrong = client.post("/embeddings/", json={"patch_id": "y", "embedding": [1, 2]})
     assert wrong.status_code == 422
     assert error_of(wrong)["details"] == {"pointer": "/embedding", "expected": 3, "got": 2}
-    assert client.post("/embeddings/", json={"patch_id": "z", "embedding": [0, 0, 0]}).status_code == 422
+    assert (
+        client.post("/embeddings/", json={"patch_id": "z", "embedding": [0, 0, 0]}).status_code
+        == 422
+    )
     assert client.post("/embeddings/", json={"patch_id": "z", "embedding": []}).status_code == 422
     assert client.post("/embeddings/", json={"embedding": [1, 2, 3]}).status_code == 422
     assert client.post("/embeddings/query", json={"embedding": [1, 2]}).status_code == 422
@@ -85,7 +94,9 @@ def test_like_needs_an_asset_with_a_vector(client):
 
 
 def test_asset_embedding_needs_the_asset(client):
-    assert client.put("/synesthetic-assets/42/embedding", json={"embedding": [1.0]}).status_code == 404
+    assert (
+        client.put("/synesthetic-assets/42/embedding", json={"embedding": [1.0]}).status_code == 404
+    )
     ident = _asset(client, "x")
     assert client.get(f"/synesthetic-assets/{ident}/embedding").status_code == 404
     client.put(f"/synesthetic-assets/{ident}/embedding", json={"embedding": [1.0, 2.0]})
