@@ -3,7 +3,7 @@
 Stdout of ``run``, in order:
 
 1. the findings in a *log format*: the ``concise`` or ``github`` formats that
-   ``--format`` names; without ``--format``, ``concise`` when the output goes
+   ``--format`` names; when it names none, ``concise`` when the output goes
    to a CI log (:func:`~synharness.cli.configuring.in_ci`: the ``CI``
    variable is set, as every CI service does, or stdout is not a terminal),
    nothing on a terminal, where the table is read;
@@ -74,7 +74,7 @@ def print_run(
     from synharness.reports import REPORTER_BY_NAME
 
     named = [f for f in invocation.formats if is_log_format(f)]
-    shown = named or (["concise"] if not invocation.formats and in_ci() else [])
+    shown = named or (["concise"] if in_ci() else [])
     for name in dict.fromkeys(shown):
         REPORTER_BY_NAME[name](
             stream=sys.stdout, verbosity=invocation.verbosity, info=info
