@@ -137,8 +137,8 @@ def parse_config(text: str, *, source: str, pyproject: bool = False) -> Config |
         if match:
             where, reason = f"{source}:{match[1]}:{match[2]}", message[: match.start()]
         elif at_end:
-            line = text.count("\n") + (0 if text.endswith("\n") else 1)
-            where = f"{source}:{max(line, 1)}:{len(text.rsplit(chr(10), 1)[-1]) + 1}"
+            line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+            where = f"{source}:{line}:{column}"
             reason = message.removesuffix(" (at end of document)") + " at the end of the file"
         else:
             where, reason = source, message
