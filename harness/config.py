@@ -393,9 +393,7 @@ def matches(path: str, globs: Sequence[str]) -> bool:
     return any(glob_pattern(g).match(path) for g in globs)
 
 
-def apply_config(
-    results: Sequence[AssetResult], config: Config, *, cwd: Path
-) -> list[AssetResult]:
+def apply_config(results: Sequence[AssetResult], config: Config, *, cwd: Path) -> list[AssetResult]:
     """Re-grade and filter every result's findings as ``config`` says: the one place that does.
 
     Severity overrides apply first, then ``select``/``ignore`` and
@@ -427,7 +425,9 @@ def apply_config(
                 ):
                     continue
             level = severity_of(item, config)
-            kept.append(item if level is item.severity else item.model_copy(update={"severity": level}))
+            kept.append(
+                item if level is item.severity else item.model_copy(update={"severity": level})
+            )
         if kept == list(result.findings):
             out.append(result)
         else:

@@ -179,7 +179,9 @@ def discover(
         elif os.path.lexists(absolute):
             take(path, found=False)
         elif _GLOB_CHARS.intersection(given):
-            matches_ = sorted(globbing.glob(str(absolute) if not path.is_absolute() else given, recursive=True))
+            matches_ = sorted(
+                globbing.glob(str(absolute) if not path.is_absolute() else given, recursive=True)
+            )
             files = []
             for m in matches_:
                 found = Path(os.path.relpath(m, cwd)) if not path.is_absolute() else Path(m)

@@ -34,13 +34,25 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from synharness.findings import Finding, split_pointer
 from synharness.positions import Locator
 
+if TYPE_CHECKING:
+    from synharness.config import Config
+    from synharness.pipeline import ValidationOptions
+
 #: Codes a fix exists for.
-FIXABLE = ("SYN-ENV-002", "SYN-ENV-005", "SYN-REF-003", "SYN-REF-004", "SYN-REF-005", "SYN-GLSL-005")
+FIXABLE = (
+    "SYN-ENV-002",
+    "SYN-ENV-005",
+    "SYN-REF-003",
+    "SYN-REF-004",
+    "SYN-REF-005",
+    "SYN-GLSL-005",
+)
 SCHEMA_BASE = "https://delk73.github.io/synesthetic-schemas/schema"
 _REFERENCE = re.compile(
     r"(?:^|/)(?:(?P<version>\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)/)?"
@@ -229,7 +241,9 @@ def _reference_edit(
             new = f"{component}.{current}"
     elif scope is not None:
         path, how = scope.lookup(current)
-        if item.code == "SYN-REF-003" and how == "legacy" or item.code == "SYN-REF-004" and how == "bare":
+        if (item.code == "SYN-REF-003" and how == "legacy") or (
+            item.code == "SYN-REF-004" and how == "bare"
+        ):
             new = path
         elif item.code == "SYN-REF-003" and current.startswith("audio."):
             new = "tone.synth"  # a sound op naming the synth by a legacy audio. name
@@ -287,9 +301,9 @@ def fix_document(
     raw: bytes,
     *,
     source: str,
-    options: Any = None,
-    config: Any = None,
-    cwd: Any = None,
+    options: ValidationOptions | None = None,
+    config: Config | None = None,
+    cwd: Path | None = None,
 ) -> FixOutcome:
     """Plan, apply and verify the fixes of one document's bytes.
 
@@ -305,8 +319,7 @@ def fix_document(
         The outcome; its text is the original unless the fixes were verified.
     """
     import jsonpatch
-
-    from synharness.config import DEFAULT_CONFIG, apply_config
+    from synharness.config import apply_config
     from synharness.pipeline import DEFAULT_OPTIONS, check_bytes
     from synharness.result import AssetResult
     from synharness.schema import DEFAULT_VERSION
@@ -324,15 +337,17 @@ def fix_document(
         (kept_result,) = apply_config([AssetResult(source=source, findings=kept)], config, cwd=cwd)
         kept = kept_result.findings
     registry = options.registry()
-    kinds = {kind for version in registry.versions for kind in registry.get(version).kinds}
+    kinds = {
+        kind
+        for version in registry.versions
+        for kind in getattr(registry.get(version), "kinds", ())
+    }
     scope = (
         scope_of(checked.result.kind, checked.model)
         if checked.model is not None and checked.result.kind
         else None
     )
-    edits = plan_fixes(
-        text, data, kept, scope=scope, default_version=DEFAULT_VERSION, kinds=kinds
-    )
+    edits = plan_fixes(text, data, kept, scope=scope, default_version=DEFAULT_VERSION, kinds=kinds)
     before = checked.result.findings
     if not edits:
         return FixOutcome(source, text, before=before, after=before)

@@ -21,7 +21,18 @@ from synharness.reports import (
 from synharness.reports.base import REPORTER_BY_NAME, Reporter, RunInfo, file_formats, register
 
 #: The format modules, imported for their registration.
-FORMAT_MODULES = (concise, github, gitlab, html, json_report, junit, markdown, sarif, terminal, text)
+FORMAT_MODULES = (
+    concise,
+    github,
+    gitlab,
+    html,
+    json_report,
+    junit,
+    markdown,
+    sarif,
+    terminal,
+    text,
+)
 
 __all__ = [
     "FORMAT_MODULES",

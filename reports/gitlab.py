@@ -36,7 +36,9 @@ SEVERITY_OF: dict[Severity, str] = {
 }
 
 
-def code_quality(results: Sequence[AssetResult], *, root: str | None = None) -> list[dict[str, Any]]:
+def code_quality(
+    results: Sequence[AssetResult], *, root: str | None = None
+) -> list[dict[str, Any]]:
     """The Code Quality issues of ``results``, by file then position."""
     fingerprint = Fingerprinter()
     issues: list[dict[str, Any]] = []

@@ -68,7 +68,12 @@ def _rule(code: str) -> dict[str, Any]:
     if info is None:
         # Not catalogued (a finding from a newer harness read back from a
         # stored report): still a valid rule, with what the finding tells.
-        return {"id": code, "name": code, "shortDescription": {"text": code}, "helpUri": help_uri(code)}
+        return {
+            "id": code,
+            "name": code,
+            "shortDescription": {"text": code},
+            "helpUri": help_uri(code),
+        }
     return {
         "id": code,
         "helpUri": help_uri(code),

@@ -105,7 +105,9 @@ def _per_file(values: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...] 
     for value in values:
         glob, sep, codes = value.rpartition(":")
         if not sep or not glob:
-            raise click.BadParameter(f"{value!r} is not GLOB:CODE[,CODE]", param_hint="--per-file-ignores")
+            raise click.BadParameter(
+                f"{value!r} is not GLOB:CODE[,CODE]", param_hint="--per-file-ignores"
+            )
         out.append((glob, _selectors([codes], "--per-file-ignores") or ()))
     return tuple(out)
 
@@ -117,7 +119,9 @@ def _severities(values: Sequence[str]) -> tuple[tuple[str, Severity], ...] | Non
     for value in (s for v in values for s in v.split(",") if s.strip()):
         selector, sep, level = value.strip().partition("=")
         if not sep or level not in ("error", "warning", "info"):
-            raise click.BadParameter(f"{value!r} is not CODE=error|warning|info", param_hint="--severity")
+            raise click.BadParameter(
+                f"{value!r} is not CODE=error|warning|info", param_hint="--severity"
+            )
         out.append(((_selectors([selector], "--severity") or ("",))[0], Severity(level)))
     return tuple(out)
 

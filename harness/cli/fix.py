@@ -113,7 +113,9 @@ def _write(path: Path, text: str, *, bom: bool) -> None:
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except OSError as exc:
-        raise CliError(f"{path}: cannot write the fixed file: {exc.strerror}", exit_code=2) from None
+        raise CliError(
+            f"{path}: cannot write the fixed file: {exc.strerror}", exit_code=2
+        ) from None
 
 
 @click.command("fix")

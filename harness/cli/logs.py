@@ -76,9 +76,9 @@ def print_run(
     named = [f for f in invocation.formats if is_log_format(f)]
     shown = named or (["concise"] if in_ci() else [])
     for name in dict.fromkeys(shown):
-        REPORTER_BY_NAME[name](
-            stream=sys.stdout, verbosity=invocation.verbosity, info=info
-        ).report(results)
+        REPORTER_BY_NAME[name](stream=sys.stdout, verbosity=invocation.verbosity, info=info).report(
+            results
+        )
     # The table lists counts; with findings printed above, -v does not repeat them in it.
     table = 0 if invocation.quiet else 1 if shown else min(invocation.verbosity, 2)
     REPORTER_BY_NAME["terminal"](stream=sys.stdout, verbosity=table).report(results)

@@ -319,7 +319,10 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
 @config_options()
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @click.option(
-    "-v", "--verbose", count=True, help="More detail: infos of passing assets, skipped files, timings."
+    "-v",
+    "--verbose",
+    count=True,
+    help="More detail: infos of passing assets, skipped files, timings.",
 )
 @click.option(
     "--from",
@@ -340,7 +343,9 @@ def command(
     **flags: Any,
 ) -> None:
     """Validate assets and run every scenario (files plus built-ins); write the reports."""
-    config = load_config(explicit=flags.pop("config_path"), cwd=Path.cwd(), fail_on=fail_on, **flags)
+    config = load_config(
+        explicit=flags.pop("config_path"), cwd=Path.cwd(), fail_on=fail_on, **flags
+    )
     scenarios_dir = scenarios_dir or config.scenarios
     if scenarios_dir is None and DEFAULT_SCENARIOS.is_dir():
         scenarios_dir = DEFAULT_SCENARIOS

@@ -29,7 +29,9 @@ def action() -> dict:  # type: ignore[type-arg]
     return data
 
 
-def step(name: str, workdir: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+def step(
+    name: str, workdir: Path, **inputs: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
     """Run one step of the script as the runner would, and read what it wrote to $GITHUB_OUTPUT."""
     output = workdir / "github-output"
     output.write_text("")
@@ -44,11 +46,14 @@ def step(name: str, workdir: Path, **inputs: str) -> tuple[subprocess.CompletedP
         **inputs,
     }
     done = subprocess.run(
-        ["bash", str(SCRIPT), name], cwd=workdir, env=env, capture_output=True, text=True, timeout=600
+        ["bash", str(SCRIPT), name],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
-    values = dict(
-        line.split("=", 1) for line in output.read_text().splitlines() if "=" in line
-    )
+    values = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
     return done, values
 
 
@@ -80,7 +85,9 @@ def test_every_step_of_the_action_calls_the_script() -> None:
 
 
 def test_run_step_annotates_and_writes_sarif(repo: Path) -> None:
-    done, outputs = step("run", repo, INPUT_PATHS="assets", INPUT_SARIF="true", INPUT_FAIL_ON="warning")
+    done, outputs = step(
+        "run", repo, INPUT_PATHS="assets", INPUT_SARIF="true", INPUT_FAIL_ON="warning"
+    )
     assert done.returncode == 0, done.stderr
     assert outputs["exit-code"] == "1"
     lines = [line for line in done.stdout.splitlines() if line.startswith("::")]
@@ -126,7 +133,11 @@ def test_install_step_installs_this_checkout(repo: Path) -> None:
     assert venv_bin == str(repo / "runner-temp" / "synharness-venv" / "bin")
     assert (Path(venv_bin) / "synharness").is_file()
     version = subprocess.run(
-        [str(Path(venv_bin) / "python"), "-c", "import importlib.metadata as m; print(m.version('synharness'))"],
+        [
+            str(Path(venv_bin) / "python"),
+            "-c",
+            "import importlib.metadata as m; print(m.version('synharness'))",
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -48,7 +48,9 @@ def test_concise_lines_of_each_broken_example(name: str) -> None:
     reference = positions(str(ROOT / path))
     seen: dict[str, set[tuple[int, int, str]]] = {}
     for line in result.stdout.splitlines():
-        match = re.fullmatch(r"(?P<path>.+):(\d+):(\d+): (SYN-[A-Z]+-\d{3}) (error|warning|info) .+", line)
+        match = re.fullmatch(
+            r"(?P<path>.+):(\d+):(\d+): (SYN-[A-Z]+-\d{3}) (error|warning|info) .+", line
+        )
         assert match, line
         assert match["path"] == str(ROOT / path)
         seen.setdefault(match[4], set()).add((int(match[2]), int(match[3]), match[5]))
@@ -112,17 +114,23 @@ def test_gitlab_code_quality(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert json.loads(validate("--format", "gitlab", "examples/broken/").stdout) == issues
 
 
-def test_run_prints_concise_findings_first_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_run_prints_concise_findings_first_in_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("CI", "true")
     path = "examples/broken/bare-name.json"
-    result = CliRunner().invoke(cli, ["run", path, "--report-dir", str(tmp_path), "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["run", path, "--report-dir", str(tmp_path), "--format", "json"]
+    )
     assert result.exit_code == 0, render(result)
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{path}:208:22: SYN-REF-004 warning ")
     assert "synharness" in lines[1]  # the table's title follows the findings
     assert lines[-1].startswith("1 asset: 0 pass, 1 warn, 0 fail")
-    github = CliRunner().invoke(cli, ["run", path, "--report-dir", str(tmp_path), "--format", "github"])
+    github = CliRunner().invoke(
+        cli, ["run", path, "--report-dir", str(tmp_path), "--format", "github"]
+    )
     assert github.stdout.startswith("::warning file=examples/broken/bare-name.json,line=208,col=22")
     assert not (tmp_path / "annotations.txt").exists()  # log formats go to stdout, not files
 

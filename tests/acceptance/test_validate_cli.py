@@ -37,7 +37,6 @@ BROKEN: dict[str, tuple[bytes, str]] = {
 CUT_SHORT = b'{"$schema": "' + SCHEMA_URL.encode() + b'", "name": '
 
 
-
 def render(result: Result) -> str:
     return f"exit {result.exit_code}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
 

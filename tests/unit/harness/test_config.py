@@ -37,7 +37,7 @@ def render(result: Result) -> str:
         ('fail-on = "fatal"\n', "x.toml:1:1: fail-on is 'fatal', not one of error, warning"),
         ('\nselect = ["SYN-NOPE"]\n', "x.toml:2:1: 'SYN-NOPE' matches no known code"),
         ('ignore = "SYN-REF"\n', "x.toml:1:1: ignore must be a list of non-empty strings"),
-        ('colour = true\n', "x.toml:1:1: unknown key 'colour'"),
+        ("colour = true\n", "x.toml:1:1: unknown key 'colour'"),
         ('[severity]\n"SYN-REF-003" = "loud"\n', "x.toml:2:1: severity of SYN-REF-003 is 'loud'"),
         ('severity = { "SYN-REF-003" = "loud" }\n', "x.toml:1:14: severity of SYN-REF-003"),
         ('[per-file-ignores]\n"a/*.json" = "SYN-REF"\n', "x.toml:2:1: per-file-ignores 'a/*.json'"),
@@ -55,7 +55,7 @@ def test_pyproject_table_and_positions() -> None:
     text = '[project]\nname = "x"\n\n[tool.synharness]\nselect = ["SYN-REF"]\nfail-on = "nope"\n'
     with pytest.raises(ConfigError, match=r"^pyproject.toml:6:1: fail-on"):
         parse_config(text, source="pyproject.toml", pyproject=True)
-    assert parse_config('[tool.ruff]\nline-length = 1\n', source="p", pyproject=True) is None
+    assert parse_config("[tool.ruff]\nline-length = 1\n", source="p", pyproject=True) is None
     assert key_position(text, ("tool", "synharness")) == (4, 1)
 
 
@@ -133,7 +133,9 @@ def test_apply_config_changes_exactly_what_it_says(tmp_path: Path) -> None:
     assert filtered[0] is results[0] and filtered[1].findings == ()
     assert filtered[1].verdict.value == "pass"
     # severity: the one code changes level, the verdict follows, the rest is equal.
-    graded = apply_config(results, Config(root=root, severity=(("SYN-REF-004", Severity.ERROR),)), cwd=root)
+    graded = apply_config(
+        results, Config(root=root, severity=(("SYN-REF-004", Severity.ERROR),)), cwd=root
+    )
     assert graded[0] is results[0]
     (item,) = graded[1].findings
     assert item.severity is Severity.ERROR and graded[1].verdict.value == "fail"
@@ -176,7 +178,9 @@ def test_config_file_found_walking_up_and_precedence(
     monkeypatch.chdir(project)
     result = validate("assets")
     assert result.exit_code == 1, render(result)  # fail-on warning from the file
-    assert "SYN-REF-003" in result.stdout  # the glob is anchored at the root: assets/legacy ≠ legacy
+    assert (
+        "SYN-REF-003" in result.stdout
+    )  # the glob is anchored at the root: assets/legacy ≠ legacy
     (project / "pyproject.toml").write_text(
         '[tool.synharness]\nfail-on = "warning"\n\n[tool.synharness.per-file-ignores]\n'
         '"assets/legacy/*.json" = ["SYN-REF-003"]\n',
@@ -193,18 +197,24 @@ def test_config_file_found_walking_up_and_precedence(
     quiet = validate("../../assets")
     assert quiet.exit_code == 0 and quiet.stdout == "", render(quiet)
     # --config names a file; a flag replaces that key of the file.
-    named = validate("--config", str(project / "pyproject.toml"), "--ignore", "SYN-REF-004", "../../assets")
+    named = validate(
+        "--config", str(project / "pyproject.toml"), "--ignore", "SYN-REF-004", "../../assets"
+    )
     assert "SYN-REF-004" not in named.stdout and "SYN-REF-003" not in named.stdout, render(named)
 
 
 def test_bad_config_is_a_usage_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (project / "synharness.toml").write_text('select = ["SYN-REF"]\nfail-on = 3\n', encoding="utf-8")
+    (project / "synharness.toml").write_text(
+        'select = ["SYN-REF"]\nfail-on = 3\n', encoding="utf-8"
+    )
     monkeypatch.chdir(project)
     for command in (["validate", "assets"], ["run", "assets"], ["fix", "--check", "assets"]):
         result = CliRunner().invoke(cli, command)
         assert result.exit_code == 2, render(result)
         assert "synharness.toml:2:1: fail-on is 3, not one of error, warning" in result.stderr
-    bad_flag = CliRunner().invoke(cli, ["validate", "--config", "/dev/null", "--select", "SYN-X", "assets"])
+    bad_flag = CliRunner().invoke(
+        cli, ["validate", "--config", "/dev/null", "--select", "SYN-X", "assets"]
+    )
     assert bad_flag.exit_code == 2 and "SYN-X" in bad_flag.stderr
 
 

@@ -15,8 +15,8 @@ import jsonpatch
 import pytest
 from click.testing import CliRunner
 from synharness.cli.main import cli
-from synharness.config import Config
 from synharness.codes import finding
+from synharness.config import Config
 from synharness.fixes import FIXABLE, fix_document, verify
 from synharness.pipeline import validate_bytes
 
@@ -25,7 +25,9 @@ from tests.factories import SCHEMA_URL, make_asset
 
 GOLDEN = ROOT / "tests" / "fixtures" / "fix"
 BROKEN = ROOT / "examples" / "broken"
-REPO_SOURCES = [BROKEN / n for n in ("legacy-namespaces.json", "bare-name.json", "hex-colour-default.json")]
+REPO_SOURCES = [
+    BROKEN / n for n in ("legacy-namespaces.json", "bare-name.json", "hex-colour-default.json")
+]
 
 
 def golden_stem(path: Path) -> str:

@@ -182,11 +182,16 @@ def test_fingerprints_survive_moved_lines() -> None:
     from synharness.reports.sarif import sarif_log
 
     moved = failing().model_copy(
-        update={"findings": tuple(f.located((f.line or 0) + 7, f.column) for f in failing().findings)}
+        update={
+            "findings": tuple(f.located((f.line or 0) + 7, f.column) for f in failing().findings)
+        }
     )
 
     def prints(result: AssetResult) -> list[str]:
-        return [r["partialFingerprints"]["synharness/v1"] for r in sarif_log([result])["runs"][0]["results"]]
+        return [
+            r["partialFingerprints"]["synharness/v1"]
+            for r in sarif_log([result])["runs"][0]["results"]
+        ]
 
     assert prints(moved) == prints(failing())
 
@@ -211,4 +216,6 @@ def test_sarif_of_a_real_run_from_the_cli(tmp_path: Any, monkeypatch: pytest.Mon
     assert any("endLine" in region and "endColumn" in region for region in regions)
     for r in run["results"]:
         location = r["locations"][0]["physicalLocation"]["artifactLocation"]
-        assert location["uri"].startswith("examples/broken/") and location["uriBaseId"] == "%SRCROOT%"
+        assert (
+            location["uri"].startswith("examples/broken/") and location["uriBaseId"] == "%SRCROOT%"
+        )
