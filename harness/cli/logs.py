@@ -23,7 +23,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from synharness.cli.configuring import find_sources, in_ci
+import click
+from synharness.cli.configuring import Timer, find_sources, in_ci, run_info
+from synharness.cli.options import exit_code_of
+from synharness.cli.output import write_reports
 from synharness.loading import Source
 from synharness.result import AssetResult
 
@@ -60,8 +63,6 @@ def run_sources(invocation: RunInvocation) -> list[Source]:
         implicit=invocation.implicit,
     )
     if not sources and invocation.implicit:
-        import click
-
         where = ", ".join(invocation.paths)
         click.echo(f"no synesthetic documents found in {where}", err=True)
     return [s for s in sources if s.path is not None]
@@ -82,3 +83,22 @@ def print_run(
     # The table lists counts; with findings printed above, -v does not repeat them in it.
     table = 0 if invocation.quiet else 1 if shown else min(invocation.verbosity, 2)
     REPORTER_BY_NAME["terminal"](stream=sys.stdout, verbosity=table).report(results)
+
+
+def finish_run(results: Sequence[AssetResult], *, invocation: RunInvocation, timer: Timer) -> int:
+    """Write the report files, print the log lines, table and summary; return the exit code.
+
+    The file formats of ``--format`` (all of them without ``--format``) go to
+    the report directory; the log formats to stdout (:func:`print_run`).
+    """
+    code = exit_code_of(results, fail_on=invocation.fail_on)
+    info = run_info(timer, exit_code=code)
+    files = [f for f in invocation.formats if not is_log_format(f)]
+    written = []
+    if files or not invocation.formats:
+        written = write_reports(results, directory=invocation.report_dir, formats=files, info=info)
+    print_run(results, invocation=invocation, info=info)
+    timer.report("ran", len(results), verbosity=invocation.verbosity)
+    if written:
+        click.echo(f"reports: {', '.join(str(p) for p in written)}", err=True)
+    return code

@@ -30,9 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from synharness.cli import logs
-from synharness.cli.configuring import Timer, config_options, load_config, run_info
-from synharness.cli.options import CliError, ReportFormat, Threshold, exit_code_of, need_extra
-from synharness.cli.output import write_reports
+from synharness.cli.configuring import Timer, config_options, load_config
+from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra
 from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
@@ -370,16 +369,7 @@ def command(
         results = apply_config(execute(invocation, progress=update), config, cwd=Path.cwd())
     finally:
         stop()
-    code = exit_code_of(results, fail_on=invocation.fail_on)
-    info = run_info(timer, exit_code=code)
-    files = [f for f in invocation.formats if not logs.is_log_format(f)]
-    written = []
-    if files or not invocation.formats:
-        written = write_reports(results, directory=invocation.report_dir, formats=files, info=info)
-    logs.print_run(results, invocation=invocation, info=info)
-    timer.report("ran", len(results), verbosity=invocation.verbosity)
-    if written:
-        click.echo(f"reports: {', '.join(str(p) for p in written)}", err=True)
+    code = logs.finish_run(results, invocation=invocation, timer=timer)
     if invocation.store_url is not None:
         click.echo(push_back(invocation.store_url, results), err=True)
     click.get_current_context().exit(code)
