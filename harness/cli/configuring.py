@@ -32,6 +32,7 @@ from synharness.config import (
     CONFIG_FILE,
     PYPROJECT_FILE,
     Config,
+    key_position,
     parse_config,
     selector_problem,
 )
@@ -147,6 +148,12 @@ def load_config(
     """
     path = explicit if explicit is not None else find_config_file(cwd)
     base = read_config(path) if path is not None else Config(root=cwd)
+    if path is not None and base.scenarios is not None and not base.scenarios.is_dir():
+        text = path.read_text(encoding="utf-8")
+        prefix = ("tool", "synharness") if path.name == PYPROJECT_FILE else ()
+        at = key_position(text, (*prefix, "scenarios"))
+        where = f"{path}:{at[0]}:{at[1]}" if at else str(path)
+        raise CliError(f"{where}: scenarios {base.scenarios} is not a directory", exit_code=2)
     flags: dict[str, Any] = {
         "select": _selectors(select, "--select"),
         "ignore": _selectors(ignore, "--ignore"),

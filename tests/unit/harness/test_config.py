@@ -225,3 +225,18 @@ def test_severity_and_per_file_flags(project: Path, monkeypatch: pytest.MonkeyPa
     dropped = validate("--per-file-ignores", "bare.json:SYN-REF-004", "assets/bare.json")
     assert dropped.exit_code == 0 and dropped.stdout == "", render(dropped)
     assert validate("--severity", "SYN-REF-004", "assets").exit_code == 2
+
+
+def test_scenarios_folder_of_the_config(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    (project / "synharness.toml").write_text('\nscenarios = "nope"\n', encoding="utf-8")
+    missing = CliRunner().invoke(cli, ["run", "assets", "--quiet", "--report-dir", "out"])
+    assert missing.exit_code == 2 and "synharness.toml:2:1: scenarios " in missing.stderr
+    (project / "sc").mkdir()
+    (project / "sc" / "bad.yaml").write_text("name: [\n", encoding="utf-8")
+    (project / "synharness.toml").write_text('scenarios = "sc"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["run", "assets/bare.json", "--format", "concise", "--report-dir", "out"]
+    )
+    assert "sc/bad.yaml" in result.stdout and "SYN-SCN-002" in result.stdout, render(result)
+    assert result.exit_code == 1
