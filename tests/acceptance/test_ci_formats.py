@@ -142,3 +142,20 @@ def test_in_ci_detection() -> None:
     assert in_ci({}, stdout_tty=False)
     assert not in_ci({}, stdout_tty=True)
     assert not in_ci({"CI": "false"}, stdout_tty=True)
+
+
+def test_run_verbose_adds_infos_of_passing_assets(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    doc = json.loads((ROOT / "examples" / "heartbeat.json").read_text(encoding="utf-8"))
+    doc["$schema"] = "jsonschema/synesthetic-asset.schema.json"  # SYN-ENV-005, an info
+    (tmp_path / "a.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CI", "true")
+    args = ["run", "a.json", "--format", "json", "--report-dir", "out"]
+    plain = CliRunner().invoke(cli, args)
+    assert plain.exit_code == 0 and "SYN-ENV-005" not in plain.stdout, render(plain)
+    verbose = CliRunner().invoke(cli, [*args, "-v"])
+    assert verbose.exit_code == 0, render(verbose)
+    assert verbose.stdout.startswith("a.json:2:14: SYN-ENV-005 info ")
+    assert "ran: 1 in " in verbose.stderr
