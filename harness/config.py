@@ -7,10 +7,7 @@ Vocabulary:
 - *selector*: a finding code or a prefix of codes (``SYN-REF``, ``SYN-REF-00``);
 - *root*: the directory of the configuration file, which its globs and the
   ``scenarios`` folder are relative to;
-- *glob*: ``*`` and ``?`` within one path segment, ``**`` across segments, ``[...]``
-  a character class; a glob without ``/`` matches a file or folder name at any
-  depth, one with ``/`` the path from the root; a glob that names a folder
-  covers everything below it.
+- *glob*: a path pattern relative to the root (see :mod:`synharness.globs`).
 
 Keys (all optional)::
 
@@ -50,13 +47,13 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from synharness.codes import CATALOGUE
 from synharness.errors import ConfigError
 from synharness.findings import Finding, Severity
+from synharness.globs import glob_pattern
 from synharness.result import AssetResult
 
 #: File names searched in each directory, in order.
@@ -346,38 +343,6 @@ def severity_of(finding: Finding, config: Config) -> Severity:
     return level
 
 
-@lru_cache(maxsize=512)
-def glob_pattern(glob: str) -> re.Pattern[str]:
-    """The regular expression of a glob (see the module docstring for the rules)."""
-    anchored = "/" in glob.rstrip("/")
-    glob = glob.strip().removeprefix("./").lstrip("/").rstrip("/")
-    out, i = [], 0
-    while i < len(glob):
-        char = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
-        elif char == "?":
-            out.append("[^/]")
-            i += 1
-        elif char == "[" and "]" in glob[i + 2 :]:
-            end = glob.index("]", i + 2)  # "[]]" holds a "]"
-            body = glob[i + 1 : end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(char))
-            i += 1
-    lead = "" if anchored else "(?:.*/)?"
-    return re.compile(f"^{lead}{''.join(out)}(?:/.*)?$")
-
-
 def relative_to_root(path: str, config: Config, *, cwd: Path) -> str:
     """``path`` (relative to ``cwd`` or absolute) relative to the configuration's root, ``/``-separated."""
     absolute = Path(os.path.normpath(cwd / path))
@@ -386,11 +351,6 @@ def relative_to_root(path: str, config: Config, *, cwd: Path) -> str:
         return PurePosixPath(absolute.relative_to(root)).as_posix()
     except ValueError:
         return absolute.as_posix()
-
-
-def matches(path: str, globs: Sequence[str]) -> bool:
-    """Whether a root-relative ``path`` matches any of ``globs``."""
-    return any(glob_pattern(g).match(path) for g in globs)
 
 
 def apply_config(results: Sequence[AssetResult], config: Config, *, cwd: Path) -> list[AssetResult]:

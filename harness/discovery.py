@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from synharness.config import DEFAULT_CONFIG, Config, matches, relative_to_root
+from synharness.config import DEFAULT_CONFIG, Config, relative_to_root
 from synharness.errors import NoDocumentsError, PathNotFoundError
+from synharness.globs import matches
 from synharness.loading import STDIN_NAME, Source
 
 #: Bytes read from the start of a found file to find its ``$schema``.

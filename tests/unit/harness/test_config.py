@@ -11,13 +11,13 @@ from synharness.codes import finding
 from synharness.config import (
     Config,
     apply_config,
-    glob_pattern,
     key_position,
     parse_config,
     selected,
 )
 from synharness.errors import ConfigError
 from synharness.findings import Severity
+from synharness.globs import glob_pattern
 from synharness.pipeline import validate_paths
 from synharness.result import AssetResult
 
