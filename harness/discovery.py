@@ -142,8 +142,10 @@ def discover(
         key = os.path.normcase(os.path.realpath(path))
         if key in seen:
             return True
-        where = relative_to_root(str(path), config, cwd=cwd)
         if found or filter_named:
+            # Paths relative to the root only when a glob needs them (pathlib is not free).
+            globs = config.exclude or config.include
+            where = relative_to_root(str(path), config, cwd=cwd) if globs else ""
             if config.exclude and matches(where, config.exclude):
                 skipped.append((str(path), "excluded"))
                 return False
@@ -214,9 +216,10 @@ def _walk(directory: Path, *, cwd: Path, config: Config) -> list[Path]:
         for name in dirs:
             if name.startswith(".") or name in PRUNED_DIRS:
                 continue
-            sub = relative_to_root(str(relative_top / name), config, cwd=cwd)
-            if config.exclude and matches(sub, config.exclude):
-                continue
+            if config.exclude:
+                sub = relative_to_root(str(relative_top / name), config, cwd=cwd)
+                if matches(sub, config.exclude):
+                    continue
             keep.append(name)
         dirs[:] = keep
         found.extend(relative_top / name for name in files if name.endswith(".json"))
