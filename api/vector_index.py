@@ -27,9 +27,12 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from synharness.api.crud import now
@@ -170,9 +173,15 @@ def _space(
         return row
     if dimension is None:
         raise NotFound(f"vector space {space!r} is empty", details={"space": space})
-    row = VectorSpaceRow(name=space, dimension=dimension, created_at=now())
-    session.add(row)
-    session.flush()
+    # Two first vectors of a new space at once: the second waits for the first's
+    # row, then inserts nothing and checks the dimension like any later write.
+    values = {"name": space, "dimension": dimension, "created_at": now()}
+    session.execute(_insert(session, VectorSpaceRow).values(**values).on_conflict_do_nothing())
+    session.expire_all()
+    row = session.get(VectorSpaceRow, space)
+    assert row is not None  # inserted, or there already
+    if row.dimension != dimension:
+        return _space(session, space, dimension=dimension, pg=pg)
     table = _table(space)
     if _dialect(session) == "sqlite":
         session.execute(
@@ -210,20 +219,22 @@ def put(*, session: Session, space: str, key: str, vector: Sequence[float]) -> V
     """
     check_vector(vector)
     pg = _require_support(session)
+    _lock(session, space)
     _space(session, space, dimension=len(vector), pg=pg)
     # Round to float32 once, so the stored vector and the index agree.
     data = pack(vector)
     stamp = now()
-    row = session.execute(
-        select(VectorRow).where(VectorRow.space == space, VectorRow.key == key)
-    ).scalar_one_or_none()
-    if row is None:
-        row = VectorRow(space=space, key=key, data=data, created_at=stamp, updated_at=stamp)
-        session.add(row)
-        session.flush()
-    else:
-        row.data = data
-        row.updated_at = stamp
+    # An upsert: concurrent puts of one key never fail on the unique (space, key).
+    upsert = _insert(session, VectorRow).values(
+        space=space, key=key, data=data, created_at=stamp, updated_at=stamp
+    )
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["space", "key"], set_={"data": data, "updated_at": stamp}
+        )
+    )
+    session.expire_all()
+    row = get(session=session, space=space, key=key)
     table = _table(space)
     session.execute(text(f"DELETE FROM {table} WHERE {_rowid(session)} = :id"), {"id": row.id})
     if _dialect(session) == "sqlite":
@@ -237,6 +248,26 @@ def put(*, session: Session, space: str, key: str, vector: Sequence[float]) -> V
             {"id": row.id, "v": _literal(unpack(data))},
         )
     return row
+
+
+def _lock(session: Session, space: str) -> None:
+    """Serialize the writes of one space until the transaction ends (PostgreSQL).
+
+    Concurrent first writes create the space's table and HNSW index, and writes
+    touch two tables: without one lock per space they deadlock. SQLite's writers
+    already queue (BEGIN IMMEDIATE).
+    """
+    if _dialect(session) != "sqlite":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"synharness.vectors.{space}"}
+        )
+
+
+def _insert(session: Session, table: type[VectorRow] | type[VectorSpaceRow]) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_*``."""
+    if _dialect(session) == "sqlite":
+        return sqlite_insert(table)
+    return pg_insert(table)
 
 
 def _rowid(session: Session) -> str:
@@ -263,6 +294,8 @@ def remove(*, session: Session, space: str, key: str, missing_ok: bool = False) 
     Raises:
         NotFound: No such vector (unless ``missing_ok``).
     """
+    if _dialect(session) != "sqlite" and session.get(VectorSpaceRow, space) is not None:
+        _lock(session, space)
     row = session.execute(
         select(VectorRow).where(VectorRow.space == space, VectorRow.key == key)
     ).scalar_one_or_none()

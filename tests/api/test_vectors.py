@@ -123,3 +123,19 @@ def test_writes_need_the_token(make_client):
     client = make_client(api_token="secret")
     assert client.post("/embeddings/", json={"patch_id": "a", "embedding": [1]}).status_code == 401
     assert client.post("/embeddings/query", json={"embedding": [1]}).status_code == 200
+
+
+def test_concurrent_first_vectors_of_a_space_all_succeed(live_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    def put(i: int) -> int:
+        body = {"patch_id": f"p{i % 3}", "embedding": [1.0, float(i)]}
+        return httpx.post(f"{live_url}/embeddings/", json=body, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(put, range(16)))
+    assert statuses == [200] * 16
+    listed = httpx.post(f"{live_url}/embeddings/query", json={"embedding": [1, 0], "top_k": 10})
+    assert sorted(listed.json()) == ["p0", "p1", "p2"]
