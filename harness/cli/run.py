@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from synharness.cli.options import CliError, ReportFormat, Threshold, exit_code_of, need_extra
+from synharness.cli.options import (
+    CliError,
+    ReportFormat,
+    Threshold,
+    exit_code_of,
+    need_extra,
+    strict_option,
+)
 from synharness.cli.output import write_reports
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
@@ -47,6 +54,8 @@ class RunOptions:
 
     duration: float = 10.0
     keep_plot: bool = True
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,11 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
         The asset's result: validation findings, scenario outcomes and findings.
     """
     from synharness.loading import Source
-    from synharness.pipeline import check_source
+    from synharness.pipeline import ValidationOptions, check_source
 
-    checked = check_source(Source(name=path, path=Path(path)))
+    checked = check_source(
+        Source(name=path, path=Path(path)), options=ValidationOptions(strict=options.strict)
+    )
     me = Path(path).resolve()
     return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
 
@@ -92,9 +103,10 @@ def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
         raw: The stored document.
         options: Duration of the built-ins, whether to keep plots.
     """
-    from synharness.pipeline import check_bytes
+    from synharness.pipeline import ValidationOptions, check_bytes
 
-    return _simulate_checked(check_bytes(raw, source=source), [], options)
+    checked = check_bytes(raw, source=source, options=ValidationOptions(strict=options.strict))
+    return _simulate_checked(checked, [], options)
 
 
 def _simulate_checked(
@@ -311,6 +323,7 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     help="Least severe finding that makes the exit code 1.",
 )
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@strict_option
 @click.option(
     "--from",
     "store_url",
@@ -325,6 +338,7 @@ def command(
     formats: Sequence[str],
     fail_on: Severity,
     quiet: bool,
+    strict: bool,
     store_url: str | None,
 ) -> None:
     """Validate assets and run every scenario (files plus built-ins); write the reports."""
@@ -338,6 +352,7 @@ def command(
         formats=tuple(formats),
         fail_on=fail_on,
         quiet=quiet,
+        options=RunOptions(strict=strict),
         store_url=store_url,
     )
     if store_url is not None and paths:

@@ -31,7 +31,7 @@ from typing import IO, Any, BinaryIO
 
 import click
 import orjson
-from synharness.cli.options import CliError
+from synharness.cli.options import CliError, strict_option
 from synharness.errors import HarnessError
 from synharness.findings import Finding
 from synharness.loading import Source, iter_sources, read_source
@@ -49,6 +49,8 @@ class ScoreInvocation:
     jsonl: bool = False
     jobs: int = 1
     scenarios: tuple[str, ...] = ("idle",)
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
 
 
 #: One unit of work: (source name, raw bytes or the finding that stopped
@@ -56,12 +58,15 @@ class ScoreInvocation:
 Item = tuple[str, bytes | Finding, int]
 
 
-def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes]:
+def score_items(
+    items: Sequence[Item], scenarios: tuple[str, ...], strict: bool = False
+) -> list[bytes]:
     """Score items and encode their records (runs in a worker, so it must be top-level).
 
     Args:
         items: ``(source, raw, line)`` triples.
         scenarios: Built-in scenario names to run.
+        strict: Apply the strict severity profile.
 
     Returns:
         One encoded JSON record per item, without newline.
@@ -73,7 +78,7 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
         if isinstance(raw, Finding):
             result = score_parts([raw], asset=None)
         else:
-            result = score_bytes(raw, source=source, scenarios=scenarios)
+            result = score_bytes(raw, source=source, scenarios=scenarios, strict=strict)
         findings = [
             # A line parsed on its own reports line 1: give the line in the stream.
             (f.located(line, f.column) if line and f.line == 1 else f).model_dump(mode="json")
@@ -197,7 +202,7 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
 
     if invocation.jobs <= 1:
         for item in items:
-            emit(score_items([item], invocation.scenarios))
+            emit(score_items([item], invocation.scenarios, invocation.strict))
         return 0
     # Import the scorer (and with it the schemas and the engine) before the
     # workers fork, so that they inherit it instead of each importing it; and
@@ -224,7 +229,9 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
                 continue
             batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
             if batch:
-                pending.append(pool.submit(score_items, batch, invocation.scenarios))
+                pending.append(
+                    pool.submit(score_items, batch, invocation.scenarios, invocation.strict)
+                )
     return 0
 
 
@@ -245,13 +252,17 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     multiple=True,
     help="Built-in scenario to run (repeatable; default: idle).",
 )
-def command(paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[str]) -> None:
+@strict_option
+def command(
+    paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[str], strict: bool
+) -> None:
     """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
     invocation = ScoreInvocation(
         paths=tuple(paths) or ("-",),
         jsonl=jsonl,
         jobs=jobs,
         scenarios=tuple(dict.fromkeys(scenarios)) or ("idle",),
+        strict=strict,
     )
     # sys streams, not click.get_binary_stream (deprecated in click 8.2);
     # CliRunner swaps sys.stdin and sys.stdout, so tests still capture them.

@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 import orjson
-from synharness.cli.options import CliError
+from synharness.cli.options import CliError, strict_option
 from synharness.findings import Finding, Severity, sort_findings
 
 
@@ -35,14 +35,18 @@ class SimulateInvocation:
     every: int = 1
     trace: Path | None = None
     format: str = "text"
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
 
 
-def _load_asset(path: Path) -> tuple[Any, list[Finding], str | None]:
+def _load_asset(path: Path, *, strict: bool = False) -> tuple[Any, list[Finding], str | None]:
     from synharness.loading import Source
     from synharness.models import SynestheticAsset
-    from synharness.pipeline import check_source
+    from synharness.pipeline import ValidationOptions, check_source
 
-    checked = check_source(Source(name=str(path), path=path))
+    checked = check_source(
+        Source(name=str(path), path=path), options=ValidationOptions(strict=strict)
+    )
     findings = list(checked.result.findings)
     if not isinstance(checked.model, SynestheticAsset):
         errors = [f for f in findings if f.severity is Severity.ERROR][:5]
@@ -80,7 +84,7 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
     from synharness.agents.scenario import DEFAULT_DT
     from synharness.cli.run import locate_findings
 
-    asset, validation, text = _load_asset(invocation.asset)
+    asset, validation, text = _load_asset(invocation.asset, strict=invocation.strict)
     update = {
         k: v for k, v in (("duration", invocation.duration), ("dt", invocation.dt)) if v is not None
     }
@@ -210,6 +214,7 @@ def write_trace(trace: dict[str, Any], path: Path) -> None:
     show_default=True,
     help="Output format.",
 )
+@strict_option
 def command(
     asset: Path,
     scenario: Path | None,
@@ -218,6 +223,7 @@ def command(
     every: int,
     trace: Path | None,
     format_: str,
+    strict: bool,
 ) -> None:
     """Simulate one asset through a scenario, or through the built-in idle, sweep and random runs."""
     invocation = SimulateInvocation(
@@ -228,6 +234,7 @@ def command(
         every=every,
         trace=trace,
         format=format_,
+        strict=strict,
     )
     text, code, trace_doc = run_simulate(invocation)
     if trace_doc is not None and invocation.trace is not None:

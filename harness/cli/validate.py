@@ -24,6 +24,7 @@ from synharness.cli.options import (
     ReportFormat,
     Threshold,
     exit_code_of,
+    strict_option,
     verbosity_of,
 )
 from synharness.cli.output import write_reports
@@ -124,6 +125,7 @@ def write_report(text: str, output: Path | None) -> None:
     show_default=True,
     help="Largest accepted document (e.g. 5MiB).",
 )
+@strict_option
 @click.option("-v", "--verbose", count=True, help="More detail (repeatable).")
 @click.option("-q", "--quiet", count=True, help="Less detail: only assets that did not pass.")
 def command(
@@ -134,6 +136,7 @@ def command(
     fail_on: Severity,
     schema_dir: Path | None,
     max_bytes: int,
+    strict: bool,
     verbose: int,
     quiet: int,
 ) -> None:
@@ -146,7 +149,7 @@ def command(
         output=output,
         report_dir=report_dir,
         fail_on=fail_on,
-        options=ValidationOptions(max_bytes=max_bytes, schema_dir=schema_dir),
+        options=ValidationOptions(max_bytes=max_bytes, schema_dir=schema_dir, strict=strict),
         verbosity=verbosity_of(verbose, quiet),
     )
     stdin = sys.stdin.buffer
