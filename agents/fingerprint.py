@@ -106,6 +106,8 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 #: The length of every fingerprint.
 DIMENSION = len(FEATURE_NAMES)
+#: The same, under the name a store's vector column is declared with.
+FINGERPRINT_DIMENSION = DIMENSION
 
 _SOUND_OPS_PREFIX = ("trigger", "start", "stop")
 
