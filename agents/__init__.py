@@ -15,7 +15,7 @@ from synharness.agents.builtin import BUILTIN_NAMES, builtin_scenarios
 from synharness.agents.config import CompiledAsset, ConfigAgent, ParameterTable, compile_asset
 from synharness.agents.control import ControlAgent
 from synharness.agents.engine import EngineTrace, ModulationBank, ParameterRows, evaluate
-from synharness.agents.fingerprint import fingerprint, fingerprint_of
+from synharness.agents.fingerprint import fingerprint_of
 from synharness.agents.mirror import StateMirrorAgent
 from synharness.agents.modulation import ModulationAgent, evaluate_assets
 from synharness.agents.neighbours import Diversity, FingerprintIndex, diversity, diversity_of
@@ -59,7 +59,6 @@ __all__ = [
     "downsample",
     "evaluate",
     "evaluate_assets",
-    "fingerprint",
     "fingerprint_of",
     "load_scenario",
     "parse_scenario",

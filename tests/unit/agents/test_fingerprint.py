@@ -145,7 +145,7 @@ def test_distance_is_cosine() -> None:
 
 
 def test_every_dimension_is_documented() -> None:
-    from synharness.agents import fingerprint as module
+    import synharness.agents.fingerprint as module
 
     doc = (ROOT / "docs" / "fingerprint.md").read_text(encoding="utf-8")
     assert f"**{DIMENSION}**" in doc
