@@ -131,6 +131,7 @@ _REASONS: dict[str, str] = {
     "SYN-RULE-006": "The rule fires and does nothing: works, almost surely unfinished.",
     "SYN-GRAPH-001": "A parameter nothing drives or reads costs nothing at runtime: worth knowing, not wrong.",
     "SYN-CTRL-001": "Each control keeps its own value, so moving one makes the parameter jump from where the other left it: works, almost surely meant as one control with two mappings.",
+    "SYN-CTRL-002": "The control moves a value the program never reads: works, almost surely a missing declaration (a listed-only uniform is a note, SYN-GLSL-002; driving one is the defect).",
     "SYN-TYPE-001": "Choosing that option gives the parameter a value of another type than declared: works for the other options, almost surely a slip.",
     "SYN-TYPE-002": "The parameter starts from a value of another type than declared: works in lenient hosts, almost surely a slip.",
     "SYN-SIM-001": "A NaN or infinite value reaches the renderer or the audio graph: the asset breaks while running.",
@@ -449,6 +450,12 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         W,
         "Two controls drive one parameter with separate state",
         "Merge the controls into one with both mappings, so that the gestures share one value.",
+    ),
+    (
+        "SYN-CTRL-002",
+        W,
+        "Control drives a uniform the GLSL never declares",
+        "Declare the uniform in the vertex or fragment source (and use it), or point the control elsewhere.",
     ),
     # --- TYPE: values against declared types -------------------------------------------
     (

@@ -189,3 +189,21 @@ def test_mod_003_below_float32_resolution() -> None:
 
     assert _imperceptible(1e-9, 100.0, None, None) == "the sweep is below float32 resolution"
     assert _imperceptible(1e-3, 100.0, None, None) is None
+
+
+def test_a_control_on_an_undeclared_uniform_warns_but_listing_alone_is_a_note() -> None:
+    from tests.fixtures.codes.make_semantic_fixtures import build
+
+    failing, passing = build("SYN-CTRL-002")
+    found = _check(failing)
+    [f] = _only(found, "SYN-CTRL-002")
+    assert f.pointer == "/control/control_parameters/7/parameter"
+    [listed] = _only(found, "SYN-GLSL-002")
+    assert listed.severity == "info"
+    assert _only(_check(passing), "SYN-CTRL-002") == []
+    # Not listed at all: the input parameter names no uniform (SYN-GLSL-007), not CTRL-002.
+    failing["shader"]["uniforms"] = [
+        u for u in failing["shader"]["uniforms"] if u["name"] != "u_glow"
+    ]
+    found = _check(failing)
+    assert _only(found, "SYN-CTRL-002") == [] and _only(found, "SYN-GLSL-007")
