@@ -109,3 +109,14 @@ def test_score_diversity_marks_later_near_duplicates() -> None:
     # Without the flag, records are as before.
     plain = CliRunner().invoke(cli, ["score", "--jsonl"], input=lines[0] + "\n")
     assert "diversity" not in json.loads(plain.stdout)
+
+
+def test_score_diversity_with_worker_processes_keeps_the_marks_in_order() -> None:
+    lines = [json.dumps(make_asset()), json.dumps(reordered(make_asset())), "[1]"]
+    result = CliRunner().invoke(
+        cli, ["score", "--jsonl", "--diversity", "--jobs", "2"], input="\n".join(lines) + "\n"
+    )
+    assert result.exit_code == 0, _render(result)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["diversity"]["duplicate_of"] for r in out] == [None, "<stdin>:1", None]
+    assert out[-1]["diversity"]["ratio"] == round(2 / 3, 6)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 from synharness.agents.fingerprint import (
     DIMENSION,
     FEATURE_NAMES,
@@ -24,6 +25,7 @@ from synharness.models import SynestheticAsset
 from synharness.pipeline import check_bytes
 
 from tests.factories import make_asset
+from tests.strategies import assets
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -155,3 +157,12 @@ def test_every_dimension_is_documented() -> None:
         assert kind in doc, kind
     for name in ("graph.max_in_degree", "graph.contended", "graph.cycles", "empty"):
         assert f"`{name}`" in doc, name
+
+
+@settings(max_examples=25)
+@given(asset=assets())
+def test_any_valid_asset_has_a_finite_fingerprint_in_the_unit_cube(asset: dict[str, Any]) -> None:
+    vector = fingerprint_of(asset)
+    assert len(vector) == DIMENSION
+    assert all(np.isfinite(vector)) and min(vector) >= 0.0 and max(vector) <= 1.0
+    assert fingerprint_of(renamed(asset)) == vector
