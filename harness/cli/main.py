@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "synharness.cli.simulate",
     "synharness.cli.run",
     "synharness.cli.similar",
+    "synharness.cli.fix",
 )
 
 
