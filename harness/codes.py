@@ -141,6 +141,8 @@ _REASONS: dict[str, str] = {
     "SYN-SCN-001": "The asset does not do what its scenario requires.",
     "SYN-SCN-002": "The scenario cannot be read, so it cannot run.",
     "SYN-SCN-003": "The scenario names no asset, so it cannot run.",
+    "SYN-STORE-001": "A null member means absent to the clients that write it; the stored asset works the same without it (a transport detail).",
+    "SYN-STORE-002": "Stored as sent, the partial body would replace the asset and drop every member it lacks: the asset would no longer work.",
 }
 
 #: The strict profile (``--strict``, config key ``strict``): the infos the
