@@ -9,6 +9,7 @@ as sent (compact JSON) and answered with ``id`` / ``shaderlib_id`` and timestamp
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -26,7 +27,7 @@ from synharness.api.deps import (
     WriterDep,
     schema_version,
 )
-from synharness.api.documents import METADATA_KEYS, dump_json, parse_json
+from synharness.api.documents import METADATA_KEYS, dump_json, load_json, parse_json
 from synharness.api.errors import InvalidDocument, NotFound, PreconditionFailed
 from synharness.api.pagination import link_header
 from synharness.api.routes._openapi import error_responses, model_body
@@ -87,6 +88,13 @@ class ShaderLibCreate(BaseModel):
     baseInputParametersSpec: list[InputParam]
     helpers: dict[str, Helper]
     templates: Templates | None = None
+
+
+# GET /shader_libs/{id}/helpers/{name}/effective.
+class EffectiveHelper(BaseModel):
+    uniforms: list[str]
+    inputParametersSpec: list[dict[str, Any]]
+    template: dict[str, Any]
 
 
 # A shader library as GET answers it.
@@ -234,3 +242,68 @@ def delete_shader_lib(lib_id: IdPath, session: SessionDep, if_match: IfMatch = N
 
 
 __all__ = ["router"]
+
+
+_COMMENTS_AND_STRINGS = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\])*"', re.DOTALL)
+
+
+def effective_inputs(lib: dict[str, Any], name: str) -> dict[str, Any]:
+    """What a shader using helper ``name`` of ``lib`` declares, and whether the template uses it.
+
+    - ``uniforms``: the library's reserved uniforms, then the helper's own (sorted);
+    - ``inputParametersSpec``: the library's base parameters, then the helper's;
+    - ``template``: ``valid`` when the fragment template calls the helper (comments and
+      strings aside), with a warning per helper uniform the template never names.
+
+    Raises:
+        InvalidDocument: No such helper, or a helper parameter repeats a base one (422,
+            as the seed answered).
+    """
+    helpers = lib.get("helpers") or {}
+    helper = helpers.get(name)
+    if not isinstance(helper, dict):
+        raise InvalidDocument(
+            f"the library has no helper {name!r}",
+            details={"pointer": f"/helpers/{name}", "helpers": sorted(helpers)},
+        )
+    reserved = list(dict.fromkeys(lib.get("reservedUniforms") or []))
+    requires = helper.get("requires") or {}
+    own = sorted(set(requires.get("uniforms") or []))
+    uniforms = reserved + [u for u in own if u not in reserved]
+    base = list(lib.get("baseInputParametersSpec") or [])
+    seen = {p["parameter"] for p in base}
+    extra = list(requires.get("inputParametersSpec") or [])
+    for index, param in enumerate(extra):
+        if param["parameter"] in seen:
+            raise InvalidDocument(
+                f"helper {name!r} repeats the base parameter {param['parameter']!r}",
+                details={
+                    "pointer": f"/helpers/{name}/requires/inputParametersSpec/{index}/parameter",
+                    "code": "COLLISION_BASE_PARAMETER",
+                },
+            )
+        seen.add(param["parameter"])
+    template = (lib.get("templates") or {}).get("fragment_shader")
+    if not template:
+        check: dict[str, Any] = {"valid": False, "warnings": ["no fragment_shader template"]}
+    else:
+        code = _COMMENTS_AND_STRINGS.sub("", template)
+        check = {
+            "valid": name in code,
+            "warnings": [
+                f"uniform '{u}' not referenced" for u in own if u not in reserved and u not in code
+            ],
+        }
+    return {"uniforms": uniforms, "inputParametersSpec": base + extra, "template": check}
+
+
+@router.get(
+    "/{lib_id}/helpers/{name}/effective",
+    response_model=EffectiveHelper,
+    responses=error_responses(404, 409, 422),
+)
+def get_effective_helper(lib_id: IdPath, name: str, session: SessionDep) -> Response:
+    """The uniforms and input parameters a shader using one helper declares (the seed's route)."""
+    row = _get(session, lib_id)
+    body = effective_inputs(load_json(row.body), name)
+    return views.json_response(dump_json(body))

@@ -64,3 +64,55 @@ def test_shader_lib_shape_is_checked(client):
     assert client.post("/shader_libs/", json=bad_type).status_code == 422
     assert client.post("/shader_libs/", content=b"[1]").status_code == 422
     assert client.put("/shader_libs/77", json=LIB).status_code == 404
+
+
+def test_effective_helper_merges_the_library_and_the_helper(client):
+    lib = {
+        **LIB,
+        "helpers": {
+            "sdCircle": {
+                "glsl": "float sdCircle(vec2 p, float r) { return length(p) - r; }",
+                "requires": {
+                    "uniforms": ["u_r", "u_time", "u_glow"],
+                    "inputParametersSpec": [
+                        {
+                            "name": "radius",
+                            "parameter": "u_r",
+                            "path": "u_r",
+                            "type": "float",
+                            "default": 0.5,
+                        }
+                    ],
+                },
+            },
+            "clash": {
+                "glsl": "",
+                "requires": {
+                    "inputParametersSpec": [
+                        {
+                            "name": "x",
+                            "parameter": "u_px",
+                            "path": "u_px",
+                            "type": "float",
+                            "default": 0,
+                        }
+                    ]
+                },
+            },
+        },
+        "templates": {
+            "fragment_shader": "// sdCircle in a comment\nvoid main() { float d = sdCircle(p, u_r); }"
+        },
+    }
+    url = client.post("/shader_libs/", json=lib).headers["location"]
+    got = client.get(f"{url}/helpers/sdCircle/effective")
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["uniforms"] == ["u_time", "u_resolution", "u_glow", "u_r"]
+    assert [p["parameter"] for p in body["inputParametersSpec"]] == ["u_px", "u_r"]
+    assert body["template"] == {"valid": True, "warnings": ["uniform 'u_glow' not referenced"]}
+    clash = client.get(f"{url}/helpers/clash/effective")
+    assert clash.status_code == 422
+    assert error_of(clash)["details"]["code"] == "COLLISION_BASE_PARAMETER"
+    assert client.get(f"{url}/helpers/nope/effective").status_code == 422
+    assert client.get("/shader_libs/99/helpers/sdCircle/effective").status_code == 404
