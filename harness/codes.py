@@ -21,7 +21,9 @@ Areas:
 - ``RULE``   rule bundles: triggers, effects, cycles;
 - ``GRAPH``  the parameter graph as a whole;
 - ``SIM``    what a simulation run observes;
-- ``SCN``    scenarios and their expectations.
+- ``SCN``    scenarios and their expectations;
+- ``RENDER`` the GL runtime that compiles and renders shaders;
+- ``VISUAL`` what the rendered frames of a scenario show.
 """
 
 from __future__ import annotations
@@ -274,6 +276,18 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "Shader input parameter names no uniform",
         "Name a listed uniform in the input parameter, or add the uniform.",
     ),
+    (
+        "SYN-GLSL-010",
+        E,
+        "GLSL compile error",
+        "Fix the GLSL at this position; the message is the GL compiler's own.",
+    ),
+    (
+        "SYN-GLSL-011",
+        E,
+        "GLSL link error",
+        "Make the two stages agree (varyings, uniforms) and give each a `void main()`.",
+    ),
     # --- TONE ------------------------------------------------------------------------------
     (
         "SYN-TONE-001",
@@ -327,6 +341,49 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         INFO,
         "Parameter neither driven nor read",
         "Drive the parameter with a control, modulation or rule, or remove it.",
+    ),
+    # --- RENDER / VISUAL: the shader rendered under a scenario (synharness.render) -----
+    (
+        "SYN-RENDER-001",
+        INFO,
+        "No GL context",
+        "Install the 'render' extra and Mesa's EGL (libegl-mesa0, libgl1-mesa-dri) to compile and render shaders.",
+    ),
+    (
+        "SYN-RENDER-002",
+        E,
+        "Rendering failed",
+        "The GL driver refused a frame: see the message; simplify the shader (loops, texture sizes).",
+    ),
+    (
+        "SYN-VISUAL-001",
+        W,
+        "Draws nothing",
+        "Every frame is one colour: check that gl_FragColor depends on vUv, gl_FragCoord or a uniform.",
+    ),
+    (
+        "SYN-VISUAL-002",
+        W,
+        "Frozen while its uniforms change",
+        "The uniforms the scenario drives do not reach the output: use them in the colour computation.",
+    ),
+    (
+        "SYN-VISUAL-003",
+        E,
+        "Non-finite colour",
+        "Guard divisions, sqrt, log and pow against zero and negative arguments.",
+    ),
+    (
+        "SYN-VISUAL-004",
+        E,
+        "General flashes above the WCAG 2.x threshold",
+        "Keep large bright/dark changes to at most three per second, or confine them to a small area.",
+    ),
+    (
+        "SYN-VISUAL-005",
+        E,
+        "Red flashes above the WCAG 2.x threshold",
+        "Avoid alternating to and from saturated red more than three times a second over a large area.",
     ),
     # --- SIM / SCN: simulation and scenarios (filled by the simulation) ---------------
     (

@@ -1,0 +1,137 @@
+"""The GL runtime: one headless OpenGL context per process, and its lifetime.
+
+This is the only module that imports :mod:`moderngl` (lazily, inside
+functions), so the rest of :mod:`synharness.render` and the validation core
+import without the ``render`` extra or a GPU.
+
+The context is headless EGL (Mesa's llvmpipe on a machine without a GPU):
+``moderngl.create_standalone_context(backend="egl")``. Creating it costs tens
+of milliseconds, so :func:`shared_runtime` makes one per process on first use
+and keeps it (a forked worker makes its own: a context does not survive a
+fork); :func:`gl_runtime` is the context manager for callers that want the
+lifetime scoped (``shared=False``: a private context released at the end of
+the block), and :func:`close_shared` ends the
+shared one. When no context can be made, the reason is remembered and
+returned instead, once per process: the caller files ``SYN-RENDER-001`` and
+goes on without compiling or rendering.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The backend glcontext is asked for: headless EGL (no X display needed).
+BACKEND = "egl"
+
+
+class GlUnavailable(Exception):
+    """No GL context can be created here (no EGL, no Mesa, no ``render`` extra)."""
+
+
+@dataclass
+class GlRuntime:
+    """An open moderngl context and what it caches.
+
+    Attributes:
+        ctx: The ``moderngl.Context``.
+        renderer: ``GL_RENDERER`` and ``GL_VERSION``, for reports.
+        programs: Compiled programs by (profile, vertex, fragment) hash (see
+            :mod:`synharness.render.compile`).
+    """
+
+    ctx: Any
+    renderer: str
+    programs: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+    def release(self) -> None:
+        """Release the programs and the context."""
+        for program in self.programs.values():
+            if program is not None:
+                program.release()
+        self.programs.clear()
+        self.ctx.release()
+
+
+def open_runtime() -> GlRuntime:
+    """Create a headless context.
+
+    Raises:
+        GlUnavailable: moderngl is not installed or EGL refuses a context; the
+            message says which.
+    """
+    try:
+        import moderngl
+    except ImportError as exc:
+        raise GlUnavailable(
+            f"moderngl is not installed ({exc.name}): install 'synharness[render]'"
+        ) from None
+    try:
+        ctx = moderngl.create_standalone_context(backend=BACKEND)  # type: ignore[arg-type]
+    except Exception as exc:  # glcontext raises bare Exceptions with the EGL reason
+        raise GlUnavailable(f"no {BACKEND.upper()} context: {exc}") from None
+    info = ctx.info
+    return GlRuntime(ctx=ctx, renderer=f"{info.get('GL_RENDERER')} / {info.get('GL_VERSION')}")
+
+
+_shared: GlRuntime | None = None
+_shared_pid: int | None = None
+_failure: str | None = None
+
+
+def shared_runtime() -> GlRuntime | str:
+    """This process's runtime, created on first use; or why none can be made.
+
+    Returns:
+        The runtime, or the reason (a sentence) no context can be created.
+    """
+    global _shared, _shared_pid, _failure
+    pid = os.getpid()
+    if _shared_pid != pid:  # first use, or a forked child: the parent's context is not ours
+        _shared, _shared_pid, _failure = None, pid, None
+        try:
+            _shared = open_runtime()
+        except GlUnavailable as exc:
+            _failure = str(exc)
+    return _shared if _shared is not None else str(_failure)
+
+
+def close_shared() -> None:
+    """Release this process's shared runtime, if it has one."""
+    global _shared, _shared_pid
+    if _shared is not None and _shared_pid == os.getpid():
+        _shared.release()
+    _shared, _shared_pid = None, None
+
+
+atexit.register(close_shared)
+
+
+@contextmanager
+def gl_runtime(*, shared: bool = True) -> Iterator[GlRuntime | str]:
+    """A runtime for the duration of a block, or why there is none.
+
+    Args:
+        shared: Use this process's shared runtime (kept after the block, for the
+            next caller; released at exit). ``False`` opens a private context
+            that the block's end releases.
+
+    Yields:
+        The runtime, or the reason no context can be created.
+    """
+    if shared:
+        yield shared_runtime()
+        return
+    try:
+        runtime = open_runtime()
+    except GlUnavailable as exc:
+        yield str(exc)
+        return
+    try:
+        yield runtime
+    finally:
+        runtime.release()
