@@ -10,24 +10,24 @@ simulation), :mod:`~synharness.render.visual` (metrics and WCAG flash
 analysis), :mod:`~synharness.render.shader` (rendering scenarios) and
 :mod:`~synharness.render.images` (PNG, filmstrip, animated preview; Pillow).
 
-Importing this package imports neither moderngl nor Pillow.
+Importing this package imports neither moderngl nor Pillow, and only the
+light modules (profiles, the metrics models): :mod:`synharness.result` imports
+it for :class:`ScenarioRender`. The renderer itself is
+:func:`synharness.render.shader.render_asset`.
 """
 
 from __future__ import annotations
 
 from synharness.render.profiles import DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, HostProfile
-from synharness.render.shader import RenderSettings, ShaderRender, render_asset, render_scenario
-from synharness.render.visual import VisualMetrics, analyse
+from synharness.render.visual import RenderPreview, ScenarioRender, VisualMetrics, analyse
 
 __all__ = [
     "DEFAULT_PROFILE",
     "PROFILES",
     "PROFILE_NAMES",
     "HostProfile",
-    "RenderSettings",
-    "ShaderRender",
+    "RenderPreview",
+    "ScenarioRender",
     "VisualMetrics",
     "analyse",
-    "render_asset",
-    "render_scenario",
 ]

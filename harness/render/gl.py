@@ -13,7 +13,8 @@ lifetime scoped (``shared=False``: a private context released at the end of
 the block), and :func:`close_shared` ends the
 shared one. When no context can be made, the reason is remembered and
 returned instead, once per process: the caller files ``SYN-RENDER-001`` and
-goes on without compiling or rendering.
+goes on without compiling or rendering. A process that holds a context
+must start process pools with :func:`pool_context` (no ``fork``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from typing import Any
 
 #: The backend glcontext is asked for: headless EGL (no X display needed).
@@ -98,6 +100,28 @@ def shared_runtime() -> GlRuntime | str:
         except GlUnavailable as exc:
             _failure = str(exc)
     return _shared if _shared is not None else str(_failure)
+
+
+def holds_context() -> bool:
+    """Whether this process has created its shared GL context."""
+    return _shared is not None and _shared_pid == os.getpid()
+
+
+def pool_context() -> BaseContext | None:
+    """The multiprocessing context a process pool must use from this process.
+
+    A process that holds a GL context must not fork workers: the child
+    inherits the driver's threads' locks but not the threads (Mesa's llvmpipe
+    runs worker threads), and hangs when it makes its own context. Such a
+    process gets ``forkserver`` (workers forked from a clean server process);
+    any other gets None (the platform default, ``fork`` on Linux, which is
+    cheaper).
+    """
+    if not holds_context():
+        return None
+    import multiprocessing
+
+    return multiprocessing.get_context("forkserver")
 
 
 def close_shared() -> None:

@@ -48,8 +48,22 @@ def pick(count: int, frames: int) -> list[int]:
     return [round(i * (frames - 1) / (count - 1)) for i in range(count)]
 
 
-def filmstrip_png(frames: np.ndarray, *, count: int = FILMSTRIP_FRAMES, thumb: int = 96) -> bytes:
-    """``count`` evenly spaced frames side by side, each at most ``thumb`` pixels, as one PNG."""
+def filmstrip_png(
+    frames: np.ndarray,
+    *,
+    count: int = FILMSTRIP_FRAMES,
+    thumb: int = 96,
+    quality: int | None = None,
+) -> bytes:
+    """``count`` evenly spaced frames side by side, each at most ``thumb`` pixels, as one image.
+
+    Args:
+        frames: ``n x h x w x 3`` uint8.
+        count: Thumbnails.
+        thumb: Largest side of a thumbnail.
+        quality: None for PNG; else lossy WebP at this quality (a third of the
+            bytes, for pages that inline it), PNG where Pillow has no WebP.
+    """
     from PIL import Image
 
     chosen = [_resized(frames[i], thumb) for i in pick(count, len(frames))]
@@ -61,8 +75,16 @@ def filmstrip_png(frames: np.ndarray, *, count: int = FILMSTRIP_FRAMES, thumb: i
         strip.paste(t, (x, 0))  # type: ignore[arg-type]
         x += t.width + 2  # type: ignore[attr-defined]
     out = io.BytesIO()
-    strip.save(out, format="PNG")
+    if quality is not None and animation_format()[0] == "WEBP":
+        strip.save(out, format="WEBP", quality=quality, method=0)
+    else:
+        strip.save(out, format="PNG")
     return out.getvalue()
+
+
+def image_mime(data: bytes) -> str:
+    """``image/png`` or ``image/webp``, from the first bytes."""
+    return "image/webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else "image/png"
 
 
 def animation_format() -> tuple[str, str]:
@@ -110,6 +132,6 @@ def animated_bytes(
         "loop": 0,
     }
     if fmt == "WEBP":
-        options.update(quality=quality, method=4, lossless=quality >= 100)
+        options.update(quality=quality, method=0, lossless=quality >= 100)
     first.save(out, format=fmt, **options)  # type: ignore[attr-defined]
     return out.getvalue(), mime

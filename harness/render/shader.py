@@ -26,10 +26,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from synharness.codes import finding
-from synharness.findings import Finding
+from synharness.findings import Finding, Severity
 from synharness.render.compiler import ProgramInfo, compile_pair, linked_program
 from synharness.render.uniforms import frame_times, frame_uniforms, varying_uniforms
-from synharness.render.visual import MAX_FLASHES, VisualMetrics, analyse
+from synharness.render.visual import (
+    MAX_FLASHES,
+    RenderPreview,
+    ScenarioRender,
+    VisualMetrics,
+    analyse,
+)
 from synharness.semantic.glsl import THREE_BUILTINS
 
 if TYPE_CHECKING:
@@ -254,13 +260,26 @@ def render_scenario(
         frames,
         times,
         metrics,
-        visual_findings(metrics, scenario=scenario.name, varying=varying, base=base),
+        visual_findings(
+            metrics, scenario=scenario.name, varying=varying, base=base, source=scenario.source
+        ),
         varying,
     )
 
 
+#: Built-in scenarios whose input is synthetic (machine-speed gestures): a flash
+#: they provoke is a warning, since no author scripted it; under the idle run
+#: (modulations alone) and the author's own scenarios it is an error.
+SYNTHETIC_SOURCES = frozenset({"builtin:sweep", "builtin:random"})
+
+
 def visual_findings(
-    metrics: VisualMetrics, *, scenario: str, varying: Sequence[str], base: str = "/shader"
+    metrics: VisualMetrics,
+    *,
+    scenario: str,
+    varying: Sequence[str],
+    base: str = "/shader",
+    source: str = "",
 ) -> list[Finding]:
     """SYN-VISUAL-001..005 for one scenario's metrics.
 
@@ -269,7 +288,9 @@ def visual_findings(
         scenario: The scenario's name, for the messages.
         varying: Uniforms whose value changed between frames.
         base: Pointer of the shader.
+        source: The scenario's source (``builtin:...`` or its file), for the flash severity.
     """
+    synthetic = source in SYNTHETIC_SOURCES
     pointer = f"{base}/fragment_shader"
     found: list[Finding] = []
     if metrics.constant:
@@ -308,7 +329,9 @@ def visual_findings(
                     code,
                     pointer,
                     f"scenario {scenario!r}: {rate:g} {kind} flashes in one second over a large "
-                    f"area (WCAG 2.x allows at most {MAX_FLASHES})",
+                    f"area (WCAG 2.x allows at most {MAX_FLASHES})"
+                    + (" under the built-in's synthetic input" if synthetic else ""),
+                    severity=Severity.WARNING if synthetic else None,
                 )
             )
     return found
@@ -336,7 +359,8 @@ def render_asset(
 
     Returns:
         One render per scenario (none without a shader), and the findings: each
-        code once per asset, from the first scenario that showed it.
+        code once per asset, from the first scenario that showed it at its
+        worst severity.
     """
     shader = asset.shader
     if shader is None:
@@ -349,8 +373,7 @@ def render_asset(
     )
     compiled = compile_asset(asset)
     renders: list[ShaderRender] = []
-    seen: set[str] = set()
-    findings: list[Finding] = []
+    worst: dict[str, Finding] = {}
     for scenario in scenarios:
         result = None
         if info.ok:
@@ -362,7 +385,52 @@ def render_asset(
         )
         renders.append(render)
         for f in render.findings:
-            if f.code not in seen:
-                seen.add(f.code)
-                findings.append(f)
-    return renders, findings
+            known = worst.get(f.code)
+            if known is None or f.severity.rank > known.severity.rank:
+                worst[f.code] = f
+    return renders, list(worst.values())
+
+
+def scenario_render(
+    render: ShaderRender,
+    *,
+    profile: str,
+    preview: bool = True,
+    thumb: int = 56,
+    animation_size: int = 64,
+    animation_frames: int = 40,
+) -> ScenarioRender:
+    """The result-model form of a render, with small preview images when asked.
+
+    Args:
+        render: The render.
+        profile: The host profile it was compiled under.
+        preview: Encode the filmstrip and the animation (needs Pillow).
+        thumb: Largest side of a filmstrip thumbnail.
+        animation_size: Largest side of the animation.
+        animation_frames: At most this many animation frames (evenly spaced).
+    """
+    images = None
+    if preview and render.frames is not None and render.metrics is not None:
+        from synharness.render.images import animated_bytes, filmstrip_png, image_mime
+
+        animation, mime = animated_bytes(
+            render.frames,
+            fps=render.metrics.fps,
+            size=animation_size,
+            max_frames=animation_frames,
+            quality=45,
+        )
+        strip = filmstrip_png(render.frames, thumb=thumb, quality=60)
+        images = RenderPreview(
+            filmstrip=strip,
+            filmstrip_mime=image_mime(strip),
+            animation=animation,
+            animation_mime=mime,
+        )
+    return ScenarioRender(
+        profile=profile,
+        metrics=render.metrics,
+        codes=tuple(sorted({f.code for f in render.findings})),
+        preview=images,
+    )

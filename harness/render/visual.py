@@ -30,7 +30,7 @@ contrast and motion are those of the block means).
 from __future__ import annotations
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 #: The largest analysis grid (cells per side).
 GRID = 64
@@ -80,6 +80,36 @@ class VisualMetrics(BaseModel):
     static: bool = False
 
 
+class RenderPreview(BaseModel):
+    """Small images of a scenario's frames for the HTML report (kept out of JSON reports)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: A row of evenly spaced thumbnails.
+    filmstrip: bytes
+    #: ``image/webp`` or ``image/png``.
+    filmstrip_mime: str
+    #: The frames as a looping animation.
+    animation: bytes
+    #: ``image/webp`` or ``image/apng``.
+    animation_mime: str
+
+
+class ScenarioRender(BaseModel):
+    """The render of one scenario, as results and reports carry it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: The host profile the shader was compiled under.
+    profile: str
+    #: The frames' metrics; None when the shader does not compile or rendering failed.
+    metrics: VisualMetrics | None = None
+    #: Codes of this scenario's render findings (the asset carries each code once).
+    codes: tuple[str, ...] = ()
+    #: Thumbnails for the HTML report; excluded from every JSON dump.
+    preview: RenderPreview | None = Field(default=None, exclude=True)
+
+
 def linearise(srgb: np.ndarray) -> np.ndarray:
     """sRGB-encoded values in [0, 1] to linear light."""
     return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
@@ -96,11 +126,14 @@ def _grid(frames: np.ndarray) -> np.ndarray:
     _, h, w, _ = frames.shape
     by, bx = max(1, h // GRID), max(1, w // GRID)
     gh, gw = h // by, w // bx
-    cut = frames[:, : gh * by, : gw * bx]
-    # Summing the block axes one after the other (innermost first) runs at memory speed.
-    blocks = cut.reshape(frames.shape[0], gh, by, gw, bx, -1)
-    means: np.ndarray = blocks.sum(axis=4, dtype=np.float32).sum(axis=2) / (by * bx)
-    return means
+    # One strided slice per pixel of a block, added up: numpy sums whole planes at once,
+    # where a reshape to (..., by, ..., bx, c) would reduce along tiny strided axes.
+    total = np.zeros((frames.shape[0], gh, gw, frames.shape[3]), dtype=np.float32)
+    for dy in range(by):
+        for dx in range(bx):
+            total += frames[:, dy : gh * by : by, dx : gw * bx : bx]
+    total /= by * bx
+    return total
 
 
 def _transitions(level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -131,6 +164,12 @@ def _red_transitions(linear: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     total = linear.sum(axis=-1)
     safe = np.where(total > 0, total, 1.0)
     red = (linear[..., 0] / safe >= RED_RATIO) & (total > 0)
+    to_red = np.zeros(red.shape, dtype=bool)
+    from_red = np.zeros(red.shape, dtype=bool)
+    # A red transition is to or from a red state: unless the cells ever red cover more
+    # than the area limit of some field, no red transition can count.
+    if not red.any() or _field_share(red.any(axis=0)) <= AREA_FRACTION:
+        return to_red, from_red
     xyz = linear @ np.array(
         [[0.4124, 0.2126, 0.0193], [0.3576, 0.7152, 0.1192], [0.1805, 0.0722, 0.9505]]
     )
@@ -139,8 +178,6 @@ def _red_transitions(linear: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     d = np.where(dark, 1.0, denominator)
     u = np.where(dark, _WHITE_UV[0], 4 * xyz[..., 0] / d)
     v = np.where(dark, _WHITE_UV[1], 9 * xyz[..., 1] / d)
-    to_red = np.zeros(red.shape, dtype=bool)
-    from_red = np.zeros(red.shape, dtype=bool)
     ref_u, ref_v, ref_red = u[0].copy(), v[0].copy(), red[0].copy()
     for k in range(1, red.shape[0]):
         far = np.hypot(u[k] - ref_u, v[k] - ref_v) > CHROMA_STEP
