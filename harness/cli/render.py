@@ -171,7 +171,7 @@ def run_render(invocation: RenderInvocation) -> tuple[str, int]:
         profile=invocation.profile,
     )  # fmt: skip
     out = invocation.out or Path("renders") / _slug(invocation.asset.stem)
-    with gl_runtime(shared=False) as runtime:
+    with gl_runtime() as runtime:
         if isinstance(runtime, str):
             raise CliError(f"synharness render: no GL context: {runtime}", exit_code=2)
         renders, render_findings = render_asset(runtime, asset, scenarios, settings=settings)

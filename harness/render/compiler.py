@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 CACHE_SIZE = 1024
 
 #: Mesa's ``<string>:<line>(<column>): error: <text>``.
-_POSITIONED = re.compile(r"^\s*\d+:(\d+)\((\d+)\):\s*(error|warning):\s*(.*)$")
-_UNPOSITIONED = re.compile(r"^\s*(error|warning):\s*(.*)$")
+_POSITIONED = re.compile(r"^\s*\d+:(\d+)\((\d+)\):\s*(?:preprocessor\s+)?(error|warning):\s*(.*)$")
+_UNPOSITIONED = re.compile(r"^\s*(?:preprocessor\s+)?(error|warning):\s*(.*)$")
 _SECTION = {"vertex_shader": "vertex", "fragment_shader": "fragment", "Program": "link"}
 
 #: GL type enums (glGetActiveUniform) -> GLSL type names.
@@ -180,7 +180,7 @@ def _fragment_alone(
     return ()
 
 
-_BLANK_OR_COMMENT = re.compile(r"[ \t\r\f\v]+|/\*.*?\*/|//.*")
+_BLANK_OR_COMMENT = re.compile(r"(?:[ \t\r\f\v]+|/\*.*?\*/|//.*)+")
 
 
 def source_column(line: str, column: int) -> int:

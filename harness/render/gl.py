@@ -9,8 +9,7 @@ The context is headless EGL (Mesa's llvmpipe on a machine without a GPU):
 of milliseconds, so :func:`shared_runtime` makes one per process on first use
 and keeps it (a forked worker makes its own: a context does not survive a
 fork); :func:`gl_runtime` is the context manager for callers that want the
-lifetime scoped (``shared=False``: a private context released at the end of
-the block), and :func:`close_shared` ends the
+lifetime scoped (it closes what it opened), and :func:`close_shared` ends the
 shared one. When no context can be made, the reason is remembered and
 returned instead, once per process: the caller files ``SYN-RENDER-001`` and
 goes on without compiling or rendering. A process that holds a context
@@ -136,26 +135,21 @@ atexit.register(close_shared)
 
 
 @contextmanager
-def gl_runtime(*, shared: bool = True) -> Iterator[GlRuntime | str]:
-    """A runtime for the duration of a block, or why there is none.
+def gl_runtime() -> Iterator[GlRuntime | str]:
+    """This process's runtime for the duration of a block, or why there is none.
 
-    Args:
-        shared: Use this process's shared runtime (kept after the block, for the
-            next caller; released at exit). ``False`` opens a private context
-            that the block's end releases.
+    A block that found no shared runtime open releases the one it made at its
+    end (a command's scoped lifetime); a block inside a longer user (a test
+    session, a batch that compiled already) leaves it open. One context at a
+    time: a second standalone context would become current in its place, and
+    releasing it would leave the first one not current.
 
     Yields:
         The runtime, or the reason no context can be created.
     """
-    if shared:
+    owner = not holds_context()
+    try:
         yield shared_runtime()
-        return
-    try:
-        runtime = open_runtime()
-    except GlUnavailable as exc:
-        yield str(exc)
-        return
-    try:
-        yield runtime
     finally:
-        runtime.release()
+        if owner:
+            close_shared()
