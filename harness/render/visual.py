@@ -117,7 +117,9 @@ def linearise(srgb: np.ndarray) -> np.ndarray:
 
 def relative_luminance(linear_rgb: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of linear RGB (last axis: R, G, B)."""
-    level: np.ndarray = linear_rgb @ np.array([0.2126, 0.7152, 0.0722])
+    # Channel by channel: a matmul over millions of 3-vectors runs one tiny product each.
+    r, g, b = linear_rgb[..., 0], linear_rgb[..., 1], linear_rgb[..., 2]
+    level: np.ndarray = 0.2126 * r + 0.7152 * g + 0.0722 * b
     return level
 
 
@@ -170,14 +172,15 @@ def _red_transitions(linear: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # than the area limit of some field, no red transition can count.
     if not red.any() or _field_share(red.any(axis=0)) <= AREA_FRACTION:
         return to_red, from_red
-    xyz = linear @ np.array(
-        [[0.4124, 0.2126, 0.0193], [0.3576, 0.7152, 0.1192], [0.1805, 0.0722, 0.9505]]
-    )
-    denominator = xyz[..., 0] + 15 * xyz[..., 1] + 3 * xyz[..., 2]
+    r, g, b = linear[..., 0], linear[..., 1], linear[..., 2]
+    x = 0.4124 * r + 0.3576 * g + 0.1805 * b  # sRGB (D65) to CIE XYZ
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = 0.0193 * r + 0.1192 * g + 0.9505 * b
+    denominator = x + 15 * y + 3 * z
     dark = denominator <= 1e-9
     d = np.where(dark, 1.0, denominator)
-    u = np.where(dark, _WHITE_UV[0], 4 * xyz[..., 0] / d)
-    v = np.where(dark, _WHITE_UV[1], 9 * xyz[..., 1] / d)
+    u = np.where(dark, _WHITE_UV[0], 4 * x / d)
+    v = np.where(dark, _WHITE_UV[1], 9 * y / d)
     ref_u, ref_v, ref_red = u[0].copy(), v[0].copy(), red[0].copy()
     for k in range(1, red.shape[0]):
         far = np.hypot(u[k] - ref_u, v[k] - ref_v) > CHROMA_STEP
