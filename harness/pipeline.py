@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
-from synharness.codes import finding
+from synharness.codes import finding, strict_findings
 from synharness.envelope import read_envelope
 from synharness.findings import Finding, sort_findings
 from synharness.loading import (
@@ -51,7 +51,7 @@ from synharness.semantic.glsl import CompiledUniforms
 
 @dataclass(frozen=True)
 class ValidationOptions:
-    """How to validate: limits and where extra schema versions live."""
+    """How to validate: limits, where extra schema versions live, which severity profile."""
 
     #: Largest accepted document, in bytes.
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -60,6 +60,9 @@ class ValidationOptions:
     #: Compile the shader under this host profile (``--glsl-host``) when a GL
     #: context can be made; None skips compiling (the regex reader alone).
     glsl_host: str | None = "three"
+    #: The strict profile (``--strict``, config key ``strict``): style and
+    #: legacy infos are reported as warnings (:func:`~synharness.codes.strict_findings`).
+    strict: bool = False
 
     def registry(self) -> SchemaRegistry:
         """The (cached) schema registry these options name."""
@@ -167,6 +170,8 @@ def _check_parsed(
                 )
                 findings += compile_found
             findings += check_document(envelope.kind, model, compiled=compiled)
+    if options.strict:
+        findings = strict_findings(findings)
     if findings and text is not None:
         findings = _located(findings, text, unique_keys=unique_keys)
     result = AssetResult(
@@ -223,11 +228,11 @@ def _pointer_of_loc(data: Any, loc: tuple[int | str, ...]) -> str:
 def _located(findings: list[Finding], text: str, *, unique_keys: bool) -> list[Finding]:
     # Findings about another document (file) or already placed (line) keep what they have.
     todo = [item.pointer for item in findings if item.file is None and item.line is None]
-    where = Locator(text, unique_keys=unique_keys).positions(todo)
+    where = Locator(text, unique_keys=unique_keys).regions(todo)
     located: list[Finding] = []
     for item in findings:
-        position = where.get(item.pointer) if item.file is None and item.line is None else None
-        located.append(item if position is None else item.located(*position))
+        region = where.get(item.pointer) if item.file is None and item.line is None else None
+        located.append(item if region is None else item.located(*region))
     return located
 
 

@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "synharness.cli.simulate",
     "synharness.cli.run",
     "synharness.cli.render",
+    "synharness.cli.similar",
+    "synharness.cli.fix",
 )
 
 
