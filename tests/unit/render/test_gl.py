@@ -286,3 +286,13 @@ def test_compiles_are_cached_by_profile_and_source(runtime: GlRuntime) -> None:
     other = compile_pair(runtime, data["vertex_shader"], data["fragment_shader"], profile="webgl1")
     assert again is first and other is not first and other.profile == "webgl1"
     assert first.ok and first.uniforms["u_skyColor"] == "vec3"
+
+
+def test_validate_takes_the_host_profile(runtime: GlRuntime, tmp_path: Path) -> None:
+    path = tmp_path / "plain.json"
+    plain = "varying vec2 vUv;\nvoid main() { gl_FragColor = vec4(vUv, 0.0, 1.0); }\n"
+    path.write_bytes(_with_fragment(plain))
+    three = CliRunner().invoke(cli, ["validate", str(path), "--format", "concise"])
+    assert three.exit_code == 0 and "SYN-GLSL-010" not in three.output
+    webgl1 = CliRunner().invoke(cli, ["validate", str(path), "--glsl-host", "webgl1"])
+    assert webgl1.exit_code == 1 and "SYN-GLSL-010" in webgl1.output
