@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,6 +87,8 @@ class ProgramInfo:
 
 
 _cache: OrderedDict[tuple[str, int], ProgramInfo] = OrderedDict()
+#: Threads (the store's pool) share the outcomes; each has its own runtime and programs.
+_cache_lock = threading.Lock()
 
 
 def source_key(profile: str, vertex: str, fragment: str) -> tuple[str, int]:
@@ -112,14 +115,16 @@ def compile_pair(
         The outcome; a linked program stays in ``runtime.programs`` under ``key``.
     """
     key = source_key(profile, vertex, fragment)
-    known = _cache.get(key)
-    if known is not None and (not known.ok or key in runtime.programs):
-        _cache.move_to_end(key)
-        return known
+    with _cache_lock:
+        known = _cache.get(key)
+        if known is not None and (not known.ok or key in runtime.programs):
+            _cache.move_to_end(key)
+            return known
     info = _compile(runtime, profile_named(profile), vertex, fragment, key)
-    _cache[key] = info
-    if len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _cache_lock:
+        _cache[key] = info
+        if len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
     return info
 
 

@@ -6,9 +6,9 @@ import without the ``render`` extra or a GPU.
 
 The context is headless EGL (Mesa's llvmpipe on a machine without a GPU):
 ``moderngl.create_standalone_context(backend="egl")``. Creating it costs tens
-of milliseconds, so :func:`shared_runtime` makes one per process on first use
-and keeps it (a forked worker makes its own: a context does not survive a
-fork); :func:`gl_runtime` is the context manager for callers that want the
+of milliseconds, so :func:`shared_runtime` makes one per thread on first use
+and keeps it (a context is current in one thread; a forked worker makes its
+own: a context does not survive a fork); :func:`gl_runtime` is the context manager for callers that want the
 lifetime scoped (it closes what it opened), and :func:`close_shared` ends the
 shared one. When no context can be made, the reason is remembered and
 returned instead, once per process: the caller files ``SYN-RENDER-001`` and
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,31 +80,43 @@ def open_runtime() -> GlRuntime:
     return GlRuntime(ctx=ctx, renderer=f"{info.get('GL_RENDERER')} / {info.get('GL_VERSION')}")
 
 
-_shared: GlRuntime | None = None
-_shared_pid: int | None = None
-_failure: str | None = None
+class _ThreadState(threading.local):
+    """One thread's runtime: a GL context is current in one thread only."""
+
+    runtime: GlRuntime | None = None
+    pid: int | None = None
+    failure: str | None = None
+
+
+_state = _ThreadState()
+#: Processes (by id) in which some thread created a context (see :func:`pool_context`).
+_creators: set[int] = set()
 
 
 def shared_runtime() -> GlRuntime | str:
-    """This process's runtime, created on first use; or why none can be made.
+    """This thread's runtime, created on first use; or why none can be made.
+
+    A context is current in the thread that made it, so each thread gets its
+    own (the store validates in a thread pool); a process usually has one.
 
     Returns:
         The runtime, or the reason (a sentence) no context can be created.
     """
-    global _shared, _shared_pid, _failure
+    state = _state
     pid = os.getpid()
-    if _shared_pid != pid:  # first use, or a forked child: the parent's context is not ours
-        _shared, _shared_pid, _failure = None, pid, None
+    if state.pid != pid:  # first use, or a forked child: the parent's context is not ours
+        state.runtime, state.pid, state.failure = None, pid, None
         try:
-            _shared = open_runtime()
+            state.runtime = open_runtime()
+            _creators.add(pid)
         except GlUnavailable as exc:
-            _failure = str(exc)
-    return _shared if _shared is not None else str(_failure)
+            state.failure = str(exc)
+    return state.runtime if state.runtime is not None else str(state.failure)
 
 
 def holds_context() -> bool:
-    """Whether this process has created its shared GL context."""
-    return _shared is not None and _shared_pid == os.getpid()
+    """Whether this thread has its runtime open."""
+    return _state.runtime is not None and _state.pid == os.getpid()
 
 
 def pool_context() -> BaseContext | None:
@@ -116,7 +129,7 @@ def pool_context() -> BaseContext | None:
     any other gets None (the platform default, ``fork`` on Linux, which is
     cheaper).
     """
-    if not holds_context():
+    if os.getpid() not in _creators:
         return None
     import multiprocessing
 
@@ -124,11 +137,11 @@ def pool_context() -> BaseContext | None:
 
 
 def close_shared() -> None:
-    """Release this process's shared runtime, if it has one."""
-    global _shared, _shared_pid
-    if _shared is not None and _shared_pid == os.getpid():
-        _shared.release()
-    _shared, _shared_pid = None, None
+    """Release this thread's runtime, if it has one (other threads keep theirs until exit)."""
+    state = _state
+    if state.runtime is not None and state.pid == os.getpid():
+        state.runtime.release()
+    state.runtime, state.pid, state.failure = None, None, None
 
 
 atexit.register(close_shared)
