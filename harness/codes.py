@@ -122,6 +122,8 @@ _REASONS: dict[str, str] = {
     "SYN-GLSL-005": "The corpus writes vec3 colours as hex strings and three.js-side code converts them to a Color: host-dependent convention.",
     "SYN-GLSL-006": "The vertex shader does not compile.",
     "SYN-GLSL-007": "Moving the parameter changes nothing on screen: works, almost surely a wrong name.",
+    "SYN-GLSL-010": "The GL compiler rejects the stage: three.js shows nothing and logs the error.",
+    "SYN-GLSL-011": "The program does not link: three.js shows nothing and logs the error.",
     "SYN-TONE-001": "Tone.js has no such synth class: the tone cannot be built.",
     "SYN-TONE-002": "Tone.js has no such effect class: the effect chain cannot be built.",
     "SYN-TONE-003": "Tone.js asserts against the value and throws: the tone cannot be built.",
@@ -142,6 +144,13 @@ _REASONS: dict[str, str] = {
     "SYN-SCN-001": "The asset does not do what its scenario requires.",
     "SYN-SCN-002": "The scenario cannot be read, so it cannot run.",
     "SYN-SCN-003": "The scenario names no asset, so it cannot run.",
+    "SYN-RENDER-001": "Nothing is wrong with the asset: the machine cannot compile or render, so those checks did not run.",
+    "SYN-RENDER-002": "The frame could not be drawn or read: what the user would see is unknown.",
+    "SYN-VISUAL-001": "A flat fill is a valid picture, but almost surely not the one meant.",
+    "SYN-VISUAL-002": "The picture renders, but what the scenario drives never reaches it: works, almost surely not as meant.",
+    "SYN-VISUAL-003": "NaN and infinite colours are undefined on the GPU: browsers show black or garbage, differently per device.",
+    "SYN-VISUAL-004": "Flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
+    "SYN-VISUAL-005": "Red flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
 }
 
 #: The strict profile (``--strict``, config key ``strict``): the infos the

@@ -296,3 +296,21 @@ def test_validate_takes_the_host_profile(runtime: GlRuntime, tmp_path: Path) -> 
     assert three.exit_code == 0 and "SYN-GLSL-010" not in three.output
     webgl1 = CliRunner().invoke(cli, ["validate", str(path), "--glsl-host", "webgl1"])
     assert webgl1.exit_code == 1 and "SYN-GLSL-010" in webgl1.output
+
+
+def test_threads_compile_in_their_own_contexts(runtime: GlRuntime) -> None:
+    import threading
+
+    raw = (CODE_FIXTURES / "SYN-GLSL-010" / "fail.json").read_bytes()
+    seen: list[list[str]] = []
+
+    def validate() -> None:
+        seen.append([f.code for f in check_bytes(raw, source="x").result.findings])
+
+    threads = [threading.Thread(target=validate) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    validate()
+    assert seen == [["SYN-GLSL-010"]] * 4
