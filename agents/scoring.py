@@ -1,25 +1,44 @@
-"""Scoring: one number in [0, 1] per asset, for ranking and for the RLHF loop.
+"""Scoring: one number in [0, 1] per asset, for ranking and as the reward of an RLHF loop.
 
 Vocabulary:
-- *gate*: a document that did not load, has no known envelope or fails its
-  schema (or model) scores 0; nothing else is looked at.
-- *defects*: ``3 * errors + warnings`` among the findings of validation and
-  simulation (infos are free). Each defect moves the asset down one *band*.
-- *band*: the interval ``[1 / (d + 2), 1 / (d + 1)]`` for ``d`` defects: a
-  clean asset scores in [1/2, 1], one warning in [1/3, 1/2], one error in
-  [1/5, 1/4]. Bands do not overlap, so removing a finding never lowers the
-  score, whatever the fix does to the simulation.
-- *quality*: where the asset sits inside its band, a weighted mean of
-  - *health*: per traced parameter and scenario, ``1 - clipped_fraction``,
-    and 0 if any value was NaN;
-  - *coverage*: per declared numeric parameter with a range, the largest
-    fraction of that range any scenario visited (0 when never traced);
-  - *driven*: the fraction of declared numeric parameters that a control, a
-    modulation or a rule effect targets.
+- *tier*: where a document can score at all. A document that does not load
+  (``SYN-LOAD-*``, or not an object) scores exactly **0**. One that loads but
+  fails the *gate* (an error of area LOAD, ENV or SCHEMA: no known envelope,
+  or a schema or model violation) scores in the *lower tier* ``(0, G)``; every
+  other document scores in the *upper tier* ``[G, 1]``, with ``G =``
+  :data:`GATE`. So fixing the last schema error always raises the score,
+  whatever the semantic checks then find.
+- *defects*: ``d = Σ weight × (1 + log2(places))`` over the findings, weight
+  3 for an error and 1 for a warning (infos are free); *places* is how many
+  places a merged finding stands for (:func:`synharness.schema.translate.places`),
+  so one more place of the same mistake still costs something.
+- *band*: inside its tier a document sits in ``[1/(d+2), 1/(d+1)]``; its
+  *position* there is ``MARGIN + (1 - MARGIN) × q`` of the band's width.
+  Bands of more defects lie wholly below (the margin keeps them apart), so
+  one more finding always lowers the score and fixing one always raises it.
+- *q*: in the upper tier the *quality*, a weighted mean of
+  - *health*: per traced parameter and scenario ``1 - clipped_fraction``, 0
+    for any NaN;
+  - *coverage*: per ranged numeric parameter the largest fraction of its
+    range any scenario visited;
+  - *driven*: the fraction of those parameters a control, a modulation or a
+    rule effect targets;
+  - *substance*: the mean of the modalities with parameters (of shader,
+    tone, haptic), the kinds of driver used (control, modulation, rule) and
+    ``min(1, driven parameters / 8)``.
+  In the lower tier ``q`` is the *soundness*: per top-level part of the
+  document, the share of its values no error points into, averaged.
+- *losses*: ``1 - score`` split exactly into what cost it: each finding, each
+  quality metric, the gate (see :func:`losses_of`).
 
-``score = lower + (upper - lower) * quality``; see ``docs/score.md`` for the
-formula with a worked example. The score is deterministic: scenarios use a
-fixed seed and nothing reads the clock.
+Substance and honesty findings (``SYN-SCORE-*``) are made here, not by
+validation: an asset without ranged parameters (001), with nothing driven
+(002), with a modulation or rule that swings brightness or loudness over more
+than half its range faster than 3 flashes per second (003, WCAG 2.3.1), and a
+later duplicate in a batch (004, :mod:`synharness.agents.dedupe`).
+
+The score is deterministic: scenarios use a fixed seed and nothing reads the
+clock. See ``docs/score.md`` for the formula with worked examples.
 """
 
 from __future__ import annotations
@@ -30,11 +49,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from synharness.codes import finding
-from synharness.findings import Finding, Severity, Verdict, sort_findings, verdict_of
+from synharness.findings import (
+    Finding,
+    Severity,
+    Verdict,
+    sort_findings,
+    split_pointer,
+    verdict_of,
+)
 from synharness.models import SynestheticAsset
 from synharness.params import COMPONENTS, LEGACY_PREFIXES, DeclaredParameter, asset_parameters
 from synharness.pipeline import CheckedDocument, check_bytes, check_data
 from synharness.result import ScenarioOutcome
+from synharness.schema.translate import places
 
 #: The built-in scenarios the score runs by default. Idle alone (LFOs and
 #: rules, no input) keeps scoring above 1,000 assets/s; pass
@@ -44,13 +71,40 @@ DEFAULT_DURATION = 10.0
 DEFAULT_DT = 1 / 60
 DEFAULT_SEED = 0
 #: Weights of the quality components (they sum to 1).
-WEIGHTS: dict[str, float] = {"health": 0.4, "coverage": 0.35, "driven": 0.25}
+WEIGHTS: dict[str, float] = {"health": 0.3, "coverage": 0.25, "driven": 0.2, "substance": 0.25}
 #: How many warnings one error is worth.
 ERROR_WEIGHT = 3
-#: Finding areas whose errors gate the score to 0: the document is not a
-#: well-formed asset of a known schema, so nothing else is meaningful. This
-#: includes SYN-SCHEMA-000, the model refusing what the schema let through.
+#: The top of the lower tier: documents that load but fail the gate score below it.
+GATE = 0.2
+#: The bottom share of each band that no position reaches, so bands never touch.
+MARGIN = 0.1
+#: Finding areas whose errors keep a document in the lower tier: it is not a
+#: well-formed asset of a known schema (SYN-SCHEMA-000 included: the model
+#: refused what the schema let through).
 GATE_AREAS = frozenset({"LOAD", "ENV", "SCHEMA"})
+#: WCAG 2.3.1 "Three Flashes or Below Threshold": nothing flashes more than
+#: three times in any one second (https://www.w3.org/TR/WCAG22/#three-flashes-or-below-threshold).
+#: A periodic swing of f Hz is f flashes (pairs of opposing changes) per second.
+FLASH_LIMIT_HZ = 3.0
+#: A swing over more than this share of a parameter's range counts as a flash
+#: ("most of its range"; the renderers measure real luminance when installed).
+FLASH_SWING = 0.5
+#: Parameters whose swing reads as loudness (tone) or brightness (every shader
+#: parameter can move brightness; the source does not say which do).
+LOUDNESS_NAMES = frozenset({"volume", "gain", "velocity", "level", "amplitude", "loudness"})
+#: Driven parameters for full richness.
+RICH_PARAMETERS = 8
+
+
+class Loss(BaseModel):
+    """What cost some of the score: a finding (``code`` and ``pointer``) or a metric."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: ``SYN-REF-001 /modulations/0/target``, ``metric:coverage`` or ``gate``.
+    what: str
+    #: Points of the score lost to it (the losses sum to ``1 - score``).
+    cost: float
 
 
 class Score(BaseModel):
@@ -61,9 +115,12 @@ class Score(BaseModel):
     #: In [0, 1]; higher is better.
     score: float = Field(ge=0.0, le=1.0)
     verdict: Verdict
-    #: ``validity``, ``defects``, ``health``, ``coverage``, ``driven``, ``quality``.
+    #: ``validity`` (0 below the gate), ``defects``, the quality metrics and
+    #: ``quality`` (upper tier) or ``soundness`` (lower tier); see the module doc.
     components: dict[str, float]
     findings: list[Finding]
+    #: ``1 - score`` split into its causes, largest first.
+    losses: list[Loss] = Field(default_factory=list)
 
 
 def _area(code: str) -> str:
@@ -72,22 +129,38 @@ def _area(code: str) -> str:
 
 
 def gated(findings: Iterable[Finding]) -> bool:
-    """Whether a load, envelope or schema error keeps the score at 0."""
+    """Whether a load, envelope or schema error keeps the document below the gate."""
     return any(f.severity is Severity.ERROR and _area(f.code) in GATE_AREAS for f in findings)
 
 
-def defects(findings: Iterable[Finding]) -> int:
-    """``3 * errors + warnings``; infos do not count."""
-    return sum(
-        ERROR_WEIGHT if f.severity is Severity.ERROR else 1
-        for f in findings
-        if f.severity is not Severity.INFO
-    )
+def unloaded(findings: Iterable[Finding]) -> bool:
+    """Whether the document did not load at all (it scores 0)."""
+    return any(f.severity is Severity.ERROR and _area(f.code) == "LOAD" for f in findings)
 
 
-def band(defect_count: int) -> tuple[float, float]:
-    """The ``(lower, upper)`` bounds of the score for ``defect_count`` defects."""
+def weight(f: Finding) -> float:
+    """The defects one finding costs: 3 per error, 1 per warning, ``× (1 + log2 places)``."""
+    if f.severity is Severity.INFO:
+        return 0.0
+    base = ERROR_WEIGHT if f.severity is Severity.ERROR else 1
+    n = places(f)
+    return base * (1.0 + math.log2(n)) if n > 1 else float(base)
+
+
+def defects(findings: Iterable[Finding]) -> float:
+    """The sum of :func:`weight` over the findings."""
+    return sum(weight(f) for f in findings)
+
+
+def band(defect_count: float) -> tuple[float, float]:
+    """The ``(lower, upper)`` bounds of the in-tier position for ``defect_count`` defects."""
     return 1.0 / (defect_count + 2), 1.0 / (defect_count + 1)
+
+
+def position(defect_count: float, q: float) -> float:
+    """Where in [0, 1] a document with ``defect_count`` defects and quality ``q`` sits."""
+    low, high = band(defect_count)
+    return low + (high - low) * (MARGIN + (1 - MARGIN) * min(1.0, max(0.0, q)))
 
 
 def scoreable(parameters: dict[str, DeclaredParameter]) -> dict[str, DeclaredParameter]:
@@ -104,12 +177,16 @@ def scoreable(parameters: dict[str, DeclaredParameter]) -> dict[str, DeclaredPar
     }
 
 
-def references(asset: SynestheticAsset) -> list[str]:
-    """Every parameter reference of controls, modulations and rule effects."""
+def _control_refs(asset: SynestheticAsset) -> list[str]:
+    return [] if asset.control is None else [c.parameter for c in asset.control.control_parameters]
+
+
+def _modulation_refs(asset: SynestheticAsset) -> list[str]:
+    return [m.target for _, m in asset.all_modulations() if isinstance(m.target, str)]
+
+
+def _rule_refs(asset: SynestheticAsset) -> list[str]:
     found: list[str] = []
-    if asset.control is not None:
-        found += [c.parameter for c in asset.control.control_parameters]
-    found += [m.target for _, m in asset.all_modulations() if isinstance(m.target, str)]
     if asset.rule_bundle is not None:
         for rule in asset.rule_bundle.rules:
             if rule.target:
@@ -119,6 +196,11 @@ def references(asset: SynestheticAsset) -> list[str]:
                 if isinstance(target, str):
                     found.append(target)
     return found
+
+
+def references(asset: SynestheticAsset) -> list[str]:
+    """Every parameter reference of controls, modulations and rule effects."""
+    return _control_refs(asset) + _modulation_refs(asset) + _rule_refs(asset)
 
 
 def _target(reference: str, declared: dict[str, DeclaredParameter]) -> str | None:
@@ -164,6 +246,23 @@ def driven_fraction(
     return sum(1 for path in parameters if path in hit) / len(parameters)
 
 
+def substance(
+    asset: SynestheticAsset,
+    numeric: dict[str, DeclaredParameter],
+    declared: dict[str, DeclaredParameter],
+) -> float:
+    """Mean of modalities with parameters /3, kinds of driver used /3, richness."""
+    modalities = len({p.component for p in numeric.values()}) / 3
+    kinds = 0
+    driven: set[str] = set()
+    for refs in (_control_refs(asset), _modulation_refs(asset), _rule_refs(asset)):
+        hit = {t for r in refs if (t := _target(r, declared)) in numeric}
+        kinds += bool(hit)
+        driven |= hit  # type: ignore[arg-type]
+    richness = min(1.0, len(driven) / RICH_PARAMETERS)
+    return (modalities + kinds / 3 + richness) / 3
+
+
 def health(outcomes: Sequence[ScenarioOutcome]) -> float:
     """Mean of ``1 - clipped_fraction`` over traced parameters, 0 for any NaN.
 
@@ -188,49 +287,351 @@ def coverage(outcomes: Sequence[ScenarioOutcome], parameters: Iterable[str]) -> 
     return sum(min(1.0, max(0.0, b)) for b in best) / len(paths)
 
 
+# --- substance and honesty findings -------------------------------------------------------
+
+
+def _flash_prone(p: DeclaredParameter) -> bool:
+    if p.component == "shader":
+        return True
+    if p.component == "tone":
+        tail = p.path.rsplit(".", 1)[-1].lower()
+        return tail in LOUDNESS_NAMES or any(n in tail for n in ("volume", "gain"))
+    return False
+
+
+def _swing(mod: Any, p: DeclaredParameter) -> float:
+    """The share of ``p``'s range a modulation sweeps (within its own min/max)."""
+    from synharness.semantic.modulation import reach
+
+    low, high = reach(mod)
+    lo, hi = p.min, p.max
+    assert lo is not None and hi is not None  # scoreable
+    if mod.min is not None and mod.max is not None and mod.min < mod.max:
+        low, high = max(low, mod.min), min(high, mod.max)
+    return max(0.0, min(high, hi) - max(low, lo)) / (hi - lo)
+
+
+def honesty_findings(asset: SynestheticAsset) -> list[Finding]:
+    """``SYN-SCORE-001..003`` for one asset (see the module doc)."""
+    declared = asset_parameters(asset)
+    numeric = scoreable(declared)
+    if not numeric:
+        message = "no component declares a numeric parameter with a range: nothing to see, hear or feel change"
+        return [finding("SYN-SCORE-001", "", message)]
+    found: list[Finding] = []
+    if not {_target(r, declared) for r in references(asset)} & numeric.keys():
+        message = f"no control, modulation or rule drives any of the {len(numeric)} ranged parameters"
+        found.append(finding("SYN-SCORE-002", "", message))
+    fast: dict[str, float] = {}
+    for pointer, mod in asset.all_modulations():
+        path = _target(mod.target, declared) if isinstance(mod.target, str) else None
+        p = numeric.get(path) if path else None
+        if p is None or mod.frequency <= FLASH_LIMIT_HZ:
+            continue
+        swing = _swing(mod, p)
+        fast[p.path] = max(fast.get(p.path, 0.0), mod.frequency)
+        if _flash_prone(p) and swing > FLASH_SWING:
+            message = (
+                f"modulation {mod.id!r} swings {p.path} over {swing:.0%} of its range at "
+                f"{mod.frequency:g} Hz, above {FLASH_LIMIT_HZ:g} flashes per second (WCAG 2.3.1)"
+            )
+            found.append(finding("SYN-SCORE-003", f"{pointer}/frequency", message))
+    if fast and asset.rule_bundle is not None:
+        found += _strobing_rules(asset, declared, numeric, fast)
+    return found
+
+
+def _strobing_rules(
+    asset: SynestheticAsset,
+    declared: dict[str, DeclaredParameter],
+    numeric: dict[str, DeclaredParameter],
+    fast: dict[str, float],
+) -> list[Finding]:
+    """Rules whose trigger reads a fast modulated parameter and that write a flash-prone one."""
+    from synharness.semantic.vocabulary import trigger_source
+
+    assert asset.rule_bundle is not None
+    found: list[Finding] = []
+    for i, rule in enumerate(asset.rule_bundle.rules):
+        source = trigger_source(rule.trigger)
+        hz = fast.get(_target(source, declared) or "") if source else None
+        if hz is None:
+            continue
+        targets = [e.get("target") for e in rule.effects or []] + [rule.target]
+        hit = [
+            t
+            for t in targets
+            if isinstance(t, str) and (p := numeric.get(_target(t, declared) or "")) and _flash_prone(p)
+        ]
+        if hit:
+            message = (
+                f"rule {rule.id!r} fires on {source}, modulated at {hz:g} Hz, and writes "
+                f"{hit[0]}: above {FLASH_LIMIT_HZ:g} flashes per second (WCAG 2.3.1)"
+            )
+            found.append(finding("SYN-SCORE-003", f"/rule_bundle/rules/{i}", message))
+    return found
+
+
+# --- the formula --------------------------------------------------------------------------
+
+
+def soundness(data: Any, findings: Sequence[Finding]) -> float:
+    """Per top-level part of ``data``, the share of its values no error points into; averaged.
+
+    Findings that name something absent (a missing property) or the whole
+    document touch nothing: their cost is in the defects.
+    """
+    if not isinstance(data, dict) or not data:
+        return 0.0
+    touched: dict[str, list[list[str]]] = {}
+    for f in findings:
+        if f.severity is not Severity.ERROR or f.code in ("SYN-SCHEMA-001", "SYN-SCHEMA-009"):
+            continue
+        tokens = split_pointer(f.pointer)
+        if tokens:
+            touched.setdefault(tokens[0], []).append(tokens[1:])
+    shares = []
+    for key, value in data.items():
+        if key in ("$schema", "$schemaRef"):
+            continue
+        total = _leaves(value)
+        hit = touched.get(key)
+        if not hit:
+            shares.append(1.0)
+        elif any(not rest for rest in hit):
+            shares.append(0.0)
+        else:
+            bad = sum(_leaves(_at(value, rest)) for rest in _outermost(hit))
+            shares.append(max(0.0, 1.0 - bad / total))
+    return sum(shares) / len(shares) if shares else 0.0
+
+
+def _leaves(value: Any) -> int:
+    if isinstance(value, dict):
+        return max(1, sum(_leaves(v) for v in value.values()))
+    if isinstance(value, list):
+        return max(1, sum(_leaves(v) for v in value))
+    return 1
+
+
+def _at(value: Any, tokens: list[str]) -> Any:
+    for t in tokens:
+        if isinstance(value, dict) and t in value:
+            value = value[t]
+        elif isinstance(value, list) and t.isdigit() and int(t) < len(value):
+            value = value[int(t)]
+        else:
+            return None  # points at something absent: one value
+    return value
+
+
+def _outermost(paths: list[list[str]]) -> list[list[str]]:
+    """Drop paths inside another path of the list, so no value counts twice."""
+    unique = sorted({tuple(p) for p in paths}, key=len)
+    kept: list[tuple[str, ...]] = []
+    for p in unique:
+        if not any(p[: len(k)] == k for k in kept):
+            kept.append(p)
+    return [list(p) for p in kept]
+
+
+def losses_of(
+    findings: Sequence[Finding], *, lower_tier: bool, d: float, metrics: dict[str, float]
+) -> list[Loss]:
+    """Split ``1 - score`` into the gate, each finding and each quality metric.
+
+    With tier ``[T, T + W]``: the gate costs ``1 - T - W`` (split over the
+    gating findings in the lower tier); the metrics cost
+    ``W × (1 - position(0, q))``, each ``∝ weight × (1 - value)``; the
+    findings cost ``W × (position(0, q) - position(d, q))``, each ``∝`` its
+    :func:`weight`.
+    """
+    bottom, width = (0.0, GATE) if lower_tier else (GATE, 1.0 - GATE)
+    weights = {"soundness": 1.0} if lower_tier else WEIGHTS
+    q = sum(weights[k] * metrics[k] for k in weights)
+    out: dict[str, float] = {}
+    gate_cost = 1.0 - bottom - width
+    gating = [f for f in findings if f.severity is Severity.ERROR and _area(f.code) in GATE_AREAS]
+    for f in gating:
+        key = f"{f.code} {f.pointer}".rstrip()
+        out[key] = out.get(key, 0.0) + gate_cost / len(gating)
+    top = position(0, q)
+    quality_cost = width * (1.0 - top)
+    shortfall = sum(weights[k] * (1.0 - metrics[k]) for k in weights)
+    for k in weights:
+        if shortfall > 0:
+            out[f"metric:{k}"] = quality_cost * weights[k] * (1.0 - metrics[k]) / shortfall
+    defect_cost = width * (top - position(d, q))
+    for f in findings:
+        w = weight(f)
+        if w and d:
+            key = f"{f.code} {f.pointer}".rstrip()
+            out[key] = out.get(key, 0.0) + defect_cost * w / d
+    ranked = sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [Loss(what=k, cost=round(v, 6)) for k, v in ranked if round(v, 6) > 0]
+
+
 def score_parts(
     findings: Sequence[Finding],
     *,
     asset: SynestheticAsset | None,
     outcomes: Sequence[ScenarioOutcome] = (),
+    data: Any = None,
 ) -> Score:
     """Combine findings and scenario outcomes into a score (the pure formula).
 
     Args:
-        findings: Every finding of validation and simulation.
+        findings: Every finding of validation, simulation and the honesty checks.
         asset: The validated asset model, or None when the document is not a
-            valid synesthetic asset (another kind scores its band's floor).
+            valid synesthetic asset (another kind scores low in the upper tier).
         outcomes: The scenario outcomes of the simulation.
+        data: The parsed document, for the soundness of one below the gate
+            (without it the soundness is 0).
 
     Returns:
-        The score with its components and the findings, sorted.
+        The score with its components, losses and the findings, sorted.
     """
     ordered = sort_findings(findings)
     verdict = verdict_of(ordered)
-    if gated(ordered):
-        components = {"validity": 0.0}
-        return Score(score=0.0, verdict=verdict, components=components, findings=ordered)
+    if unloaded(ordered) and not isinstance(data, dict):
+        losses = [Loss(what=f"{f.code} {f.pointer}".rstrip(), cost=1.0) for f in ordered[:1]]
+        return Score(
+            score=0.0,
+            verdict=verdict,
+            components={"validity": 0.0},
+            findings=ordered,
+            losses=losses,
+        )
     d = defects(ordered)
-    lower, upper = band(d)
-    if asset is None:
-        parts = {"health": 0.0, "coverage": 0.0, "driven": 0.0}
+    if gated(ordered):
+        metrics = {"soundness": soundness(data, ordered)}
+        value = GATE * position(d, metrics["soundness"])
+        components = {"validity": 0.0, "defects": d, **metrics}
+        lower = True
     else:
-        declared = asset_parameters(asset)
-        numeric = scoreable(declared)
-        parts = {
-            "health": health(outcomes),
-            "coverage": coverage(outcomes, numeric),
-            "driven": driven_fraction(asset, numeric, declared=declared),
-        }
-    quality = sum(WEIGHTS[k] * v for k, v in parts.items())
-    value = lower + (upper - lower) * quality
-    components = {"validity": 1.0, "defects": float(d), **parts, "quality": quality}
+        if asset is None:
+            metrics = {k: 0.0 for k in WEIGHTS}
+            metrics["health"] = 1.0
+        else:
+            declared = asset_parameters(asset)
+            numeric = scoreable(declared)
+            metrics = {
+                "health": health(outcomes),
+                "coverage": coverage(outcomes, numeric),
+                "driven": driven_fraction(asset, numeric, declared=declared),
+                "substance": substance(asset, numeric, declared),
+            }
+        quality = sum(WEIGHTS[k] * v for k, v in metrics.items())
+        value = GATE + (1.0 - GATE) * position(d, quality)
+        components = {"validity": 1.0, "defects": d, **metrics, "quality": quality}
+        lower = False
     return Score(
         score=round(min(1.0, max(0.0, value)), 6),
         verdict=verdict,
         components={k: round(v, 6) for k, v in components.items()},
         findings=ordered,
+        losses=losses_of(ordered, lower_tier=lower, d=d, metrics=metrics),
     )
+
+
+def rescored(result: Score, extra: Sequence[Finding]) -> Score:
+    """``result`` with ``extra`` findings added, recomputed from its components.
+
+    Used for batch duplicates, found after an asset was scored on its own.
+    """
+    findings = sort_findings([*result.findings, *extra])
+    c = result.components
+    d = defects(findings)
+    if c.get("validity", 0.0) == 0.0 and "soundness" not in c:
+        return result.model_copy(update={"findings": findings, "verdict": verdict_of(findings)})
+    lower = c.get("validity", 0.0) == 0.0
+    if lower:
+        metrics = {"soundness": c["soundness"]}
+        value = GATE * position(d, metrics["soundness"])
+    else:
+        metrics = {k: c[k] for k in WEIGHTS}
+        value = GATE + (1.0 - GATE) * position(d, c["quality"])
+    return Score(
+        score=round(min(1.0, max(0.0, value)), 6),
+        verdict=verdict_of(findings),
+        components={**c, "defects": round(d, 6)},
+        findings=findings,
+        losses=losses_of(findings, lower_tier=lower, d=d, metrics=metrics),
+    )
+
+
+def _shadow_findings(checked: CheckedDocument) -> list[Finding]:
+    """Schema findings of a document whose envelope is unusable, validated as the default.
+
+    Without them fixing the envelope could reveal schema errors and lower the
+    score; with them in the defects from the start it cannot.
+    """
+    from synharness.envelope import ENVELOPE_KEYS, infer_kind
+    from synharness.schema import DEFAULT_VERSION, load_registry
+
+    data = checked.data
+    if not isinstance(data, dict) or checked.result.schema_version is not None and checked.result.kind:
+        return []
+    if any(_area(f.code) == "SCHEMA" for f in checked.result.findings):
+        return []
+    schemas = load_registry().get(DEFAULT_VERSION)
+    if schemas is None:  # pragma: no cover - the shipped version is always there
+        return []
+    stripped = {k: v for k, v in data.items() if k not in ENVELOPE_KEYS}
+    kind = infer_kind(stripped)
+    return [
+        f.model_copy(update={"message": f"as {kind} {DEFAULT_VERSION}: {f.message}"})
+        for f in schemas.validate(kind, stripped)
+    ]
+
+
+#: The renderer modules ``render=True`` asks for findings.
+RENDERERS: tuple[str, ...] = ("synharness.render.shader", "synharness.render.audio")
+
+
+def _renderers() -> tuple[list[Any], list[str]]:
+    """The entry points of the installed renderers, and the names of the missing ones."""
+    import importlib
+
+    entries: list[Any] = []
+    missing: list[str] = []
+    for name in RENDERERS:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+            continue
+        entry = getattr(module, "score_findings", None)
+        if entry is None:
+            missing.append(name)
+        else:
+            entries.append(entry)
+    return entries, missing
+
+
+def missing_renderers() -> list[str]:
+    """The renderer modules that are not installed (or have no score entry point)."""
+    return _renderers()[1]
+
+
+def render_findings(asset: SynestheticAsset) -> list[Finding]:
+    """Findings of the renderers (SYN-VISUAL-*, SYN-AUDIO-*, SYN-GLSL-010..019, SYN-RENDER-*).
+
+    The seam for the render issues: each module of :data:`RENDERERS` that
+    imports and has a ``score_findings(asset) -> Iterable[Finding]`` is
+    called, and its findings count like any others (by severity: an error or
+    warning keeps the asset out of the clean band). A missing renderer is one
+    ``SYN-SCORE-005`` info. Imported lazily: renderers own a GL context or a
+    Node worker.
+    """
+    entries, missing = _renderers()
+    found: list[Finding] = []
+    for entry in entries:
+        found += list(entry(asset))
+    if missing:
+        message = f"rendering skipped: {', '.join(missing)} not installed"
+        found.append(finding("SYN-SCORE-005", "", message))
+    return found
 
 
 def score_checked(
@@ -240,6 +641,7 @@ def score_checked(
     duration: float = DEFAULT_DURATION,
     dt: float = DEFAULT_DT,
     seed: int = DEFAULT_SEED,
+    render: bool = False,
 ) -> Score:
     """Simulate a validated document's built-in scenarios and score it.
 
@@ -249,14 +651,27 @@ def score_checked(
         duration: Simulated seconds per scenario.
         dt: Time step in seconds.
         seed: Seed of the scenarios' random generator.
+        render: Also run the renderers, when installed (see :func:`render_findings`).
 
     Returns:
         The score.
     """
     findings = list(checked.result.findings)
     model = checked.model if isinstance(checked.model, SynestheticAsset) else None
-    if gated(findings) or model is None or not scenarios:
-        return score_parts(findings, asset=model)
+    if gated(findings):
+        if not unloaded(findings):
+            findings += _shadow_findings(checked)
+        return score_parts(findings, asset=None, data=checked.data)
+    if model is None:
+        kind = checked.result.kind or "document"
+        message = f"a {kind} document is one component, not an asset"
+        findings.append(finding("SYN-SCORE-001", "", message))
+        return score_parts(findings, asset=None, data=checked.data)
+    findings += honesty_findings(model)
+    if render:
+        findings += render_findings(model)
+    if not scenarios:
+        return score_parts(findings, asset=model, data=checked.data)
     # Imported here: the engine is the heavy part of the agents package, and
     # the formula above must stay importable (and testable) on its own.
     from synharness.agents import builtin_scenarios, run_scenarios
@@ -267,7 +682,10 @@ def score_checked(
     ]
     outcomes, sim_findings = run_scenarios(model, chosen)
     return score_parts(
-        findings + _located(list(sim_findings), checked.text), asset=model, outcomes=outcomes
+        findings + _located(list(sim_findings), checked.text),
+        asset=model,
+        outcomes=outcomes,
+        data=checked.data,
     )
 
 
@@ -295,6 +713,7 @@ def score(
     duration: float = DEFAULT_DURATION,
     dt: float = DEFAULT_DT,
     seed: int = DEFAULT_SEED,
+    render: bool = False,
 ) -> Score:
     """Validate, simulate and score one asset document.
 
@@ -305,6 +724,7 @@ def score(
         duration: Simulated seconds per scenario.
         dt: Time step in seconds.
         seed: Seed of the scenarios' random generator.
+        render: Also run the renderers, when installed.
 
     Returns:
         The score; a document that is not a JSON object scores 0 with a
@@ -316,7 +736,9 @@ def score(
         )
         return score_parts([top], asset=None)
     checked = check_data(asset, source=source)
-    return score_checked(checked, scenarios=scenarios, duration=duration, dt=dt, seed=seed)
+    return score_checked(
+        checked, scenarios=scenarios, duration=duration, dt=dt, seed=seed, render=render
+    )
 
 
 def score_bytes(
@@ -327,6 +749,7 @@ def score_bytes(
     duration: float = DEFAULT_DURATION,
     dt: float = DEFAULT_DT,
     seed: int = DEFAULT_SEED,
+    render: bool = False,
 ) -> Score:
     """Parse, validate, simulate and score one document's bytes.
 
@@ -339,9 +762,54 @@ def score_bytes(
         duration: Simulated seconds per scenario.
         dt: Time step in seconds.
         seed: Seed of the scenarios' random generator.
+        render: Also run the renderers, when installed.
 
     Returns:
         The score.
     """
     checked = check_bytes(raw, source=source)
-    return score_checked(checked, scenarios=scenarios, duration=duration, dt=dt, seed=seed)
+    return score_checked(
+        checked, scenarios=scenarios, duration=duration, dt=dt, seed=seed, render=render
+    )
+
+
+def score_many(
+    documents: Sequence[dict[str, Any] | bytes | str],
+    *,
+    jobs: int = 1,
+    sources: Sequence[str] | None = None,
+    scenarios: Sequence[str] = DEFAULT_SCENARIOS,
+    duration: float = DEFAULT_DURATION,
+    dt: float = DEFAULT_DT,
+    seed: int = DEFAULT_SEED,
+    render: bool = False,
+) -> list[Score]:
+    """Score a batch: one full :class:`Score` per document, same length and order.
+
+    A later document that behaves like an earlier one of the batch (another
+    name, the same behaviour) gets ``SYN-SCORE-004`` and scores lower.
+
+    Args:
+        documents: Parsed objects, or JSON text as bytes or str.
+        jobs: Worker processes; 1 scores in this process.
+        sources: How findings name each document (default ``<batch>:<i>``).
+        scenarios: Names of the built-in scenarios to run.
+        duration: Simulated seconds per scenario.
+        dt: Time step in seconds.
+        seed: Seed of the scenarios' random generator.
+        render: Also run the renderers, when installed.
+
+    Returns:
+        The scores, in the order of ``documents``.
+    """
+    from synharness.agents.batch import score_batch
+
+    names = list(sources) if sources is not None else [f"<batch>:{i + 1}" for i in range(len(documents))]
+    options = {
+        "scenarios": tuple(scenarios),
+        "duration": duration,
+        "dt": dt,
+        "seed": seed,
+        "render": render,
+    }
+    return score_batch(list(documents), names, jobs=jobs, options=options)

@@ -21,7 +21,9 @@ Areas:
 - ``RULE``   rule bundles: triggers, effects, cycles;
 - ``GRAPH``  the parameter graph as a whole;
 - ``SIM``    what a simulation run observes;
-- ``SCN``    scenarios and their expectations.
+- ``SCN``    scenarios and their expectations;
+- ``ENRICH`` the enrichment keys of the 0.7.4 draft the generator loop writes;
+- ``SCORE``  what only the score looks at (substance, strobing, batch duplicates).
 """
 
 from __future__ import annotations
@@ -115,6 +117,12 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "$schema is not a string",
         "Set $schema to the URL (or relative path) of the schema.",
     ),
+    (
+        "SYN-ENV-007",
+        W,
+        "Non-canonical schema host",
+        "Point $schema at https://delk73.github.io/synesthetic-schemas/schema/<version>/<kind>.schema.json; the schema was read from the version and kind only.",
+    ),
     # --- SCHEMA: one code per JSON Schema keyword -----------------------------------
     ("SYN-SCHEMA-000", E, "Schema violation", "Make the value conform to the schema."),
     ("SYN-SCHEMA-001", E, "Missing required property", "Add the property named in the message."),
@@ -143,6 +151,37 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         E,
         "No alternative matches",
         "Make the value match one of the allowed shapes (see the schema's anyOf).",
+    ),
+    (
+        "SYN-SCHEMA-008",
+        E,
+        "Property misnamed",
+        "Rename the property as the message says; the value can stay.",
+    ),
+    (
+        "SYN-SCHEMA-009",
+        E,
+        "Asset wrapped in another object",
+        "Write the asset itself as the top-level object, not inside a wrapper key.",
+    ),
+    # --- ENRICH: the 0.7.4 enriched draft -------------------------------------------
+    (
+        "SYN-ENRICH-001",
+        INFO,
+        "Enriched draft validated as its base version",
+        "Nothing to fix: the draft's enrichment keys are checked on their own, the rest as 0.7.3.",
+    ),
+    (
+        "SYN-ENRICH-002",
+        E,
+        "parameter_index disagrees with the declared parameters",
+        "List in parameter_index exactly the parameters the components declare (their paths).",
+    ),
+    (
+        "SYN-ENRICH-003",
+        E,
+        "Enrichment key of the wrong type",
+        "asset_id: non-empty string; prompt: string; timestamp: RFC 3339 date-time; seed: integer or null; parameter_index: array of strings; provenance: object.",
     ),
     # --- REF: references between parameters ------------------------------------------
     (
@@ -340,6 +379,37 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         W,
         "Heavy clamping at rest",
         "Fit offset ± amplitude·scale inside the modulation's min/max and the parameter's range: clamped steps flatten the waveform.",
+    ),
+    # --- SCORE: what only the score looks at -------------------------------------------
+    (
+        "SYN-SCORE-001",
+        E,
+        "Asset without substance",
+        "Declare at least one numeric parameter with a range in a shader, tone or haptic component.",
+    ),
+    (
+        "SYN-SCORE-002",
+        W,
+        "Nothing is driven",
+        "Drive a declared parameter with a control, a modulation or a rule effect.",
+    ),
+    (
+        "SYN-SCORE-003",
+        E,
+        "Strobing: faster than three flashes per second",
+        "Keep swings of brightness and loudness over half their range at or below 3 Hz (WCAG 2.3.1), or make them shallower.",
+    ),
+    (
+        "SYN-SCORE-004",
+        W,
+        "Duplicate of an earlier asset in the batch",
+        "Make the asset behave differently from the earlier one: a new name alone is the same asset.",
+    ),
+    (
+        "SYN-SCORE-005",
+        INFO,
+        "Renderers not installed",
+        "Install the render extra (pip install 'synharness[render]') for rendered metrics in the score.",
     ),
     (
         "SYN-SCN-001",

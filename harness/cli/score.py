@@ -1,13 +1,18 @@
-"""``synharness score [FILE...|-] [--jsonl] [--jobs N]``: one score per asset, as JSON Lines.
+"""``synharness score [FILE...|-] [--jsonl] [--jobs N] [--render]``: one score per asset, as JSON Lines.
 
 Vocabulary:
 - *record*: one output line, ``{"source", "score", "verdict", "components",
-  "findings"}`` (see :mod:`synharness.agents.scoring`), in the order of the input.
+  "findings", "losses"}`` (see :mod:`synharness.agents.scoring`), in the order
+  of the input.
 - *stream mode* (``--jsonl``): each input is JSON Lines, one asset per line.
   Lines are read, scored and answered one at a time and stdout is flushed
   after each record, so a training loop can write one asset and wait for its
-  score. A malformed line scores 0 with its finding; the stream goes on.
-  Blank lines are skipped (the ``source`` of each record names its line).
+  score. Every input line gets exactly one record, so outputs match inputs
+  by position: a malformed line scores 0 with its finding, a blank one 0 with
+  ``SYN-LOAD-002``; the stream goes on.
+- *batch*: one invocation. A later asset that behaves like an earlier one
+  (another name, the same behaviour) gets ``SYN-SCORE-004`` and scores lower;
+  this is decided in the main process, in input order, whatever ``--jobs``.
 
 With ``--jobs N`` a process pool scores in parallel and records still come out
 in input order. Lines are handed to workers in batches of whatever has
@@ -49,6 +54,7 @@ class ScoreInvocation:
     jsonl: bool = False
     jobs: int = 1
     scenarios: tuple[str, ...] = ("idle",)
+    render: bool = False
 
 
 #: One unit of work: (source name, raw bytes or the finding that stopped
@@ -56,12 +62,15 @@ class ScoreInvocation:
 Item = tuple[str, bytes | Finding, int]
 
 
-def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes]:
+def score_items(
+    items: Sequence[Item], scenarios: tuple[str, ...], render: bool = False
+) -> list[bytes]:
     """Score items and encode their records (runs in a worker, so it must be top-level).
 
     Args:
         items: ``(source, raw, line)`` triples.
         scenarios: Built-in scenario names to run.
+        render: Also run the renderers, when installed.
 
     Returns:
         One encoded JSON record per item, without newline.
@@ -73,29 +82,41 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
         if isinstance(raw, Finding):
             result = score_parts([raw], asset=None)
         else:
-            result = score_bytes(raw, source=source, scenarios=scenarios)
-        findings = [
-            # A line parsed on its own reports line 1: give the line in the stream.
-            (f.located(line, f.column) if line and f.line == 1 else f).model_dump(mode="json")
-            for f in result.findings
-        ]
-        record: dict[str, Any] = {
-            "source": source,
-            "score": result.score,
-            "verdict": result.verdict.value,
-            "components": result.components,
-            "findings": findings,
-        }
-        records.append(orjson.dumps(record))
+            result = score_bytes(raw, source=source, scenarios=scenarios, render=render)
+        records.append(orjson.dumps(_record(source, result, line)))
     return records
 
 
+def _record(source: str, result: Any, line: int) -> dict[str, Any]:
+    findings = [
+        # A line parsed on its own reports line 1: give the line in the stream.
+        (f.located(line, f.column) if line and f.line == 1 else f).model_dump(mode="json")
+        for f in result.findings
+    ]
+    return {
+        "source": source,
+        "score": result.score,
+        "verdict": result.verdict.value,
+        "components": result.components,
+        "findings": findings,
+        "losses": [loss.model_dump(mode="json") for loss in result.losses],
+    }
+
+
+def mark_duplicate(record: bytes, duplicate: Finding) -> bytes:
+    """The record of a later duplicate: its score recomputed with ``duplicate`` added."""
+    from synharness.agents.scoring import Score, rescored
+
+    data = orjson.loads(record)
+    fields = {k: data[k] for k in ("score", "verdict", "components", "findings", "losses")}
+    result = rescored(Score.model_validate(fields), [duplicate])
+    return orjson.dumps(_record(data["source"], result, 0))
+
+
 def jsonl_items(stream: BinaryIO, name: str) -> Iterator[Item]:
-    """Yield the non-blank lines of a JSON Lines stream as they arrive."""
+    """Yield every line of a JSON Lines stream as it arrives (blank ones too: one record each)."""
     for number, line in enumerate(iter(stream.readline, b""), start=1):
-        raw = line.rstrip(b"\r\n")
-        if raw.strip():
-            yield f"{name}:{number}", raw, number
+        yield f"{name}:{number}", line.rstrip(b"\r\n"), number
 
 
 def document_items(invocation: ScoreInvocation, stdin: BinaryIO) -> Iterator[Item]:
@@ -188,16 +209,28 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     Raises:
         CliError: A path does not exist or cannot be read.
     """
+    from synharness.agents.dedupe import Deduper, fingerprint_bytes
+
     items = document_items(invocation, stdin)
+    seen = Deduper()
+    #: Duplicate findings of the items submitted and not yet written, in order.
+    marks: deque[Finding | None] = deque()
+
+    def observe(batch: Sequence[Item]) -> None:
+        for source, raw, _ in batch:
+            print_ = fingerprint_bytes(raw) if isinstance(raw, bytes) and raw.strip() else None
+            marks.append(seen.observe(print_, source))
 
     def emit(records: Iterable[bytes]) -> None:
         for record in records:
-            out.write(record + b"\n")
+            mark = marks.popleft()
+            out.write((record if mark is None else mark_duplicate(record, mark)) + b"\n")
             out.flush()
 
     if invocation.jobs <= 1:
         for item in items:
-            emit(score_items([item], invocation.scenarios))
+            observe([item])
+            emit(score_items([item], invocation.scenarios, invocation.render))
         return 0
     # Import the scorer (and with it the schemas and the engine) before the
     # workers fork, so that they inherit it instead of each importing it; and
@@ -206,7 +239,8 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
 
     with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
         for warm in [
-            pool.submit(score_items, [], invocation.scenarios) for _ in range(invocation.jobs)
+            pool.submit(score_items, [], invocation.scenarios, invocation.render)
+            for _ in range(invocation.jobs)
         ]:
             warm.result()
         feed = _Feed(items, limit=MAX_BATCH)
@@ -224,7 +258,10 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
                 continue
             batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
             if batch:
-                pending.append(pool.submit(score_items, batch, invocation.scenarios))
+                observe(batch)
+                pending.append(
+                    pool.submit(score_items, batch, invocation.scenarios, invocation.render)
+                )
     return 0
 
 
@@ -245,14 +282,33 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     multiple=True,
     help="Built-in scenario to run (repeatable; default: idle).",
 )
-def command(paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[str]) -> None:
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Also render shader and sound, when the render extra is installed.",
+)
+def command(
+    paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[str], render: bool
+) -> None:
     """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
     invocation = ScoreInvocation(
         paths=tuple(paths) or ("-",),
         jsonl=jsonl,
         jobs=jobs,
         scenarios=tuple(dict.fromkeys(scenarios)) or ("idle",),
+        render=render,
     )
+    if render:
+        from synharness.agents.scoring import missing_renderers
+
+        missing = missing_renderers()
+        if missing:
+            # One line, once: each record also carries a SYN-SCORE-005 info.
+            click.echo(
+                f"synharness score: --render: {', '.join(missing)} not installed; "
+                "scoring without rendering (pip install 'synharness[render]')",
+                err=True,
+            )
     # sys streams, not click.get_binary_stream (deprecated in click 8.2);
     # CliRunner swaps sys.stdin and sys.stdout, so tests still capture them.
     code = run(invocation, stdin=sys.stdin.buffer, out=sys.stdout.buffer)

@@ -139,7 +139,13 @@ class SchemaSet:
         # times cheaper than collecting every error.
         if engine.is_valid(data):
             return []
-        return to_findings(engine.errors(data))
+        found = to_findings(engine.errors(data))
+        if kind == "synesthetic-asset" and isinstance(data, dict):
+            # A wrapped asset ({"asset": {...}}) is one cause, not a finding per key.
+            from synharness.schema.unwrap import unwrapped_findings
+
+            found = unwrapped_findings(data, found, validate=self.validate)
+        return found
 
     def __repr__(self) -> str:
         return f"SchemaSet(version={self.version!r}, kinds={sorted(self.kinds)!r})"
