@@ -560,28 +560,67 @@ def rescored(result: Score, extra: Sequence[Finding]) -> Score:
     )
 
 
-def _shadow_findings(checked: CheckedDocument) -> list[Finding]:
-    """Schema findings of a document whose envelope is unusable, validated as the default.
+def below_gate_findings(checked: CheckedDocument) -> list[Finding]:
+    """What a document below the gate would still get wrong once its schema errors are fixed.
 
-    Without them fixing the envelope could reveal schema errors and lower the
-    score; with them in the defects from the start it cannot.
+    Two parts, both counted in its defects so that a defect added to a broken
+    document still lowers its score, and fixing one never reveals hidden cost:
+    - with an unusable envelope (unknown version or kind), the schema findings
+      of the document validated as the default kind and version;
+    - the semantic and honesty findings of the document *repaired* past its
+      schema errors (:mod:`synharness.schema.repair`), messages prefixed
+      ``behind the schema errors:`` (pointers as in the repaired copy, which
+      may drop array items).
     """
-    from synharness.envelope import ENVELOPE_KEYS, infer_kind
+    from pydantic import ValidationError
+    from synharness.envelope import DEFAULT_KIND, ENRICHMENT_KEYS, ENVELOPE_KEYS, infer_kind
     from synharness.schema import DEFAULT_VERSION, load_registry
+    from synharness.schema.unwrap import wrapped_key
+    from synharness.semantic import check_document
 
     data = checked.data
-    if not isinstance(data, dict) or checked.result.schema_version is not None and checked.result.kind:
+    if not isinstance(data, dict):
         return []
-    if any(_area(f.code) == "SCHEMA" for f in checked.result.findings):
-        return []
-    schemas = load_registry().get(DEFAULT_VERSION)
-    if schemas is None:  # pragma: no cover - the shipped version is always there
-        return []
+    registry = load_registry()
     stripped = {k: v for k, v in data.items() if k not in ENVELOPE_KEYS}
-    kind = infer_kind(stripped)
-    return [
-        f.model_copy(update={"message": f"as {kind} {DEFAULT_VERSION}: {f.message}"})
-        for f in schemas.validate(kind, stripped)
+    kind, version = checked.result.kind, checked.result.schema_version
+    found: list[Finding] = []
+    if kind is None or version is None or registry.get(version) is None:
+        kind, version = infer_kind(stripped), DEFAULT_VERSION
+        schemas = registry.get(version)
+        assert schemas is not None  # the shipped version
+        found += [
+            f.model_copy(update={"message": f"as {kind} {version}: {f.message}"})
+            for f in schemas.validate(kind, stripped)
+        ]
+    else:
+        schemas = registry.get(version)
+        assert schemas is not None
+        if any(f.code == "SYN-ENRICH-001" for f in checked.result.findings):
+            stripped = {k: v for k, v in stripped.items() if k not in ENRICHMENT_KEYS}
+    if kind != DEFAULT_KIND:
+        return found
+    base = ""
+    key = wrapped_key(stripped)
+    if key is not None:
+        base = "/" + key.replace("~", "~0").replace("/", "~1")
+        stripped = {k: v for k, v in stripped[key].items() if k not in ENVELOPE_KEYS}
+    repaired = schemas.repaired(kind, stripped)
+    if repaired is None:
+        return found
+    try:
+        model = SynestheticAsset.model_validate(repaired)
+    except ValidationError:
+        return found
+    hidden = [*check_document(kind, model), *honesty_findings(model)]
+    return found + [
+        f.model_copy(
+            update={
+                "pointer": base + f.pointer,
+                "message": f"behind the schema errors: {f.message}",
+            }
+        )
+        for f in hidden
     ]
 
 
@@ -660,7 +699,7 @@ def score_checked(
     model = checked.model if isinstance(checked.model, SynestheticAsset) else None
     if gated(findings):
         if not unloaded(findings):
-            findings += _shadow_findings(checked)
+            findings += below_gate_findings(checked)
         return score_parts(findings, asset=None, data=checked.data)
     if model is None:
         kind = checked.result.kind or "document"

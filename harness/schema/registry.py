@@ -147,6 +147,16 @@ class SchemaSet:
             found = unwrapped_findings(data, found, validate=self.validate)
         return found
 
+    def repaired(self, kind: str, data: Any) -> Any | None:
+        """A copy of ``data`` edited until it validates (see :mod:`synharness.schema.repair`).
+
+        Returns:
+            The repaired copy, or None when no repair was found.
+        """
+        from synharness.schema.repair import repair
+
+        return repair(self._engines[kind], data)
+
     def __repr__(self) -> str:
         return f"SchemaSet(version={self.version!r}, kinds={sorted(self.kinds)!r})"
 

@@ -221,7 +221,7 @@ def _translate(error: RawError) -> Iterator[Finding]:
         also = f"; allowed here: {', '.join(allowed)}" if allowed else ""
         present = error.instance.keys() if isinstance(error.instance, Mapping) else ()
         for name in error.expected or ():
-            renamed = _rename(name, allowed, present)
+            renamed = rename_target(name, allowed, present)
             if renamed is not None:
                 yield finding(
                     "SYN-SCHEMA-008",
@@ -282,7 +282,7 @@ def _translate(error: RawError) -> Iterator[Finding]:
         )
 
 
-def _rename(name: str, allowed: list[str], present: Iterable[str]) -> str | None:
+def rename_target(name: str, allowed: list[str], present: Iterable[str]) -> str | None:
     """The allowed, absent property that ``name`` was probably meant to be."""
     if not allowed:
         return None
@@ -290,7 +290,7 @@ def _rename(name: str, allowed: list[str], present: Iterable[str]) -> str | None
     known = RENAMES.get(name)
     if known is not None and known in absent:
         return known
-    close = difflib.get_close_matches(name, absent, n=1, cutoff=0.8)
+    close = difflib.get_close_matches(name, absent, n=1, cutoff=0.75)
     return close[0] if close else None
 
 

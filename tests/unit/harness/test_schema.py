@@ -61,6 +61,7 @@ def test_all_is_complete_and_sorted() -> None:
         "registry",
         "translate",
         "unwrap",
+        "repair",
     }
     assert synharness.schema.__all__ == sorted(synharness.schema.__all__)
     assert set(synharness.schema.__all__) == public
