@@ -1,22 +1,27 @@
 """Scoring: one number in [0, 1] per asset, for ranking and as the reward of an RLHF loop.
 
 Vocabulary:
-- *tier*: where a document can score at all. A document that does not load
-  (``SYN-LOAD-*``, or not an object) scores exactly **0**. One that loads but
-  fails the *gate* (an error of area LOAD, ENV or SCHEMA: no known envelope,
-  or a schema or model violation) scores in the *lower tier* ``(0, G)``; every
-  other document scores in the *upper tier* ``[G, 1]``, with ``G =``
-  :data:`GATE`. So fixing the last schema error always raises the score,
-  whatever the semantic checks then find.
+- *gate*: an error of area LOAD, ENV or SCHEMA (the document did not load,
+  names no known schema, or fails its schema or model). A document that does
+  not load at all (``SYN-LOAD-*``, not an object) scores exactly **0**.
 - *defects*: ``d = Σ weight × (1 + log2(places))`` over the findings, weight
   3 for an error and 1 for a warning (infos are free); *places* is how many
   places a merged finding stands for (:func:`synharness.schema.translate.places`),
-  so one more place of the same mistake still costs something.
-- *band*: inside its tier a document sits in ``[1/(d+2), 1/(d+1)]``; its
-  *position* there is ``MARGIN + (1 - MARGIN) × q`` of the band's width.
-  Bands of more defects lie wholly below (the margin keeps them apart), so
-  one more finding always lowers the score and fixing one always raises it.
-- *q*: in the upper tier the *quality*, a weighted mean of
+  so one more place of the same mistake still costs something. Failing the
+  gate adds :data:`GATE_PENALTY` defects.
+- *band*: a document sits in ``[1/(D+2), 1/(D+1)]`` for ``D`` defects
+  (penalty included); its *position* there is ``MARGIN + (1 - MARGIN) × q`` of
+  the band's width. Bands of more defects lie wholly below (the margin keeps
+  them apart), so one more finding always lowers the score and fixing one
+  always raises it.
+- *scale*: every document that loads scores ``FLOOR + (1 - FLOOR) ×
+  position`` -- except one that fails the gate and cannot be *repaired* past
+  its schema errors (:mod:`synharness.schema.repair`): what fixing it would
+  reveal is unknown, so it scores in the *lower tier* ``FLOOR × position``,
+  below everything else that loads. For a repaired one, the semantic and
+  honesty findings of the repaired copy count too (:func:`below_gate_findings`),
+  so fixing the last schema error cannot reveal new cost.
+- *q*: for a document that passes the gate, the *quality*, a weighted mean of
   - *health*: per traced parameter and scenario ``1 - clipped_fraction``, 0
     for any NaN;
   - *coverage*: per ranged numeric parameter the largest fraction of its
@@ -24,10 +29,10 @@ Vocabulary:
   - *driven*: the fraction of those parameters a control, a modulation or a
     rule effect targets;
   - *substance*: the mean of the modalities with parameters (of shader,
-    tone, haptic), the kinds of driver used (control, modulation, rule) and
-    ``min(1, driven parameters / 8)``.
-  In the lower tier ``q`` is the *soundness*: per top-level part of the
-  document, the share of its values no error points into, averaged.
+    tone, haptic) / 3, the kinds of driver used (control, modulation, rule) / 3
+    and ``min(1, driven parameters / 8)``.
+  For one that fails it, the *soundness*: per top-level part of the document,
+  the share of its values no error points into, averaged.
 - *losses*: ``1 - score`` split exactly into what cost it: each finding, each
   quality metric, the gate (see :func:`losses_of`).
 
@@ -74,8 +79,11 @@ DEFAULT_SEED = 0
 WEIGHTS: dict[str, float] = {"health": 0.3, "coverage": 0.25, "driven": 0.2, "substance": 0.25}
 #: How many warnings one error is worth.
 ERROR_WEIGHT = 3
-#: The top of the lower tier: documents that load but fail the gate score below it.
-GATE = 0.2
+#: The top of the lower tier, where a document that fails the gate and cannot
+#: be repaired past its schema errors scores (what fixing it reveals is unknown).
+FLOOR = 0.05
+#: Defects added for failing the gate (on top of its findings' own weight).
+GATE_PENALTY = 1.0
 #: The bottom share of each band that no position reaches, so bands never touch.
 MARGIN = 0.1
 #: Finding areas whose errors keep a document in the lower tier: it is not a
@@ -161,6 +169,10 @@ def position(defect_count: float, q: float) -> float:
     """Where in [0, 1] a document with ``defect_count`` defects and quality ``q`` sits."""
     low, high = band(defect_count)
     return low + (high - low) * (MARGIN + (1 - MARGIN) * min(1.0, max(0.0, q)))
+
+
+#: The lowest score a document without any defect can have (quality 0).
+CLEAN_FLOOR = FLOOR + (1 - FLOOR) * position(0, 0.0)
 
 
 def scoreable(parameters: dict[str, DeclaredParameter]) -> dict[str, DeclaredParameter]:
@@ -435,40 +447,80 @@ def _outermost(paths: list[list[str]]) -> list[list[str]]:
     return [list(p) for p in kept]
 
 
+def _tier(lower: bool) -> tuple[float, float]:
+    """``(bottom, width)`` of the lower tier ``(0, FLOOR)`` or the common scale ``[FLOOR, 1]``."""
+    return (0.0, FLOOR) if lower else (FLOOR, 1.0 - FLOOR)
+
+
 def losses_of(
-    findings: Sequence[Finding], *, lower_tier: bool, d: float, metrics: dict[str, float]
+    findings: Sequence[Finding],
+    *,
+    lower: bool,
+    penalty: float,
+    metrics: dict[str, float],
+    weights: dict[str, float],
 ) -> list[Loss]:
     """Split ``1 - score`` into the gate, each finding and each quality metric.
 
-    With tier ``[T, T + W]``: the gate costs ``1 - T - W`` (split over the
-    gating findings in the lower tier); the metrics cost
-    ``W × (1 - position(0, q))``, each ``∝ weight × (1 - value)``; the
-    findings cost ``W × (position(0, q) - position(d, q))``, each ``∝`` its
-    :func:`weight`.
+    With the tier ``[B, B + W]`` and ``D = d + penalty``: the lower tier costs
+    ``1 - B - W`` (split over the gating findings); the metrics cost
+    ``W × (1 - position(0, q))``, each in proportion to ``weight × (1 - value)``;
+    the defects cost ``W × (position(0, q) - position(D, q))``, each finding in
+    proportion to its :func:`weight` and the gate penalty as ``gate``.
     """
-    bottom, width = (0.0, GATE) if lower_tier else (GATE, 1.0 - GATE)
-    weights = {"soundness": 1.0} if lower_tier else WEIGHTS
+    bottom, width = _tier(lower)
     q = sum(weights[k] * metrics[k] for k in weights)
+    d = defects(findings)
+    total = d + penalty
     out: dict[str, float] = {}
-    gate_cost = 1.0 - bottom - width
     gating = [f for f in findings if f.severity is Severity.ERROR and _area(f.code) in GATE_AREAS]
-    for f in gating:
+    tier_cost = 1.0 - bottom - width
+    for f in gating if tier_cost else []:
         key = f"{f.code} {f.pointer}".rstrip()
-        out[key] = out.get(key, 0.0) + gate_cost / len(gating)
+        out[key] = out.get(key, 0.0) + tier_cost / len(gating)
     top = position(0, q)
     quality_cost = width * (1.0 - top)
     shortfall = sum(weights[k] * (1.0 - metrics[k]) for k in weights)
     for k in weights:
         if shortfall > 0:
             out[f"metric:{k}"] = quality_cost * weights[k] * (1.0 - metrics[k]) / shortfall
-    defect_cost = width * (top - position(d, q))
-    for f in findings:
-        w = weight(f)
-        if w and d:
-            key = f"{f.code} {f.pointer}".rstrip()
-            out[key] = out.get(key, 0.0) + defect_cost * w / d
+    defect_cost = width * (top - position(total, q))
+    if total:
+        for f in findings:
+            w = weight(f)
+            if w:
+                key = f"{f.code} {f.pointer}".rstrip()
+                out[key] = out.get(key, 0.0) + defect_cost * w / total
+        if penalty:
+            out["gate"] = defect_cost * penalty / total
     ranked = sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
     return [Loss(what=k, cost=round(v, 6)) for k, v in ranked if round(v, 6) > 0]
+
+
+def _combine(
+    findings: list[Finding], *, passed: bool, repaired: bool, metrics: dict[str, float]
+) -> Score:
+    """The score of sorted findings and metrics (see the module doc)."""
+    lower = not passed and not repaired
+    penalty = 0.0 if passed else GATE_PENALTY
+    weights = WEIGHTS if passed else {"soundness": 1.0}
+    q = sum(weights[k] * metrics[k] for k in weights)
+    d = defects(findings)
+    bottom, width = _tier(lower)
+    value = bottom + width * position(d + penalty, q)
+    components: dict[str, float] = {"validity": 1.0 if passed else 0.0}
+    if not passed:
+        components["repaired"] = 1.0 if repaired else 0.0
+    components |= {"defects": d, **metrics}
+    if passed:
+        components["quality"] = q
+    return Score(
+        score=round(min(1.0, max(0.0, value)), 6),
+        verdict=verdict_of(findings),
+        components={k: round(v, 6) for k, v in components.items()},
+        findings=findings,
+        losses=losses_of(findings, lower=lower, penalty=penalty, metrics=metrics, weights=weights),
+    )
 
 
 def score_parts(
@@ -477,61 +529,51 @@ def score_parts(
     asset: SynestheticAsset | None,
     outcomes: Sequence[ScenarioOutcome] = (),
     data: Any = None,
+    repaired: bool = False,
 ) -> Score:
     """Combine findings and scenario outcomes into a score (the pure formula).
 
     Args:
         findings: Every finding of validation, simulation and the honesty checks.
         asset: The validated asset model, or None when the document is not a
-            valid synesthetic asset (another kind scores low in the upper tier).
+            valid synesthetic asset (another kind scores low: no substance).
         outcomes: The scenario outcomes of the simulation.
-        data: The parsed document, for the soundness of one below the gate
-            (without it the soundness is 0).
+        data: The parsed document, for the soundness of one that fails the
+            gate (without it the soundness is 0).
+        repaired: For a document that fails the gate: whether ``findings``
+            include what a repair past its schema errors found
+            (:func:`below_gate_findings`); only then does it share the common
+            scale, else it scores in the lower tier.
 
     Returns:
         The score with its components, losses and the findings, sorted.
     """
     ordered = sort_findings(findings)
-    verdict = verdict_of(ordered)
     if unloaded(ordered) and not isinstance(data, dict):
         losses = [Loss(what=f"{f.code} {f.pointer}".rstrip(), cost=1.0) for f in ordered[:1]]
         return Score(
             score=0.0,
-            verdict=verdict,
+            verdict=verdict_of(ordered),
             components={"validity": 0.0},
             findings=ordered,
             losses=losses,
         )
-    d = defects(ordered)
     if gated(ordered):
         metrics = {"soundness": soundness(data, ordered)}
-        value = GATE * position(d, metrics["soundness"])
-        components = {"validity": 0.0, "defects": d, **metrics}
-        lower = True
+        return _combine(ordered, passed=False, repaired=repaired, metrics=metrics)
+    if asset is None:
+        metrics = {k: 0.0 for k in WEIGHTS}
+        metrics["health"] = 1.0
     else:
-        if asset is None:
-            metrics = {k: 0.0 for k in WEIGHTS}
-            metrics["health"] = 1.0
-        else:
-            declared = asset_parameters(asset)
-            numeric = scoreable(declared)
-            metrics = {
-                "health": health(outcomes),
-                "coverage": coverage(outcomes, numeric),
-                "driven": driven_fraction(asset, numeric, declared=declared),
-                "substance": substance(asset, numeric, declared),
-            }
-        quality = sum(WEIGHTS[k] * v for k, v in metrics.items())
-        value = GATE + (1.0 - GATE) * position(d, quality)
-        components = {"validity": 1.0, "defects": d, **metrics, "quality": quality}
-        lower = False
-    return Score(
-        score=round(min(1.0, max(0.0, value)), 6),
-        verdict=verdict,
-        components={k: round(v, 6) for k, v in components.items()},
-        findings=ordered,
-        losses=losses_of(ordered, lower_tier=lower, d=d, metrics=metrics),
-    )
+        declared = asset_parameters(asset)
+        numeric = scoreable(declared)
+        metrics = {
+            "health": health(outcomes),
+            "coverage": coverage(outcomes, numeric),
+            "driven": driven_fraction(asset, numeric, declared=declared),
+            "substance": substance(asset, numeric, declared),
+        }
+    return _combine(ordered, passed=True, repaired=False, metrics=metrics)
 
 
 def rescored(result: Score, extra: Sequence[Finding]) -> Score:
@@ -541,26 +583,15 @@ def rescored(result: Score, extra: Sequence[Finding]) -> Score:
     """
     findings = sort_findings([*result.findings, *extra])
     c = result.components
-    d = defects(findings)
-    if c.get("validity", 0.0) == 0.0 and "soundness" not in c:
+    if "defects" not in c:  # did not load: stays 0
         return result.model_copy(update={"findings": findings, "verdict": verdict_of(findings)})
-    lower = c.get("validity", 0.0) == 0.0
-    if lower:
-        metrics = {"soundness": c["soundness"]}
-        value = GATE * position(d, metrics["soundness"])
-    else:
-        metrics = {k: c[k] for k in WEIGHTS}
-        value = GATE + (1.0 - GATE) * position(d, c["quality"])
-    return Score(
-        score=round(min(1.0, max(0.0, value)), 6),
-        verdict=verdict_of(findings),
-        components={**c, "defects": round(d, 6)},
-        findings=findings,
-        losses=losses_of(findings, lower_tier=lower, d=d, metrics=metrics),
-    )
+    passed = c["validity"] == 1.0
+    keys = WEIGHTS if passed else {"soundness": 1.0}
+    metrics = {k: c[k] for k in keys}
+    return _combine(findings, passed=passed, repaired=c.get("repaired", 0.0) == 1.0, metrics=metrics)
 
 
-def below_gate_findings(checked: CheckedDocument) -> list[Finding]:
+def below_gate_findings(checked: CheckedDocument) -> tuple[list[Finding], bool]:
     """What a document below the gate would still get wrong once its schema errors are fixed.
 
     Two parts, both counted in its defects so that a defect added to a broken
@@ -571,6 +602,10 @@ def below_gate_findings(checked: CheckedDocument) -> list[Finding]:
       schema errors (:mod:`synharness.schema.repair`), messages prefixed
       ``behind the schema errors:`` (pointers as in the repaired copy, which
       may drop array items).
+
+    Returns:
+        The findings, and whether the repair succeeded (a full asset model
+        was built), so that they cover what fixing the schema errors reveals.
     """
     from pydantic import ValidationError
     from synharness.envelope import DEFAULT_KIND, ENRICHMENT_KEYS, ENVELOPE_KEYS, infer_kind
@@ -580,7 +615,7 @@ def below_gate_findings(checked: CheckedDocument) -> list[Finding]:
 
     data = checked.data
     if not isinstance(data, dict):
-        return []
+        return [], False
     registry = load_registry()
     stripped = {k: v for k, v in data.items() if k not in ENVELOPE_KEYS}
     kind, version = checked.result.kind, checked.result.schema_version
@@ -599,7 +634,7 @@ def below_gate_findings(checked: CheckedDocument) -> list[Finding]:
         if any(f.code == "SYN-ENRICH-001" for f in checked.result.findings):
             stripped = {k: v for k, v in stripped.items() if k not in ENRICHMENT_KEYS}
     if kind != DEFAULT_KIND:
-        return found
+        return found, False
     base = ""
     key = wrapped_key(stripped)
     if key is not None:
@@ -607,11 +642,11 @@ def below_gate_findings(checked: CheckedDocument) -> list[Finding]:
         stripped = {k: v for k, v in stripped[key].items() if k not in ENVELOPE_KEYS}
     repaired = schemas.repaired(kind, stripped)
     if repaired is None:
-        return found
+        return found, False
     try:
         model = SynestheticAsset.model_validate(repaired)
     except ValidationError:
-        return found
+        return found, False
     hidden = [*check_document(kind, model), *honesty_findings(model)]
     return found + [
         f.model_copy(
@@ -621,7 +656,7 @@ def below_gate_findings(checked: CheckedDocument) -> list[Finding]:
             }
         )
         for f in hidden
-    ]
+    ], True
 
 
 #: The renderer modules ``render=True`` asks for findings.
@@ -698,9 +733,8 @@ def score_checked(
     findings = list(checked.result.findings)
     model = checked.model if isinstance(checked.model, SynestheticAsset) else None
     if gated(findings):
-        if not unloaded(findings):
-            findings += below_gate_findings(checked)
-        return score_parts(findings, asset=None, data=checked.data)
+        hidden, repaired = ([], False) if unloaded(findings) else below_gate_findings(checked)
+        return score_parts(findings + hidden, asset=None, data=checked.data, repaired=repaired)
     if model is None:
         kind = checked.result.kind or "document"
         message = f"a {kind} document is one component, not an asset"

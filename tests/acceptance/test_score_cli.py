@@ -57,7 +57,7 @@ def test_malformed_lines_score_zero_and_the_stream_goes_on() -> None:
     assert all(r["verdict"] == "fail" for r in out)
     # What does not load scores 0; what loads but fails its schema scores below the gate.
     assert [r["score"] == 0.0 for r in out] == [True, True, False, True]
-    assert 0 < out[2]["score"] < 0.2
+    assert 0 < out[2]["score"] < 0.5
     codes = [r["findings"][0]["code"] for r in out]
     assert codes[0] == "SYN-LOAD-001" and codes[1] == "SYN-LOAD-008"
     assert codes[2].startswith("SYN-SCHEMA") and codes[3] == "SYN-LOAD-001"
@@ -116,7 +116,7 @@ def test_file_mode_scores_each_file(tmp_path: Path) -> None:
     out = records(invoke([str(bad), str(empty)]))
     assert [r["source"] for r in out] == [str(bad), str(empty)]
     assert out[1]["findings"][0]["code"] == "SYN-LOAD-002"
-    assert 0 < out[0]["score"] < 0.2 and out[1]["score"] == 0
+    assert 0 < out[0]["score"] < 0.5 and out[1]["score"] == 0
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:

@@ -63,4 +63,4 @@ def test_installed_renderer_findings_count_by_severity(monkeypatch: pytest.Monke
     doc = json.loads((CODE_FIXTURES / "SYN-SCORE-005" / "fail.json").read_text(encoding="utf-8"))
     plain, rendered = score(doc), score(doc, render=True)
     assert "SYN-SCORE-005" not in [f.code for f in rendered.findings]
-    assert rendered.score < scoring.GATE + (1 - scoring.GATE) * 0.5 <= plain.score
+    assert rendered.score < scoring.CLEAN_FLOOR <= plain.score

@@ -16,7 +16,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from synharness.agents import scoring
 from synharness.agents.scoring import (
-    GATE,
+    CLEAN_FLOOR,
+    FLOOR,
+    GATE_PENALTY,
     MARGIN,
     WEIGHTS,
     Score,
@@ -118,10 +120,22 @@ def test_what_does_not_load_scores_zero(code: str) -> None:
 
 
 @pytest.mark.parametrize("code", ["SYN-ENV-003", "SYN-SCHEMA-001", "SYN-SCHEMA-000"])
-def test_what_loads_but_fails_the_gate_scores_in_the_lower_tier(code: str) -> None:
+def test_what_fails_the_gate_unrepaired_scores_in_the_lower_tier(code: str) -> None:
     s = score_parts([finding(code, "", "broken")], asset=None, data={"name": "x"})
-    assert 0.0 < s.score < GATE
-    assert s.components["validity"] == 0.0 and "soundness" in s.components
+    assert 0.0 < s.score < FLOOR
+    assert s.components["validity"] == 0.0 and s.components["repaired"] == 0.0
+    assert "soundness" in s.components
+
+
+def test_what_fails_the_gate_repaired_shares_the_scale_with_a_penalty() -> None:
+    one = [finding("SYN-SCHEMA-003", "/name", "type")]
+    s = score_parts(one, asset=None, data={"name": 3, "x": 1}, repaired=True)
+    assert FLOOR < s.score < CLEAN_FLOOR
+    # Worse than a passing document with the same defects, better than one more defect.
+    passing = score_parts([finding("SYN-RANGE-001", "/a", "x")], asset=model())
+    assert s.score < passing.score
+    assert s.components["defects"] == 3.0 and GATE_PENALTY > 0
+    assert any(loss.what == "gate" for loss in s.losses)
 
 
 def test_soundness_is_the_share_of_each_part_the_errors_leave_alone() -> None:
@@ -148,7 +162,7 @@ def test_losses_explain_every_point() -> None:
 
 def test_env_warning_does_not_gate() -> None:
     s = score_parts([finding("SYN-ENV-001", "", "no $schema")], asset=model())
-    assert GATE + (1 - GATE) * band(1)[0] <= s.score <= GATE + (1 - GATE) * band(1)[1]
+    assert FLOOR + (1 - FLOOR) * band(1)[0] <= s.score <= FLOOR + (1 - FLOOR) * band(1)[1]
 
 
 def test_health_penalises_clamping_and_nan() -> None:
@@ -180,7 +194,7 @@ def test_clean_asset_components() -> None:
         + WEIGHTS["substance"] * (1 + 1 + 7 / 8) / 3
     )
     assert s.components["quality"] == pytest.approx(expected, abs=1e-6)
-    assert s.score == pytest.approx(GATE + (1 - GATE) * position(0, expected), abs=1e-6)
+    assert s.score == pytest.approx(FLOOR + (1 - FLOOR) * position(0, expected), abs=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -228,14 +242,14 @@ def test_malformed_bytes_score_zero_with_a_located_finding() -> None:
 def test_schema_violation_scores_below_the_gate_but_above_zero() -> None:
     data = make_asset(name=None)
     s = score(data, scenarios=())
-    assert 0 < s.score < GATE and any(f.code.startswith("SYN-SCHEMA") for f in s.findings)
+    assert 0 < s.score < CLEAN_FLOOR and any(f.code.startswith("SYN-SCHEMA") for f in s.findings)
 
 
 @pytest.mark.parametrize("scenarios", SCENARIO_SETS)
 def test_clean_asset_scores_in_the_top_band(scenarios: tuple[str, ...]) -> None:
     s = score(make_asset(), scenarios=scenarios)
     assert s.verdict is Verdict.PASS
-    assert GATE + (1 - GATE) * 0.5 <= s.score <= 1.0
+    assert CLEAN_FLOOR <= s.score <= 1.0
     if scenarios:
         assert s.components["coverage"] > 0  # the modulations move something under idle
 
@@ -441,7 +455,7 @@ def test_fixing_the_last_schema_error_crosses_the_gate(schema_defect: Any) -> No
         assert semantic(riddled, random.Random(1), used)
     broken = copy.deepcopy(riddled)
     assert schema_defect(broken, random.Random(2), used)
-    assert score(broken).score < GATE <= score(riddled).score
+    assert score(broken).score < score(riddled).score
 
 
 def test_the_hacks_score_below_every_clean_example() -> None:
