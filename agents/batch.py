@@ -39,7 +39,9 @@ def score_document(doc: Any, source: str, options: dict[str, Any]) -> tuple[Scor
     return score_checked(checked, **options), fingerprint(checked.data)
 
 
-def _chunk(docs: list[Any], names: list[str], options: dict[str, Any]) -> list[tuple[Score, str | None]]:
+def _chunk(
+    docs: list[Any], names: list[str], options: dict[str, Any]
+) -> list[tuple[Score, str | None]]:
     return [score_document(d, n, options) for d, n in zip(docs, names, strict=True)]
 
 

@@ -118,15 +118,17 @@ def reward(
     for item in items:
         try:
             documents.append(extract_document(completion_text(item)))
-        except Exception:  # noqa: BLE001 - a reward never raises; an odd item scores 0
+        except Exception:
             documents.append(b"")
     try:
-        return [s.score for s in score_many(documents, jobs=jobs, scenarios=scenarios, render=render)]
-    except Exception:  # noqa: BLE001 - fall back to one at a time, so one bad item costs only itself
+        return [
+            s.score for s in score_many(documents, jobs=jobs, scenarios=scenarios, render=render)
+        ]
+    except Exception:
         out: list[float] = []
         for doc in documents:
             try:
                 out.append(score_many([doc], scenarios=scenarios, render=render)[0].score)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 out.append(0.0)
         return out

@@ -4,20 +4,20 @@ Vocabulary:
 - *gate*: an error of area LOAD, ENV or SCHEMA (the document did not load,
   names no known schema, or fails its schema or model). A document that does
   not load at all (``SYN-LOAD-*``, not an object) scores exactly **0**.
-- *defects*: ``d = Σ weight × (1 + log2(places))`` over the findings, weight
+- *defects*: ``d = Σ weight * (1 + log2(places))`` over the findings, weight
   3 for an error and 1 for a warning (infos are free); *places* is how many
   places a merged finding stands for (:func:`synharness.schema.translate.places`),
   so one more place of the same mistake still costs something. Failing the
   gate adds :data:`GATE_PENALTY` defects.
 - *band*: a document sits in ``[1/(D+2), 1/(D+1)]`` for ``D`` defects
-  (penalty included); its *position* there is ``MARGIN + (1 - MARGIN) × q`` of
+  (penalty included); its *position* there is ``MARGIN + (1 - MARGIN) * q`` of
   the band's width. Bands of more defects lie wholly below (the margin keeps
   them apart), so one more finding always lowers the score and fixing one
   always raises it.
-- *scale*: every document that loads scores ``FLOOR + (1 - FLOOR) ×
+- *scale*: every document that loads scores ``FLOOR + (1 - FLOOR) *
   position`` -- except one that fails the gate and cannot be *repaired* past
   its schema errors (:mod:`synharness.schema.repair`): what fixing it would
-  reveal is unknown, so it scores in the *lower tier* ``FLOOR × position``,
+  reveal is unknown, so it scores in the *lower tier* ``FLOOR * position``,
   below everything else that loads. For a repaired one, the semantic and
   honesty findings of the repaired copy count too (:func:`below_gate_findings`),
   so fixing the last schema error cannot reveal new cost.
@@ -147,7 +147,7 @@ def unloaded(findings: Iterable[Finding]) -> bool:
 
 
 def weight(f: Finding) -> float:
-    """The defects one finding costs: 3 per error, 1 per warning, ``× (1 + log2 places)``."""
+    """The defects one finding costs: 3 per error, 1 per warning, ``* (1 + log2 places)``."""
     if f.severity is Severity.INFO:
         return 0.0
     base = ERROR_WEIGHT if f.severity is Severity.ERROR else 1
@@ -268,9 +268,9 @@ def substance(
     kinds = 0
     driven: set[str] = set()
     for refs in (_control_refs(asset), _modulation_refs(asset), _rule_refs(asset)):
-        hit = {t for r in refs if (t := _target(r, declared)) in numeric}
+        hit = {t for r in refs if (t := _target(r, declared)) is not None and t in numeric}
         kinds += bool(hit)
-        driven |= hit  # type: ignore[arg-type]
+        driven |= hit
     richness = min(1.0, len(driven) / RICH_PARAMETERS)
     return (modalities + kinds / 3 + richness) / 3
 
@@ -332,7 +332,9 @@ def honesty_findings(asset: SynestheticAsset) -> list[Finding]:
         return [finding("SYN-SCORE-001", "", message)]
     found: list[Finding] = []
     if not {_target(r, declared) for r in references(asset)} & numeric.keys():
-        message = f"no control, modulation or rule drives any of the {len(numeric)} ranged parameters"
+        message = (
+            f"no control, modulation or rule drives any of the {len(numeric)} ranged parameters"
+        )
         found.append(finding("SYN-SCORE-002", "", message))
     fast: dict[str, float] = {}
     for pointer, mod in asset.all_modulations():
@@ -373,7 +375,9 @@ def _strobing_rules(
         hit = [
             t
             for t in targets
-            if isinstance(t, str) and (p := numeric.get(_target(t, declared) or "")) and _flash_prone(p)
+            if isinstance(t, str)
+            and (p := numeric.get(_target(t, declared) or ""))
+            and _flash_prone(p)
         ]
         if hit:
             message = (
@@ -464,8 +468,8 @@ def losses_of(
 
     With the tier ``[B, B + W]`` and ``D = d + penalty``: the lower tier costs
     ``1 - B - W`` (split over the gating findings); the metrics cost
-    ``W × (1 - position(0, q))``, each in proportion to ``weight × (1 - value)``;
-    the defects cost ``W × (position(0, q) - position(D, q))``, each finding in
+    ``W * (1 - position(0, q))``, each in proportion to ``weight * (1 - value)``;
+    the defects cost ``W * (position(0, q) - position(D, q))``, each finding in
     proportion to its :func:`weight` and the gate penalty as ``gate``.
     """
     bottom, width = _tier(lower)
@@ -588,7 +592,9 @@ def rescored(result: Score, extra: Sequence[Finding]) -> Score:
     passed = c["validity"] == 1.0
     keys = WEIGHTS if passed else {"soundness": 1.0}
     metrics = {k: c[k] for k in keys}
-    return _combine(findings, passed=passed, repaired=c.get("repaired", 0.0) == 1.0, metrics=metrics)
+    return _combine(
+        findings, passed=passed, repaired=c.get("repaired", 0.0) == 1.0, metrics=metrics
+    )
 
 
 def below_gate_findings(checked: CheckedDocument) -> tuple[list[Finding], bool]:
@@ -877,7 +883,11 @@ def score_many(
     """
     from synharness.agents.batch import score_batch
 
-    names = list(sources) if sources is not None else [f"<batch>:{i + 1}" for i in range(len(documents))]
+    names = (
+        list(sources)
+        if sources is not None
+        else [f"<batch>:{i + 1}" for i in range(len(documents))]
+    )
     options = {
         "scenarios": tuple(scenarios),
         "duration": duration,

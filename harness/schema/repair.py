@@ -97,7 +97,7 @@ def _edits(error: RawError) -> list[tuple[tuple[str | int, ...], Any]]:
         types = (error.schema or {}).get("type", error.expected)
         return [(path, _placeholder_of_types(types))]
     if keyword == "enum" and error.expected:
-        return [(path, copy.deepcopy(list(error.expected)[0]))]
+        return [(path, copy.deepcopy(next(iter(error.expected))))]
     if keyword == "const":
         return [(path, copy.deepcopy(error.expected))]
     if keyword == "minLength" and isinstance(error.expected, int):
@@ -151,18 +151,24 @@ def _apply(doc: Any, edits: dict[tuple[str | int, ...], Any]) -> None:
         parent = _get(doc, path[:-1])
         last = path[-1]
         if isinstance(parent, dict):
-            parent.pop(last, None)  # type: ignore[call-overload]
+            parent.pop(last, None)
         elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
             del parent[last]
 
 
+def _step(value: Any, token: str | int) -> tuple[bool, Any]:
+    """``(found, child)`` of one path token."""
+    if isinstance(value, dict):
+        return (token in value, value.get(token))
+    if isinstance(value, list) and isinstance(token, int) and 0 <= token < len(value):
+        return True, value[token]
+    return False, None
+
+
 def _get(doc: Any, path: tuple[str | int, ...]) -> Any:
     for token in path:
-        if isinstance(doc, dict) and token in doc:
-            doc = doc[token]
-        elif isinstance(doc, list) and isinstance(token, int) and 0 <= token < len(doc):
-            doc = doc[token]
-        else:
+        found, doc = _step(doc, token)
+        if not found:
             return None
     return doc
 
@@ -170,7 +176,8 @@ def _get(doc: Any, path: tuple[str | int, ...]) -> Any:
 def _set(doc: Any, path: tuple[str | int, ...], value: Any) -> None:
     parent = _get(doc, path[:-1])
     last = path[-1]
-    if isinstance(parent, dict):
-        parent[last] = value
-    elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+    if isinstance(parent, list):
+        if isinstance(last, int) and 0 <= last < len(parent):
+            parent[last] = value
+    elif isinstance(parent, dict):
         parent[last] = value

@@ -68,5 +68,8 @@ def unwrapped_findings(
         f"the asset is wrapped in {{{key!r}: ...}}{extra}: the top-level object must be the asset",
         hint=f"Write the value of {key!r} as the document itself.",
     )
-    inside = [f.model_copy(update={"pointer": base + f.pointer}) for f in validate("synesthetic-asset", inner)]
+    inside = [
+        f.model_copy(update={"pointer": base + f.pointer})
+        for f in validate("synesthetic-asset", inner)
+    ]
     return [top, *inside]

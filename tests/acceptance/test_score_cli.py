@@ -86,13 +86,18 @@ def test_a_later_duplicate_in_the_stream_is_discounted_and_marked(jobs: str) -> 
     assert "SYN-SCORE-004" not in codes[0]
     assert codes[1].count("SYN-SCORE-004") == 1 and codes[2].count("SYN-SCORE-004") == 1
     assert out[1]["score"] < out[0]["score"] and out[1]["score"] == out[2]["score"]
-    assert "<stdin>:1" in next(f for f in out[1]["findings"] if f["code"] == "SYN-SCORE-004")["message"]
+    assert (
+        "<stdin>:1"
+        in next(f for f in out[1]["findings"] if f["code"] == "SYN-SCORE-004")["message"]
+    )
 
 
 def test_render_without_renderers_says_so_in_one_line() -> None:
     from synharness.agents.scoring import missing_renderers
 
-    result = CliRunner().invoke(cli, ["score", "--jsonl", "--render"], input=json.dumps(make_asset()))
+    result = CliRunner().invoke(
+        cli, ["score", "--jsonl", "--render"], input=json.dumps(make_asset())
+    )
     out = records(result)
     if missing_renderers():
         assert len(result.stderr.strip().splitlines()) == 1 and "--render" in result.stderr

@@ -80,7 +80,8 @@ def _bases(rng: random.Random) -> list[dict[str, Any]]:
         for _ in range(BASES)
     ]
     examples = [
-        json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.json"))
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((ROOT / "examples").glob("*.json"))
     ]
     return generated + examples
 
