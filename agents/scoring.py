@@ -8,7 +8,8 @@ Vocabulary:
   3 for an error and 1 for a warning (infos are free); *places* is how many
   places a merged finding stands for (:func:`synharness.schema.translate.places`),
   so one more place of the same mistake still costs something. Failing the
-  gate adds :data:`GATE_PENALTY` defects.
+  gate adds :data:`GATE_PENALTY` defects, having no substance (SYN-SCORE-001)
+  :data:`EMPTY_PENALTY` more.
 - *band*: a document sits in ``[1/(D+2), 1/(D+1)]`` for ``D`` defects
   (penalty included); its *position* there is ``MARGIN + (1 - MARGIN) * q`` of
   the band's width. Bands of more defects lie wholly below (the margin keeps
@@ -84,6 +85,9 @@ ERROR_WEIGHT = 3
 FLOOR = 0.05
 #: Defects added for failing the gate (on top of its findings' own weight).
 GATE_PENALTY = 1.0
+#: Defects added to an asset without substance (SYN-SCORE-001, on top of its
+#: weight): an empty asset ranks below a real one with any single mistake.
+EMPTY_PENALTY = 2.0
 #: The bottom share of each band that no position reaches, so bands never touch.
 MARGIN = 0.1
 #: Finding areas whose errors keep a document in the lower tier: it is not a
@@ -456,11 +460,22 @@ def _tier(lower: bool) -> tuple[float, float]:
     return (0.0, FLOOR) if lower else (FLOOR, 1.0 - FLOOR)
 
 
+def penalties(findings: Sequence[Finding], *, passed: bool) -> dict[str, float]:
+    """Defects added on top of the findings': failing the gate, having no substance."""
+    out: dict[str, float] = {}
+    if not passed:
+        out["gate"] = GATE_PENALTY
+    empty = next((f for f in findings if f.code == "SYN-SCORE-001"), None)
+    if empty is not None:
+        out[f"{empty.code} {empty.pointer}".rstrip()] = EMPTY_PENALTY
+    return out
+
+
 def losses_of(
     findings: Sequence[Finding],
     *,
     lower: bool,
-    penalty: float,
+    penalty: dict[str, float],
     metrics: dict[str, float],
     weights: dict[str, float],
 ) -> list[Loss]:
@@ -475,7 +490,7 @@ def losses_of(
     bottom, width = _tier(lower)
     q = sum(weights[k] * metrics[k] for k in weights)
     d = defects(findings)
-    total = d + penalty
+    total = d + sum(penalty.values())
     out: dict[str, float] = {}
     gating = [f for f in findings if f.severity is Severity.ERROR and _area(f.code) in GATE_AREAS]
     tier_cost = 1.0 - bottom - width
@@ -495,8 +510,8 @@ def losses_of(
             if w:
                 key = f"{f.code} {f.pointer}".rstrip()
                 out[key] = out.get(key, 0.0) + defect_cost * w / total
-        if penalty:
-            out["gate"] = defect_cost * penalty / total
+        for key, extra in penalty.items():
+            out[key] = out.get(key, 0.0) + defect_cost * extra / total
     ranked = sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
     return [Loss(what=k, cost=round(v, 6)) for k, v in ranked if round(v, 6) > 0]
 
@@ -506,12 +521,12 @@ def _combine(
 ) -> Score:
     """The score of sorted findings and metrics (see the module doc)."""
     lower = not passed and not repaired
-    penalty = 0.0 if passed else GATE_PENALTY
+    penalty = penalties(findings, passed=passed)
     weights = WEIGHTS if passed else {"soundness": 1.0}
     q = sum(weights[k] * metrics[k] for k in weights)
     d = defects(findings)
     bottom, width = _tier(lower)
-    value = bottom + width * position(d + penalty, q)
+    value = bottom + width * position(d + sum(penalty.values()), q)
     components: dict[str, float] = {"validity": 1.0 if passed else 0.0}
     if not passed:
         components["repaired"] = 1.0 if repaired else 0.0
