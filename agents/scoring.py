@@ -262,19 +262,32 @@ def driven_fraction(
     return sum(1 for path in parameters if path in hit) / len(parameters)
 
 
+def drive_hits(
+    asset: SynestheticAsset, declared: dict[str, DeclaredParameter]
+) -> tuple[set[str], set[str], set[str]]:
+    """The declared paths that controls, modulations and rules reference (each resolved)."""
+    return (
+        {t for r in _control_refs(asset) if (t := _target(r, declared)) is not None},
+        {t for r in _modulation_refs(asset) if (t := _target(r, declared)) is not None},
+        {t for r in _rule_refs(asset) if (t := _target(r, declared)) is not None},
+    )
+
+
 def substance(
     asset: SynestheticAsset,
     numeric: dict[str, DeclaredParameter],
     declared: dict[str, DeclaredParameter],
+    *,
+    hits: tuple[set[str], set[str], set[str]] | None = None,
 ) -> float:
     """Mean of modalities with parameters /3, kinds of driver used /3, richness."""
     modalities = len({p.component for p in numeric.values()}) / 3
     kinds = 0
     driven: set[str] = set()
-    for refs in (_control_refs(asset), _modulation_refs(asset), _rule_refs(asset)):
-        hit = {t for r in refs if (t := _target(r, declared)) is not None and t in numeric}
-        kinds += bool(hit)
-        driven |= hit
+    for hit in hits if hits is not None else drive_hits(asset, declared):
+        mine = hit & numeric.keys()
+        kinds += bool(mine)
+        driven |= mine
     richness = min(1.0, len(driven) / RICH_PARAMETERS)
     return (modalities + kinds / 3 + richness) / 3
 
@@ -327,15 +340,17 @@ def _swing(mod: Any, p: DeclaredParameter) -> float:
     return max(0.0, min(high, hi) - max(low, lo)) / (hi - lo)
 
 
-def honesty_findings(asset: SynestheticAsset) -> list[Finding]:
+def honesty_findings(
+    asset: SynestheticAsset, *, declared: dict[str, DeclaredParameter] | None = None
+) -> list[Finding]:
     """``SYN-SCORE-001..003`` for one asset (see the module doc)."""
-    declared = asset_parameters(asset)
+    declared = asset_parameters(asset) if declared is None else declared
     numeric = scoreable(declared)
     if not numeric:
         message = "no component declares a numeric parameter with a range: nothing to see, hear or feel change"
         return [finding("SYN-SCORE-001", "", message)]
     found: list[Finding] = []
-    if not {_target(r, declared) for r in references(asset)} & numeric.keys():
+    if not set().union(*drive_hits(asset, declared)) & numeric.keys():
         message = (
             f"no control, modulation or rule drives any of the {len(numeric)} ranged parameters"
         )
@@ -513,7 +528,8 @@ def losses_of(
         for key, extra in penalty.items():
             out[key] = out.get(key, 0.0) + defect_cost * extra / total
     ranked = sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [Loss(what=k, cost=round(v, 6)) for k, v in ranked if round(v, 6) > 0]
+    # model_construct: the values are computed here, validating them again is waste.
+    return [Loss.model_construct(what=k, cost=round(v, 6)) for k, v in ranked if round(v, 6) > 0]
 
 
 def _combine(
@@ -549,6 +565,7 @@ def score_parts(
     outcomes: Sequence[ScenarioOutcome] = (),
     data: Any = None,
     repaired: bool = False,
+    declared: dict[str, DeclaredParameter] | None = None,
 ) -> Score:
     """Combine findings and scenario outcomes into a score (the pure formula).
 
@@ -563,6 +580,7 @@ def score_parts(
             include what a repair past its schema errors found
             (:func:`below_gate_findings`); only then does it share the common
             scale, else it scores in the lower tier.
+        declared: The asset's declared parameters, when already known.
 
     Returns:
         The score with its components, losses and the findings, sorted.
@@ -584,13 +602,15 @@ def score_parts(
         metrics = {k: 0.0 for k in WEIGHTS}
         metrics["health"] = 1.0
     else:
-        declared = asset_parameters(asset)
+        declared = asset_parameters(asset) if declared is None else declared
         numeric = scoreable(declared)
+        hits = drive_hits(asset, declared)
+        driven = set().union(*hits)
         metrics = {
             "health": health(outcomes),
             "coverage": coverage(outcomes, numeric),
-            "driven": driven_fraction(asset, numeric, declared=declared),
-            "substance": substance(asset, numeric, declared),
+            "driven": sum(1 for p in numeric if p in driven) / len(numeric) if numeric else 0.0,
+            "substance": substance(asset, numeric, declared, hits=hits),
         }
     return _combine(ordered, passed=True, repaired=False, metrics=metrics)
 
@@ -761,11 +781,12 @@ def score_checked(
         message = f"a {kind} document is one component, not an asset"
         findings.append(finding("SYN-SCORE-001", "", message))
         return score_parts(findings, asset=None, data=checked.data)
-    findings += honesty_findings(model)
+    declared = asset_parameters(model)
+    findings += honesty_findings(model, declared=declared)
     if render:
         findings += render_findings(model)
     if not scenarios:
-        return score_parts(findings, asset=model, data=checked.data)
+        return score_parts(findings, asset=model, data=checked.data, declared=declared)
     # Imported here: the engine is the heavy part of the agents package, and
     # the formula above must stay importable (and testable) on its own.
     from synharness.agents import builtin_scenarios, run_scenarios
@@ -780,6 +801,7 @@ def score_checked(
         asset=model,
         outcomes=outcomes,
         data=checked.data,
+        declared=declared,
     )
 
 
