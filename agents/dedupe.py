@@ -53,18 +53,24 @@ _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 
 def behaviour(value: Any) -> Any:
     """The part of a document that decides what it does (see the module doc)."""
-    if isinstance(value, dict):
+    # Exact type checks, not isinstance: this walks every value of every asset
+    # of a batch, and parsed JSON holds only these types.
+    kind = type(value)
+    if kind is dict:
         return {k: behaviour(v) for k, v in value.items() if k not in NAMING_KEYS}
-    if isinstance(value, list):
+    if kind is list:
         return [behaviour(v) for v in value]
-    if isinstance(value, float):
-        if not math.isfinite(value) or value == 0:
-            return value
-        digits = SIGNIFICANT - 1 - math.floor(math.log10(abs(value)))
-        return round(value, digits)
-    if isinstance(value, str) and len(value) > 40:
+    if kind is float:
+        return _rounded(value)
+    if kind is str and len(value) > 40:
         return _SPACE.sub(" ", _COMMENT.sub("", value)).strip()
     return value
+
+
+def _rounded(value: float) -> float:
+    if not math.isfinite(value) or value == 0:
+        return value
+    return round(value, SIGNIFICANT - 1 - math.floor(math.log10(abs(value))))
 
 
 def fingerprint(document: Any) -> str | None:
@@ -76,14 +82,6 @@ def fingerprint(document: Any) -> str | None:
     except (TypeError, orjson.JSONEncodeError):
         return None
     return hashlib.blake2b(canonical, digest_size=16).hexdigest()
-
-
-def fingerprint_bytes(raw: bytes) -> str | None:
-    """:func:`fingerprint` of JSON text; None when it does not parse to an object."""
-    try:
-        return fingerprint(orjson.loads(raw))
-    except orjson.JSONDecodeError:
-        return None
 
 
 class Deduper:

@@ -75,16 +75,33 @@ def score_items(
     Returns:
         One encoded JSON record per item, without newline.
     """
-    from synharness.agents.scoring import score_bytes, score_parts
+    return [record for _, record, _ in score_marked(items, scenarios, render)]
 
-    records: list[bytes] = []
+
+#: One scored item: (source, encoded record, fingerprint of its behaviour or None).
+Marked = tuple[str, bytes, str | None]
+
+
+def score_marked(
+    items: Sequence[Item], scenarios: tuple[str, ...], render: bool = False
+) -> list[Marked]:
+    """Score items, encode their records and fingerprint them for the batch's duplicates.
+
+    Runs in a worker (top-level); the fingerprint is taken from the document
+    the pipeline parsed, so nothing is parsed twice and the work is parallel.
+    """
+    from synharness.agents.batch import score_document
+    from synharness.agents.scoring import score_parts
+
+    options = {"scenarios": scenarios, "render": render}
+    out: list[Marked] = []
     for source, raw, line in items:
         if isinstance(raw, Finding):
-            result = score_parts([raw], asset=None)
+            result, print_ = score_parts([raw], asset=None), None
         else:
-            result = score_bytes(raw, source=source, scenarios=scenarios, render=render)
-        records.append(orjson.dumps(_record(source, result, line)))
-    return records
+            result, print_ = score_document(raw, source, options)
+        out.append((source, orjson.dumps(_record(source, result, line)), print_))
+    return out
 
 
 def _record(source: str, result: Any, line: int) -> dict[str, Any]:
@@ -209,28 +226,21 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     Raises:
         CliError: A path does not exist or cannot be read.
     """
-    from synharness.agents.dedupe import Deduper, fingerprint_bytes
+    from synharness.agents.dedupe import Deduper
 
     items = document_items(invocation, stdin)
+    # Records are written in input order, so duplicates are decided here, in that order.
     seen = Deduper()
-    #: Duplicate findings of the items submitted and not yet written, in order.
-    marks: deque[Finding | None] = deque()
 
-    def observe(batch: Sequence[Item]) -> None:
-        for source, raw, _ in batch:
-            print_ = fingerprint_bytes(raw) if isinstance(raw, bytes) and raw.strip() else None
-            marks.append(seen.observe(print_, source))
-
-    def emit(records: Iterable[bytes]) -> None:
-        for record in records:
-            mark = marks.popleft()
+    def emit(records: Iterable[Marked]) -> None:
+        for source, record, print_ in records:
+            mark = seen.observe(print_, source)
             out.write((record if mark is None else mark_duplicate(record, mark)) + b"\n")
             out.flush()
 
     if invocation.jobs <= 1:
         for item in items:
-            observe([item])
-            emit(score_items([item], invocation.scenarios, invocation.render))
+            emit(score_marked([item], invocation.scenarios, invocation.render))
         return 0
     # Import the scorer (and with it the schemas and the engine) before the
     # workers fork, so that they inherit it instead of each importing it; and
@@ -239,12 +249,12 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
 
     with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
         for warm in [
-            pool.submit(score_items, [], invocation.scenarios, invocation.render)
+            pool.submit(score_marked, [], invocation.scenarios, invocation.render)
             for _ in range(invocation.jobs)
         ]:
             warm.result()
         feed = _Feed(items, limit=MAX_BATCH)
-        pending: deque[Future[list[bytes]]] = deque()
+        pending: deque[Future[list[Marked]]] = deque()
         ended = False
         while not ended or pending:
             while pending and pending[0].done():
@@ -258,9 +268,8 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
                 continue
             batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
             if batch:
-                observe(batch)
                 pending.append(
-                    pool.submit(score_items, batch, invocation.scenarios, invocation.render)
+                    pool.submit(score_marked, batch, invocation.scenarios, invocation.render)
                 )
     return 0
 
