@@ -498,3 +498,65 @@ def test_strobing_is_judged_against_three_flashes_per_second() -> None:
     assert target  # the example has modulations to compare with
     assert "SYN-SCORE-003" not in [f.code for f in with_swing(scoring.FLASH_LIMIT_HZ).findings]
     assert "SYN-SCORE-003" in [f.code for f in with_swing(scoring.FLASH_LIMIT_HZ + 0.5).findings]
+
+
+def test_a_rule_fired_by_a_fast_modulation_strobes() -> None:
+    doc = make_asset()
+    doc.pop("rule_bundle", None)
+    doc["modulations"].append(
+        {
+            "id": "fast_volume",
+            "target": "tone.detune",
+            "type": "additive",
+            "waveform": "sine",
+            "frequency": 12.0,
+            "amplitude": 100.0,
+            "offset": 0.0,
+            "phase": 0.0,
+            "min": -1200.0,
+            "max": 1200.0,
+        }
+    )
+
+    def with_rule(target: str) -> list[str]:
+        d = copy.deepcopy(doc)
+        d["rule_bundle"] = {
+            "name": "flash",
+            "rules": [
+                {
+                    "id": "flash_on_detune",
+                    "trigger": {
+                        "type": "threshold",
+                        "params": {"source": "tone.detune", "value": 0},
+                    },
+                    "effects": [{"op": "set", "target": target, "value": 1.0}],
+                }
+            ],
+        }
+        return [f.code for f in score(d, scenarios=()).findings]
+
+    # A shallow detune at 12 Hz is vibrato, not a flash; the rule it fires writes brightness.
+    assert "SYN-SCORE-003" in with_rule("shader.u_hue")
+    assert "SYN-SCORE-003" not in with_rule("haptic.intensity")
+
+
+def test_an_unusable_envelope_counts_what_the_default_schema_would_find() -> None:
+    broken = make_asset()
+    broken["$schema"] = broken["$schema"].replace("0.7.3", "9.9.9")
+    broken["name"] = 42
+    fixed_version = make_asset(name=42)
+    s_broken, s_version = score(broken), score(fixed_version)
+    messages = [f.message for f in s_broken.findings if f.code == "SYN-SCHEMA-003"]
+    assert messages and messages[0].startswith("as synesthetic-asset 0.7.3:")
+    # Fixing the version cannot reveal the schema error: it was counted already.
+    assert s_broken.score < s_version.score < score(make_asset()).score
+
+
+def test_semantic_defects_behind_schema_errors_still_count() -> None:
+    broken = make_asset(name=42)
+    worse = make_asset(name=42)
+    worse["modulations"][0]["target"] = "shader.u_nowhere"
+    s = score(worse)
+    hidden = [f for f in s.findings if f.code == "SYN-REF-001"]
+    assert hidden and hidden[0].message.startswith("behind the schema errors:")
+    assert s.score < score(broken).score
