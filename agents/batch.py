@@ -18,25 +18,31 @@ from typing import Any
 from synharness.agents.dedupe import Deduper, fingerprint
 from synharness.agents.scoring import Score, rescored, score_checked, score_parts
 from synharness.codes import finding
-from synharness.pipeline import check_bytes, check_data
+from synharness.pipeline import ValidationOptions, check_bytes, check_data
 
 #: Documents per worker task: big enough to amortise pickling.
 CHUNK = 64
 
 
 def score_document(doc: Any, source: str, options: dict[str, Any]) -> tuple[Score, str | None]:
-    """Score one document of any accepted type; return it with its fingerprint."""
+    """Score one document of any accepted type; return it with its fingerprint.
+
+    ``options`` are :func:`~synharness.agents.scoring.score_checked`'s keyword
+    arguments, plus ``strict`` for the validation profile.
+    """
+    scoring = {k: v for k, v in options.items() if k != "strict"}
+    validation = ValidationOptions(strict=bool(options.get("strict", False)))
     if isinstance(doc, str):
         # surrogatepass: a lone surrogate becomes bytes that fail UTF-8 (SYN-LOAD-003).
         doc = doc.encode("utf-8", "surrogatepass")
     if isinstance(doc, bytes | bytearray | memoryview):
-        checked = check_bytes(bytes(doc), source=source)
+        checked = check_bytes(bytes(doc), source=source, options=validation)
     elif isinstance(doc, dict):
-        checked = check_data(doc, source=source)
+        checked = check_data(doc, source=source, options=validation)
     else:
         message = f"the document is a {type(doc).__name__}, not an object"
         return score_parts([finding("SYN-LOAD-008", "", message)], asset=None), None
-    return score_checked(checked, **options), fingerprint(checked.data)
+    return score_checked(checked, **scoring), fingerprint(checked.data)
 
 
 def _chunk(

@@ -65,7 +65,7 @@ from synharness.findings import (
 )
 from synharness.models import SynestheticAsset
 from synharness.params import COMPONENTS, LEGACY_PREFIXES, DeclaredParameter, asset_parameters
-from synharness.pipeline import CheckedDocument, check_bytes, check_data
+from synharness.pipeline import CheckedDocument, ValidationOptions, check_bytes, check_data
 from synharness.result import ScenarioOutcome
 from synharness.schema.translate import places
 
@@ -830,6 +830,7 @@ def score(
     dt: float = DEFAULT_DT,
     seed: int = DEFAULT_SEED,
     render: bool = False,
+    strict: bool = False,
 ) -> Score:
     """Validate, simulate and score one asset document.
 
@@ -841,6 +842,8 @@ def score(
         dt: Time step in seconds.
         seed: Seed of the scenarios' random generator.
         render: Also run the renderers, when installed.
+        strict: Validate with the strict severity profile
+            (:attr:`~synharness.pipeline.ValidationOptions.strict`).
 
     Returns:
         The score; a document that is not a JSON object scores 0 with a
@@ -851,7 +854,7 @@ def score(
             "SYN-LOAD-008", "", f"the document is a {type(asset).__name__}, not an object"
         )
         return score_parts([top], asset=None)
-    checked = check_data(asset, source=source)
+    checked = check_data(asset, source=source, options=ValidationOptions(strict=strict))
     return score_checked(
         checked, scenarios=scenarios, duration=duration, dt=dt, seed=seed, render=render
     )
@@ -866,6 +869,7 @@ def score_bytes(
     dt: float = DEFAULT_DT,
     seed: int = DEFAULT_SEED,
     render: bool = False,
+    strict: bool = False,
 ) -> Score:
     """Parse, validate, simulate and score one document's bytes.
 
@@ -879,11 +883,12 @@ def score_bytes(
         dt: Time step in seconds.
         seed: Seed of the scenarios' random generator.
         render: Also run the renderers, when installed.
+        strict: Validate with the strict severity profile.
 
     Returns:
         The score.
     """
-    checked = check_bytes(raw, source=source)
+    checked = check_bytes(raw, source=source, options=ValidationOptions(strict=strict))
     return score_checked(
         checked, scenarios=scenarios, duration=duration, dt=dt, seed=seed, render=render
     )
@@ -899,6 +904,7 @@ def score_many(
     dt: float = DEFAULT_DT,
     seed: int = DEFAULT_SEED,
     render: bool = False,
+    strict: bool = False,
 ) -> list[Score]:
     """Score a batch: one full :class:`Score` per document, same length and order.
 
@@ -914,6 +920,7 @@ def score_many(
         dt: Time step in seconds.
         seed: Seed of the scenarios' random generator.
         render: Also run the renderers, when installed.
+        strict: Validate with the strict severity profile.
 
     Returns:
         The scores, in the order of ``documents``.
@@ -931,5 +938,6 @@ def score_many(
         "dt": dt,
         "seed": seed,
         "render": render,
+        "strict": strict,
     }
     return score_batch(list(documents), names, jobs=jobs, options=options)

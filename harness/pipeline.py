@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
-from synharness.codes import finding
+from synharness.codes import finding, strict_findings
 from synharness.enrichment import check_enrichment
 from synharness.envelope import read_envelope
 from synharness.findings import Finding, sort_findings
@@ -48,12 +48,15 @@ from synharness.semantic import check_document
 
 @dataclass(frozen=True)
 class ValidationOptions:
-    """How to validate: limits and where extra schema versions live."""
+    """How to validate: limits, where extra schema versions live, which severity profile."""
 
     #: Largest accepted document, in bytes.
     max_bytes: int = DEFAULT_MAX_BYTES
     #: A directory of schemas (``--schema-dir``) besides the shipped ones.
     schema_dir: Path | str | None = None
+    #: The strict profile (``--strict``, config key ``strict``): style and
+    #: legacy infos are reported as warnings (:func:`~synharness.codes.strict_findings`).
+    strict: bool = False
 
     def registry(self) -> SchemaRegistry:
         """The (cached) schema registry these options name."""
@@ -158,6 +161,8 @@ def _check_parsed(
         if envelope.enrichment is not None and envelope.draft is not None:
             asset = model if isinstance(model, SynestheticAsset) else None
             findings += check_enrichment(envelope.enrichment, asset, draft=envelope.draft)
+    if options.strict:
+        findings = strict_findings(findings)
     if findings and text is not None:
         findings = _located(findings, text, unique_keys=unique_keys)
     result = AssetResult(

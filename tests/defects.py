@@ -58,13 +58,6 @@ def _once(used: Used, place: tuple[str, Any]) -> bool:
 # --- envelope and schema ----------------------------------------------------------------
 
 
-def missing_schema(a: Asset, rng: random.Random, used: Used) -> bool:
-    if "$schema" not in a or not _once(used, ("env", 0)):
-        return False
-    del a["$schema"]
-    return True
-
-
 def foreign_host(a: Asset, rng: random.Random, used: Used) -> bool:
     if not isinstance(a.get("$schema"), str) or not _once(used, ("env", 0)):
         return False
@@ -258,7 +251,6 @@ SCHEMA_DEFECTS: list[Defect] = [
     frequency_as_string,
 ]
 SEMANTIC_DEFECTS: list[Defect] = [
-    missing_schema,
     foreign_host,
     undeclared_target,
     duplicate_modulation_id,

@@ -3,7 +3,7 @@
 Vocabulary:
 - *record*: one output line, ``{"source", "score", "verdict", "components",
   "findings", "losses"}`` (see :mod:`synharness.agents.scoring`), in the order
-  of the input.
+  of the input (plus ``"diversity"`` with ``--diversity``).
 - *stream mode* (``--jsonl``): each input is JSON Lines, one asset per line.
   Lines are read, scored and answered one at a time and stdout is flushed
   after each record, so a training loop can write one asset and wait for its
@@ -11,8 +11,9 @@ Vocabulary:
   by position: a malformed line scores 0 with its finding, a blank one 0 with
   ``SYN-LOAD-002``; the stream goes on.
 - *batch*: one invocation. A later asset that behaves like an earlier one
-  (another name, the same behaviour) gets ``SYN-SCORE-004`` and scores lower;
-  this is decided in the main process, in input order, whatever ``--jobs``.
+  (another name, the same behaviour: :mod:`synharness.agents.dedupe`) gets
+  ``SYN-SCORE-004`` and scores lower; workers fingerprint, the main process
+  decides in input order, whatever ``--jobs``.
 
 With ``--jobs N`` a process pool scores in parallel and records still come out
 in input order. Lines are handed to workers in batches of whatever has
@@ -29,14 +30,14 @@ import queue
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
 import click
 import orjson
-from synharness.cli.options import CliError
+from synharness.cli.options import CliError, strict_option
 from synharness.errors import HarnessError
 from synharness.findings import Finding
 from synharness.loading import Source, iter_sources, read_source
@@ -54,6 +55,13 @@ class ScoreInvocation:
     jsonl: bool = False
     jobs: int = 1
     scenarios: tuple[str, ...] = ("idle",)
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
+    #: Mark near-duplicates and report the batch diversity (``--diversity``).
+    diversity: bool = False
+    #: Cosine distance of fingerprints for ``--diversity`` (None: the default).
+    threshold: float | None = None
+    #: Also run the renderers, when installed (``--render``).
     render: bool = False
 
 
@@ -63,44 +71,58 @@ Item = tuple[str, bytes | Finding, int]
 
 
 def score_items(
-    items: Sequence[Item], scenarios: tuple[str, ...], render: bool = False
+    items: Sequence[Item],
+    scenarios: tuple[str, ...],
+    strict: bool = False,
+    diversity: bool = False,
+    render: bool = False,
 ) -> list[bytes]:
     """Score items and encode their records (runs in a worker, so it must be top-level).
 
     Args:
         items: ``(source, raw, line)`` triples.
         scenarios: Built-in scenario names to run.
+        strict: Apply the strict severity profile.
+        diversity: Add each asset's behaviour fingerprint to its record
+            (``"fingerprint"``, a list or null), for the parent to group.
         render: Also run the renderers, when installed.
 
     Returns:
         One encoded JSON record per item, without newline.
     """
-    return [record for _, record, _ in score_marked(items, scenarios, render)]
+    return [record for _, record, _ in score_marked(items, scenarios, strict, diversity, render)]
 
 
-#: One scored item: (source, encoded record, fingerprint of its behaviour or None).
+#: One scored item: (source, encoded record, digest of its behaviour or None).
 Marked = tuple[str, bytes, str | None]
 
 
 def score_marked(
-    items: Sequence[Item], scenarios: tuple[str, ...], render: bool = False
+    items: Sequence[Item],
+    scenarios: tuple[str, ...],
+    strict: bool = False,
+    diversity: bool = False,
+    render: bool = False,
 ) -> list[Marked]:
-    """Score items, encode their records and fingerprint them for the batch's duplicates.
+    """:func:`score_items`, each record with the digest the batch's duplicates are judged by.
 
-    Runs in a worker (top-level); the fingerprint is taken from the document
-    the pipeline parsed, so nothing is parsed twice and the work is parallel.
+    Runs in a worker (top-level); the digest is taken from the document the
+    pipeline parsed, so nothing is parsed twice and the work is parallel.
     """
     from synharness.agents.batch import score_document
     from synharness.agents.scoring import score_parts
 
-    options = {"scenarios": scenarios, "render": render}
+    options = {"scenarios": scenarios, "render": render, "strict": strict}
     out: list[Marked] = []
     for source, raw, line in items:
         if isinstance(raw, Finding):
-            result, print_ = score_parts([raw], asset=None), None
+            result, digest = score_parts([raw], asset=None), None
         else:
-            result, print_ = score_document(raw, source, options)
-        out.append((source, orjson.dumps(_record(source, result, line)), print_))
+            result, digest = score_document(raw, source, options)
+        record = _record(source, result, line)
+        if diversity:
+            record["fingerprint"] = _fingerprint(raw)
+        out.append((source, orjson.dumps(record), digest))
     return out
 
 
@@ -127,7 +149,58 @@ def mark_duplicate(record: bytes, duplicate: Finding) -> bytes:
     data = orjson.loads(record)
     fields = {k: data[k] for k in ("score", "verdict", "components", "findings", "losses")}
     result = rescored(Score.model_validate(fields), [duplicate])
-    return orjson.dumps(_record(data["source"], result, 0))
+    rest = {k: v for k, v in data.items() if k not in fields and k != "source"}
+    return orjson.dumps({**_record(data["source"], result, 0), **rest})
+
+
+def _fingerprint(raw: bytes | Finding) -> list[float] | None:
+    from synharness.agents.fingerprint import NotAnAssetError, fingerprint_of
+
+    if isinstance(raw, Finding):
+        return None
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return fingerprint_of(data)
+    except NotAnAssetError:
+        return None
+
+
+class _DiversityMarks:
+    """Turns the workers' fingerprints into ``diversity`` marks, in input order."""
+
+    def __init__(self, threshold: float | None) -> None:
+        from synharness.agents.neighbours import DEFAULT_THRESHOLD, DiversityTracker
+
+        self.tracker = DiversityTracker(
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold
+        )
+        self.sources: list[str] = []
+
+    def mark(self, record: bytes) -> bytes:
+        data = orjson.loads(record)
+        leader = self.tracker.add(data.pop("fingerprint", None))
+        self.sources.append(str(data.get("source")))
+        now = self.tracker.result()
+        data["diversity"] = {
+            "duplicate_of": None if leader is None else self.sources[leader],
+            "distance": now.distance[-1],
+            "distinct": now.distinct,
+            "assets": now.assets,
+            "ratio": round(now.ratio, 6),
+        }
+        return orjson.dumps(data)
+
+    def summary(self) -> str:
+        now = self.tracker.result()
+        return (
+            f"diversity: {now.distinct} distinct behaviours / {now.assets} assets = "
+            f"{now.ratio:.3f} (cosine distance <= {now.threshold:g})"
+        )
 
 
 def jsonl_items(stream: BinaryIO, name: str) -> Iterator[Item]:
@@ -229,18 +302,32 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     from synharness.agents.dedupe import Deduper
 
     items = document_items(invocation, stdin)
+    marks = _DiversityMarks(invocation.threshold) if invocation.diversity else None
     # Records are written in input order, so duplicates are decided here, in that order.
     seen = Deduper()
 
     def emit(records: Iterable[Marked]) -> None:
-        for source, record, print_ in records:
-            mark = seen.observe(print_, source)
-            out.write((record if mark is None else mark_duplicate(record, mark)) + b"\n")
+        for source, record, digest in records:
+            duplicate = seen.observe(digest, source)
+            if duplicate is not None:
+                record = mark_duplicate(record, duplicate)
+            out.write((record if marks is None else marks.mark(record)) + b"\n")
             out.flush()
 
+    try:
+        return _run(invocation, items, emit)
+    finally:
+        if marks is not None:
+            click.echo(marks.summary(), err=True)
+
+
+def _run(
+    invocation: ScoreInvocation, items: Iterator[Item], emit: Callable[[Iterable[Marked]], None]
+) -> int:
+    extra = (invocation.scenarios, invocation.strict, invocation.diversity, invocation.render)
     if invocation.jobs <= 1:
         for item in items:
-            emit(score_marked([item], invocation.scenarios, invocation.render))
+            emit(score_marked([item], *extra))
         return 0
     # Import the scorer (and with it the schemas and the engine) before the
     # workers fork, so that they inherit it instead of each importing it; and
@@ -249,8 +336,7 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
 
     with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
         for warm in [
-            pool.submit(score_marked, [], invocation.scenarios, invocation.render)
-            for _ in range(invocation.jobs)
+            pool.submit(score_marked, [], invocation.scenarios) for _ in range(invocation.jobs)
         ]:
             warm.result()
         feed = _Feed(items, limit=MAX_BATCH)
@@ -268,9 +354,7 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
                 continue
             batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
             if batch:
-                pending.append(
-                    pool.submit(score_marked, batch, invocation.scenarios, invocation.render)
-                )
+                pending.append(pool.submit(score_marked, batch, *extra))
     return 0
 
 
@@ -291,13 +375,32 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     multiple=True,
     help="Built-in scenario to run (repeatable; default: idle).",
 )
+@strict_option
+@click.option(
+    "--diversity",
+    is_flag=True,
+    help="Add a 'diversity' object to each record: the earlier near-duplicate it repeats "
+    "(behaviour fingerprints, cosine distance) and distinct behaviours / assets so far.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(min=0.0, max=2.0),
+    help="Cosine distance for --diversity near-duplicates [default: 0.005].",
+)
 @click.option(
     "--render",
     is_flag=True,
     help="Also render shader and sound, when the render extra is installed.",
 )
 def command(
-    paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[str], render: bool
+    paths: Sequence[str],
+    jsonl: bool,
+    jobs: int,
+    scenarios: Sequence[str],
+    strict: bool,
+    diversity: bool,
+    threshold: float | None,
+    render: bool,
 ) -> None:
     """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
     invocation = ScoreInvocation(
@@ -305,6 +408,9 @@ def command(
         jsonl=jsonl,
         jobs=jobs,
         scenarios=tuple(dict.fromkeys(scenarios)) or ("idle",),
+        strict=strict,
+        diversity=diversity,
+        threshold=threshold,
         render=render,
     )
     if render:

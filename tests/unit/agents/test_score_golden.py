@@ -35,9 +35,13 @@ def test_clean_example() -> None:
 def test_one_warning_and_the_renamed_copy() -> None:
     doc = heartbeat()
     doc.pop("$schema")
-    s = score(doc)
+    assert score(doc).score == score(heartbeat()).score  # SYN-ENV-001 is an info
+    s = score(doc, strict=True)
     assert f"**{s.score:.6f}**" in DOC and f"{s.score:.6f}" in README
     assert f"costs {s.losses[0].cost}" in DOC
+    mirror = heartbeat()
+    mirror["$schema"] = "https://mirror.example/0.7.3/synesthetic-asset.schema.json"
+    assert score(mirror).score == s.score
     renamed = {**heartbeat(), "name": "Another Heart"}
     assert score_many([heartbeat(), renamed])[1].score == s.score
 
