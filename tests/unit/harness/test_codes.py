@@ -32,8 +32,10 @@ from synharness.pipeline import ValidationOptions, check_source
 from tests.conftest import CODE_FIXTURES, ROOT, require_gl
 
 DOCS = ROOT / "docs" / "findings.md"
-#: Codes whose behaviour is tested by the simulation's tests, not by one document.
-SIMULATED_AREAS = ("SIM", "SCN", "RENDER", "VISUAL")
+#: Codes whose behaviour is tested by the simulation's tests (SIM, SCN), the
+#: score's (SCORE: tests/unit/agents/test_codes_score.py) or the renderer's
+#: (RENDER, VISUAL: tests/unit/render/test_gl.py), not by validating one document.
+SIMULATED_AREAS = ("SIM", "SCN", "SCORE", "RENDER", "VISUAL")
 #: Codes only a real GL compiler reports.
 COMPILE_CODES = ("SYN-GLSL-010", "SYN-GLSL-011")
 _SECTION = re.compile(r"^## (SYN-[A-Z]+-\d{3}) — (.+)$", re.M)
