@@ -24,7 +24,8 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "httpx",
         "redis",
     ),
-    "plots": ("matplotlib",),
+    # Empty since the HTML report draws its own SVG (the extra's name stays installable).
+    "plots": (),
     "graph": ("networkx",),
 }
 

@@ -1,17 +1,107 @@
 """Writing report files: one file per format into a report directory.
 
-Shared by ``validate``, ``run`` and ``report``; reporters render into memory and
-this module is the one place that writes their files.
+Shared by ``validate``, ``run`` and ``report``; this module is the one place
+that opens report files. :class:`ReportFiles` streams: each result goes to
+every reporter as it arrives (``begin`` / ``add`` / ``end``, see
+:mod:`synharness.reports.base`) and can then be dropped by the caller;
+reporters that draw no plots get the result without its traces.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from synharness.cli.options import CliError
 from synharness.result import AssetResult
+
+
+def report_names(formats: Sequence[str]) -> list[str]:
+    """The formats to write, in writing order (every format when none is given)."""
+    from synharness.reports import REPORTER_BY_NAME
+
+    # Formats sharing a file name (text and terminal) would overwrite each other:
+    # the first wins, and the terminal format (meant for a screen) goes last.
+    return list(formats) or sorted(REPORTER_BY_NAME, key=lambda n: (n == "terminal", n))
+
+
+class ReportFiles:
+    """One open report file per format, fed one result at a time.
+
+    Use as a context manager: ``begin`` on entry, :meth:`add` per result,
+    ``end`` and close on a normal exit (files are closed, unfinished, when an
+    exception leaves the block).
+    """
+
+    def __init__(
+        self, *, directory: Path, formats: Sequence[str], total: int | None = None
+    ) -> None:
+        self.directory = directory
+        self.formats = formats
+        self.total = total
+        self.written: list[Path] = []
+        self._open: list[tuple[object, TextIO]] = []
+
+    def _fail(self, exc: OSError) -> CliError:
+        return CliError(f"{self.directory}: cannot write reports: {exc.strerror}", exit_code=2)
+
+    def __enter__(self) -> ReportFiles:
+        from synharness.reports import REPORTER_BY_NAME
+
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for name in report_names(self.formats):
+                cls = REPORTER_BY_NAME[name]
+                target = self.directory / cls.filename
+                if target in self.written:
+                    continue
+                handle = open(target, "w", encoding="utf-8")
+                reporter = cls(stream=handle, verbosity=1)
+                self._open.append((reporter, handle))
+                self.written.append(target)
+                reporter.begin(total=self.total)
+        except OSError as exc:
+            self._close()
+            raise self._fail(exc) from None
+        return self
+
+    def add(self, result: AssetResult) -> None:
+        """Give ``result`` to every reporter (without traces to those that draw none)."""
+        from synharness.reports.base import Reporter, slim
+
+        slimmed: AssetResult | None = None
+        try:
+            for reporter, _ in self._open:
+                assert isinstance(reporter, Reporter)
+                if reporter.reads_plots:
+                    reporter.add(result)
+                else:
+                    slimmed = slimmed or slim(result)
+                    reporter.add(slimmed)
+        except OSError as exc:
+            self._close()
+            raise self._fail(exc) from None
+
+    def _close(self) -> None:
+        for _, handle in self._open:
+            handle.close()
+        self._open = []
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        from synharness.reports.base import Reporter
+
+        if kind is not None:
+            self._close()
+            return
+        try:
+            for reporter, _ in self._open:
+                assert isinstance(reporter, Reporter)
+                reporter.end()
+        except OSError as exc_:
+            self._close()
+            raise self._fail(exc_) from None
+        self._close()
 
 
 def write_reports(
@@ -25,23 +115,7 @@ def write_reports(
     Raises:
         CliError: The directory cannot be written (exit 2).
     """
-    from synharness.reports import REPORTER_BY_NAME
-
-    written: list[Path] = []
-    # Formats sharing a file name (text and terminal) would overwrite each other:
-    # the first wins, and the terminal format (meant for a screen) goes last.
-    names = formats or sorted(REPORTER_BY_NAME, key=lambda n: (n == "terminal", n))
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            cls = REPORTER_BY_NAME[name]
-            if directory / cls.filename in written:
-                continue
-            buffer = io.StringIO()
-            cls(stream=buffer, verbosity=1).report(results)
-            target = directory / cls.filename
-            target.write_text(buffer.getvalue(), encoding="utf-8")
-            written.append(target)
-    except OSError as exc:
-        raise CliError(f"{directory}: cannot write reports: {exc.strerror}", exit_code=2) from None
-    return written
+    with ReportFiles(directory=directory, formats=formats, total=len(results)) as files:
+        for result in results:
+            files.add(result)
+    return files.written

@@ -17,16 +17,17 @@ report directory ``reports/latest/``, every registered report format.
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from synharness.cli.options import CliError, ReportFormat, Threshold, exit_code_of, need_extra
-from synharness.cli.output import write_reports
+from synharness.cli.output import ReportFiles
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
 from synharness.result import AssetResult
@@ -169,10 +170,68 @@ def load_scenarios(directory: Path | None) -> tuple[list[Scenario], list[AssetRe
     return scenarios, problems
 
 
+def warm_up() -> None:
+    """Import the pipeline and the engine and load the schema registry (once per worker)."""
+    import synharness.agents  # noqa: F401
+    from synharness.pipeline import check_bytes
+
+    check_bytes(b"{}", source="<warm-up>")
+
+
+def _run_path(path: str) -> AssetResult:
+    """One asset file with the worker's scenarios and options (see :func:`worker_state`)."""
+    from synharness.agents.parallel import worker_state
+
+    state = worker_state()
+    return run_asset(path, state["scenarios"], state["options"])
+
+
+def _run_fetched(item: tuple[str, bytes]) -> AssetResult:
+    from synharness.agents.parallel import worker_state
+
+    return run_stored(item[0], item[1], worker_state()["options"])
+
+
+@contextmanager
+def stream_results(invocation: RunInvocation) -> Iterator[tuple[int, Iterator[AssetResult]]]:
+    """Start the workers and yield ``(total, results)``: results arrive in order as they complete.
+
+    Scenario problems come first, then one result per asset in path order. The
+    workers start on entry, so start progress bars (threads) only inside the block.
+
+    Raises:
+        CliError: A path does not exist, or the store cannot be read (exit 2).
+    """
+    from synharness.agents.parallel import OrderedPool
+
+    problems: list[AssetResult] = []
+    fn: Callable[[Any], AssetResult]
+    items: Sequence[Any]
+    state: dict[str, Any] = {"options": invocation.options}
+    if invocation.store_url is not None:
+        fn, items = _run_fetched, _fetch(invocation.store_url)
+    else:
+        from synharness.loading import iter_sources
+
+        try:
+            sources = [s for s in iter_sources(list(invocation.paths)) if s.path is not None]
+        except HarnessError as exc:
+            raise CliError.from_exception(exc) from None
+        scenarios, problems = load_scenarios(invocation.scenarios)
+        state["scenarios"] = scenarios
+        fn, items = _run_path, [str(s.path) for s in sources]
+    jobs = invocation.jobs if len(items) > 1 else 1
+    with OrderedPool(jobs=jobs, state=state, warm=warm_up) as pool:
+        yield (
+            len(problems) + len(items),
+            itertools.chain(problems, pool.map(fn, items, total=len(items))),
+        )
+
+
 def execute(
     invocation: RunInvocation, *, progress: Callable[[int, int], None] | None = None
 ) -> list[AssetResult]:
-    """Validate and simulate every asset; scenario problems come first.
+    """Validate and simulate every asset; scenario problems come first (all results in memory).
 
     Args:
         invocation: The parsed command line.
@@ -184,46 +243,26 @@ def execute(
     Raises:
         CliError: A path does not exist (exit 2).
     """
-    if invocation.store_url is not None:
-        return _run_jobs(
-            run_stored,
-            [(source, raw, invocation.options) for source, raw in _fetch(invocation.store_url)],
-            jobs=invocation.jobs,
-            progress=progress,
-        )
-    from synharness.loading import iter_sources
-
-    try:
-        sources = [s for s in iter_sources(list(invocation.paths)) if s.path is not None]
-    except HarnessError as exc:
-        raise CliError.from_exception(exc) from None
-    scenarios, problems = load_scenarios(invocation.scenarios)
-    jobs = [(str(s.path), scenarios, invocation.options) for s in sources]
-    return [*problems, *_run_jobs(run_asset, jobs, jobs=invocation.jobs, progress=progress)]
-
-
-def _run_jobs(
-    work: Callable[..., AssetResult],
-    arguments: Sequence[tuple[object, ...]],
-    *,
-    jobs: int,
-    progress: Callable[[int, int], None] | None,
-) -> list[AssetResult]:
-    """Run ``work(*args)`` for each argument tuple, in a process pool when ``jobs > 1``."""
-    results: list[AssetResult] = []
-    if jobs > 1 and len(arguments) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(work, *args) for args in arguments]
-            for i, future in enumerate(futures):
-                results.append(future.result())
-                if progress:
-                    progress(i + 1, len(arguments))
-    else:
-        for i, args in enumerate(arguments):
-            results.append(work(*args))
+    out: list[AssetResult] = []
+    with stream_results(invocation) as (total, results):
+        for result in results:
+            out.append(result)
             if progress:
-                progress(i + 1, len(arguments))
-    return results
+                progress(len(out), total)
+    return out
+
+
+def table_row(result: AssetResult) -> AssetResult:
+    """What the terminal table keeps of a result: no traces, no metrics."""
+    if not result.scenarios:
+        return result
+    return result.model_copy(
+        update={
+            "scenarios": tuple(
+                s.model_copy(update={"plot": None, "metrics": {}}) for s in result.scenarios
+            )
+        }
+    )
 
 
 def _fetch(url: str) -> list[tuple[str, bytes]]:
@@ -269,7 +308,7 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     from rich.progress import Progress
 
     bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task("simulating", total=None)
+    task = bar.add_task("simulating and writing reports", total=None)
     bar.start()
 
     def update(done: int, total: int) -> None:
@@ -342,14 +381,26 @@ def command(
     )
     if store_url is not None and paths:
         raise click.UsageError("give PATHs or --from URL, not both")
-    update, stop = _progress_bar()
-    try:
-        results = execute(invocation, progress=update)
-    finally:
-        stop()
-    written = write_reports(results, directory=invocation.report_dir, formats=invocation.formats)
-    print_table(results, quiet=invocation.quiet)
-    click.echo(f"reports: {', '.join(str(p) for p in written)}", err=True)
+    rows: list[AssetResult] = []
+    kept: list[AssetResult] = []
+    with stream_results(invocation) as (total, results):
+        update, stop = _progress_bar()
+        try:
+            with ReportFiles(
+                directory=invocation.report_dir, formats=invocation.formats, total=total
+            ) as files:
+                for result in results:
+                    files.add(result)
+                    rows.append(table_row(result))
+                    if invocation.store_url is not None:
+                        kept.append(result)
+                    if update:
+                        update(len(rows), total)
+        finally:
+            stop()
+    print_table(rows, quiet=invocation.quiet)
+    click.echo(f"reports: {', '.join(str(p) for p in files.written)}", err=True)
     if invocation.store_url is not None:
-        click.echo(push_back(invocation.store_url, results), err=True)
-    click.get_current_context().exit(exit_code_of(results, fail_on=invocation.fail_on))
+        # The store's assets are pushed back in one go after the run (bounded by the store).
+        click.echo(push_back(invocation.store_url, kept), err=True)
+    click.get_current_context().exit(exit_code_of(rows, fail_on=invocation.fail_on))

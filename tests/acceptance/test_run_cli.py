@@ -54,12 +54,15 @@ def test_bundled_examples_and_scenarios_pass(
 
 def test_jobs_give_the_same_report(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project)
-    one = run("--format", "json", "--report-dir", "one", "--quiet")
-    two = run("--format", "json", "--report-dir", "two", "--quiet", "--jobs", "2")
+    one = run("--report-dir", "one", "--quiet")
+    two = run("--report-dir", "two", "--quiet", "--jobs", "2")
     assert one.exit_code == two.exit_code == 0, render(two)
-    assert (project / "one" / "report.json").read_text() == (
-        project / "two" / "report.json"
-    ).read_text()
+    assert one.stdout == two.stdout
+    files = sorted(p.name for p in (project / "one").iterdir())
+    assert "report.html" in files and "junit.xml" in files
+    assert files == sorted(p.name for p in (project / "two").iterdir())
+    for name in files:
+        assert (project / "one" / name).read_bytes() == (project / "two" / name).read_bytes(), name
 
 
 def test_failed_and_invalid_scenarios_fail_the_run(tmp_path: Path) -> None:

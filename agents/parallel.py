@@ -1,0 +1,172 @@
+"""An ordered, chunked map over a process pool: the engine of ``--jobs`` and ``jobs=``.
+
+Vocabulary:
+- *chunk*: consecutive items one worker task carries; chunks amortise the
+  per-task cost (pickling, scheduling) that made one task per asset slower
+  than no pool at all;
+- *window*: how many chunks are in flight at once; results come back in input
+  order and at most ``window`` chunks of results wait in memory, so a batch of
+  any size streams through in bounded memory;
+- *worker state*: what every task of a worker needs (loaded scenario files,
+  options): handed to each worker once, by the pool's initializer, instead of
+  with every task.
+
+Workers are forked after the caller has imported what they need (the schema
+registry, the models, the engine), so each worker starts warm; with ``jobs=1``
+no pool is started and the items are mapped in this process, through the same
+function, so one job and many give the same results in the same order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Most items one task carries.
+MAX_CHUNK = 64
+#: Chunks per worker in flight (one computing, one queued, one being read back).
+WINDOW_PER_JOB = 3
+
+_STATE: dict[str, Any] = {}
+
+
+def worker_state() -> dict[str, Any]:
+    """The state the pool's ``state`` argument gave this worker (empty in the parent)."""
+    return _STATE
+
+
+def _init(state: dict[str, Any], warm: Callable[[], None] | None) -> None:
+    _STATE.clear()
+    _STATE.update(state)
+    if warm is not None:
+        warm()
+
+
+def _apply(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [fn(item) for item in items]
+
+
+def _noop() -> int:
+    return os.getpid()
+
+
+def chunk_size(total: int | None, jobs: int) -> int:
+    """Items per task: about eight chunks per worker, between 1 and :data:`MAX_CHUNK`."""
+    if total is None:
+        return MAX_CHUNK
+    return max(1, min(MAX_CHUNK, total // (jobs * 8) or 1))
+
+
+class OrderedPool:
+    """A process pool whose :meth:`map` yields results in input order, chunk by chunk.
+
+    Use as a context manager; the workers start (and warm up) on entry, before
+    the caller starts threads of its own (a progress bar), so no thread is
+    running when they fork.
+
+    Args:
+        jobs: Worker processes; 1 maps in this process.
+        state: Worker state (picklable), readable in ``fn`` through :func:`worker_state`.
+        warm: Called once in each worker after start-up (imports, registries).
+    """
+
+    def __init__(
+        self,
+        *,
+        jobs: int,
+        state: dict[str, Any] | None = None,
+        warm: Callable[[], None] | None = None,
+    ) -> None:
+        self.jobs = max(1, jobs)
+        self.state = state or {}
+        self.warm = warm
+        self._pool: ProcessPoolExecutor | None = None
+        self._saved: dict[str, Any] | None = None
+
+    def __enter__(self) -> OrderedPool:
+        if self.jobs == 1:
+            # The same worker state in this process, restored on exit.
+            self._saved = dict(_STATE)
+            _init(self.state, self.warm)
+            return self
+        if self.warm is not None:
+            self.warm()  # once here, so forked workers inherit it warm
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=context,
+            initializer=_init,
+            initargs=(self.state, None),
+        )
+        # Start every worker now (one trivial task each), not at the first chunk.
+        for future in [self._pool.submit(_noop) for _ in range(self.jobs)]:
+            future.result()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._saved is not None:
+            _STATE.clear()
+            _STATE.update(self._saved)
+            self._saved = None
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        *,
+        total: int | None = None,
+        chunk: int | None = None,
+    ) -> Iterator[R]:
+        """Yield ``fn(item)`` for every item, in input order.
+
+        Args:
+            fn: A top-level function (workers receive it by reference).
+            items: The inputs; read lazily, at most a window ahead of the results.
+            total: How many items there are, when known (sizes the chunks).
+            chunk: Items per task (default: :func:`chunk_size`).
+
+        Yields:
+            The results, in the order of ``items``.
+        """
+        if self._pool is None:
+            for item in items:
+                yield fn(item)
+            return
+        size = chunk or chunk_size(total, self.jobs)
+        source = iter(items)
+        pending: deque[Future[list[R]]] = deque()
+        window = WINDOW_PER_JOB * self.jobs
+        while True:
+            while len(pending) < window:
+                batch = list(islice(source, size))
+                if not batch:
+                    break
+                pending.append(self._pool.submit(_apply, fn, batch))
+            if not pending:
+                return
+            yield from pending.popleft().result()
+
+
+def ordered_map(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    jobs: int = 1,
+    total: int | None = None,
+    state: dict[str, Any] | None = None,
+    warm: Callable[[], None] | None = None,
+) -> Iterator[R]:
+    """``fn`` over ``items`` on ``jobs`` processes, results in input order (see :class:`OrderedPool`)."""
+    with OrderedPool(jobs=jobs, state=state, warm=warm) as pool:
+        yield from pool.map(fn, items, total=total)
