@@ -359,6 +359,12 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "Scenario names no asset that exists",
         "Point `assets` at existing files; paths and globs are relative to the scenario file.",
     ),
+    (
+        "SYN-SCN-004",
+        E,
+        "Scenario exceeds the step cap",
+        "Shorten `duration`, lengthen `dt`, or raise `--max-steps` (steps = duration / dt + 1).",
+    ),
 )
 
 #: Every known code, sorted.

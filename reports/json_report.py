@@ -13,6 +13,11 @@ Shape::
 Keys are sorted and nothing depends on the clock, so the same results always
 give the same bytes. Non-finite floats (a NaN metric) are written as ``null``:
 JSON has no NaN.
+
+Each asset's entry is written as soon as it is added (see
+:mod:`synharness.reports.base`). The scenario traces (``plot``) are kept for
+every asset of a batch of up to ``LARGE_BATCH`` assets (the HTML report's
+threshold) and, in larger batches, for the assets that did not pass.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from synharness import __version__
-from synharness.reports.base import Reporter, register
+from synharness.reports.base import Reporter, register, slim
 from synharness.result import REPORT_VERSION, AssetResult, summarise
 from synharness.schema import DEFAULT_VERSION
 
@@ -41,11 +46,18 @@ class JsonReporter(Reporter):
 
     def begin(self, *, total: int | None = None) -> None:
         """Start the document: the ``assets`` list comes first (keys are sorted)."""
+        from synharness.reports.html import LARGE_BATCH
+
         self._verdicts = {"pass": 0, "warn": 0, "fail": 0}
         self._first = True
+        # Traces are most of a report's bytes (300 kB an asset): a large batch keeps
+        # them for the assets that did not pass, as its HTML report draws only those.
+        self._slim_passing = total is not None and total > LARGE_BATCH
 
     def add(self, result: AssetResult) -> None:
         """Write the asset's entry at once, indented as inside the whole document."""
+        if self._slim_passing and result.verdict.value == "pass":
+            result = slim(result)
         entry = json.dumps(asset_entry(result), sort_keys=True, indent=2, ensure_ascii=False)
         self.stream.write(('{\n  "assets": [\n' if self._first else ",\n") + _indent(entry, 4))
         self._first = False

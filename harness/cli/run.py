@@ -48,6 +48,8 @@ class RunOptions:
 
     duration: float = 10.0
     keep_plot: bool = True
+    #: Scenarios longer than this many steps are not run (SYN-SCN-004).
+    max_steps: int = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,9 @@ def _simulate_checked(
     if not isinstance(checked.model, SynestheticAsset):
         return result
     runs = [*mine, *builtin_scenarios(checked.model, duration=options.duration)]
-    outcomes, found = run_scenarios(checked.model, runs, keep_plot=options.keep_plot)
+    outcomes, found = run_scenarios(
+        checked.model, runs, keep_plot=options.keep_plot, max_steps=options.max_steps
+    )
     known = {(f.code, f.pointer, f.file) for f in result.findings}
     extra = locate_findings(
         [f for f in found if (f.code, f.pointer, f.file) not in known], checked.text
@@ -356,6 +360,13 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     metavar="URL",
     help="Verify the assets the store at URL holds (instead of PATHs) and push the reports back.",
 )
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=1),
+    default=10_000_000,
+    show_default=True,
+    help="Most steps one scenario may take; longer ones are not run (SYN-SCN-004).",
+)
 def command(
     paths: Sequence[str],
     scenarios_dir: Path | None,
@@ -365,6 +376,7 @@ def command(
     fail_on: Severity,
     quiet: bool,
     store_url: str | None,
+    max_steps: int,
 ) -> None:
     """Validate assets and run every scenario (files plus built-ins); write the reports."""
     if scenarios_dir is None and DEFAULT_SCENARIOS.is_dir():
@@ -378,6 +390,7 @@ def command(
         fail_on=fail_on,
         quiet=quiet,
         store_url=store_url,
+        options=RunOptions(max_steps=max_steps),
     )
     if store_url is not None and paths:
         raise click.UsageError("give PATHs or --from URL, not both")

@@ -100,3 +100,19 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert run(str(tmp_path / "missing.json")).exit_code == 2
     assert run("--format", "nope").exit_code == 2
     assert run("--scenarios", str(tmp_path / "none")).exit_code == 2
+
+
+def test_max_steps_reports_scn_004_and_the_batch_goes_on(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    result = run("--max-steps", "400", "--format", "json", "--report-dir", "r", "--quiet")
+    assert result.exit_code == 1, render(result)
+    report = json.loads((project / "r" / "report.json").read_text(encoding="utf-8"))
+    assets = [a for a in report["assets"] if a["kind"] == "synesthetic-asset"]
+    assert len(assets) == len(list((project / "examples").glob("*.json")))
+    for a in assets:
+        codes = [f["code"] for f in a["findings"]]
+        # The built-ins (601 steps) are over the cap and were not run; a shorter file scenario was.
+        assert codes.count("SYN-SCN-004") >= 3, codes
+        assert all(s["steps"] <= 400 for s in a["scenarios"])
