@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -156,6 +158,79 @@ class OrderedPool:
             if not pending:
                 return
             yield from pending.popleft().result()
+
+
+    def stream(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Yield ``fn(item)`` in input order, each as soon as it and those before it exist.
+
+        For a live producer (``score --jsonl`` on a pipe): a background thread
+        reads ``items``; whatever has arrived when a worker is free goes out as
+        one task (never waiting to fill a chunk), and the loop wakes on the
+        next arrival or finished task, never on a timer, so an answer costs a
+        round trip to a worker and no polling delay. At most a window of items
+        is read ahead of the answers, so a fast producer cannot grow memory.
+
+        Raises:
+            Exception: Whatever reading ``items`` raised, after the answers
+                to the items read before it.
+        """
+        if self._pool is None:
+            for item in items:
+                yield fn(item)
+            return
+        pool = self._pool
+        window = WINDOW_PER_JOB * self.jobs
+        events: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
+        room = threading.Semaphore(window * MAX_CHUNK)
+
+        def read() -> None:
+            try:
+                for item in items:
+                    room.acquire()
+                    events.put((_ITEM, item))
+            except BaseException as exc:  # re-raised by the consumer, in order
+                events.put((_FAIL, exc))
+            finally:
+                events.put((_END, None))
+
+        threading.Thread(target=read, daemon=True).start()
+        waiting: list[Any] = []
+        pending: deque[tuple[Future[list[R]], int]] = deque()
+        ended = False
+        failure: BaseException | None = None
+
+        def wake(_: object) -> None:
+            events.put((_DONE, None))
+
+        while not ended or pending or waiting:
+            if not (pending and pending[0][0].done()):
+                kind, value = events.get()
+                while True:
+                    if kind == _ITEM:
+                        waiting.append(value)
+                    elif kind == _END:
+                        ended = True
+                    elif kind == _FAIL:
+                        failure = value
+                    try:
+                        kind, value = events.get_nowait()
+                    except queue.Empty:
+                        break
+            while waiting and len(pending) < window:
+                batch, waiting = waiting[:MAX_CHUNK], waiting[MAX_CHUNK:]
+                future = pool.submit(_apply, fn, batch)
+                future.add_done_callback(wake)
+                pending.append((future, len(batch)))
+            while pending and pending[0][0].done():
+                future, n = pending.popleft()
+                yield from future.result()
+                for _ in range(n):
+                    room.release()
+        if failure is not None:
+            raise failure
+
+
+_ITEM, _DONE, _END, _FAIL = range(4)
 
 
 def ordered_map(

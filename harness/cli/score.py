@@ -10,9 +10,11 @@ Vocabulary:
   Blank lines are skipped (the ``source`` of each record names its line).
 
 With ``--jobs N`` a process pool scores in parallel and records still come out
-in input order. Lines are handed to workers in batches of whatever has
-already arrived (never waiting to fill a batch), so throughput rises on a full
-pipe while an interactive producer still gets each answer at once.
+in input order (:meth:`synharness.agents.parallel.OrderedPool.stream`). Lines
+are handed to workers in batches of whatever has already arrived (never
+waiting to fill a batch) and the loop wakes on each arrival and each finished
+batch, never on a timer, so throughput rises on a full pipe while an
+interactive producer still gets each answer as soon as it exists.
 
 Exit code 0 once every record is written (a score is data, not a failure),
 2 for usage errors.
@@ -20,12 +22,8 @@ Exit code 0 once every record is written (a score is data, not a failure),
 
 from __future__ import annotations
 
-import queue
 import sys
-import threading
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
@@ -36,8 +34,6 @@ from synharness.errors import HarnessError
 from synharness.findings import Finding
 from synharness.loading import Source, iter_sources, read_source
 
-#: Most lines one worker task carries; bigger batches amortise the pickling.
-MAX_BATCH = 64
 BUILTIN_SCENARIOS = ("idle", "sweep", "random")
 
 
@@ -126,52 +122,16 @@ def _items(sources: Sequence[Source], *, jsonl: bool) -> Iterator[Item]:
                 raise CliError(f"{source.name}: cannot read: {exc.strerror}", exit_code=2) from None
 
 
-class _Feed:
-    """Items read by a background thread, taken in batches of what has arrived.
+def score_one(item: Item) -> bytes:
+    """Score one item with the worker's scenarios (see :func:`worker_state`)."""
+    from synharness.agents.parallel import worker_state
 
-    A batch never waits to fill: it takes one item (waiting up to a timeout)
-    and then only what is already queued, so an interactive producer gets
-    each answer at once while a full pipe yields big batches.
-    """
-
-    def __init__(self, items: Iterator[Item], *, limit: int) -> None:
-        self.limit = limit
-        self.queue: queue.Queue[Item | None] = queue.Queue(maxsize=limit * 8)
-        self.failure: list[BaseException] = []
-        threading.Thread(target=self._read, args=(items,), daemon=True).start()
-
-    def _read(self, items: Iterator[Item]) -> None:
-        try:
-            for item in items:
-                self.queue.put(item)
-        except BaseException as exc:  # re-raised in the main thread by take()
-            self.failure.append(exc)
-        finally:
-            self.queue.put(None)
-
-    def take(self, *, timeout: float | None) -> tuple[list[Item], bool]:
-        """Return ``(batch, ended)``; the batch is empty when the timeout passed."""
-        try:
-            first = self.queue.get(timeout=timeout)
-        except queue.Empty:
-            return [], False
-        batch: list[Item] = []
-        nxt: Item | None = first
-        while nxt is not None:
-            batch.append(nxt)
-            if len(batch) >= self.limit:
-                return batch, False
-            try:
-                nxt = self.queue.get_nowait()
-            except queue.Empty:
-                return batch, False
-        if self.failure:
-            raise self.failure[0]
-        return batch, True
+    return score_items([item], worker_state()["scenarios"])[0]
 
 
-#: How long the main loop waits for input before checking finished work again.
-POLL_SECONDS = 0.005
+def warm_up() -> None:
+    """Import the scorer (schemas, models, engine) and score once, before workers fork."""
+    score_items([("<warm-up>", b"{}", 0)], ("idle",))
 
 
 def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
@@ -188,43 +148,14 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     Raises:
         CliError: A path does not exist or cannot be read.
     """
-    items = document_items(invocation, stdin)
+    from synharness.agents.parallel import OrderedPool
 
-    def emit(records: Iterable[bytes]) -> None:
-        for record in records:
+    items = document_items(invocation, stdin)
+    state = {"scenarios": invocation.scenarios}
+    with OrderedPool(jobs=invocation.jobs, state=state, warm=warm_up) as pool:
+        for record in pool.stream(score_one, items):
             out.write(record + b"\n")
             out.flush()
-
-    if invocation.jobs <= 1:
-        for item in items:
-            emit(score_items([item], invocation.scenarios))
-        return 0
-    # Import the scorer (and with it the schemas and the engine) before the
-    # workers fork, so that they inherit it instead of each importing it; and
-    # start them before the reader thread, so no thread is running at fork.
-    import synharness.agents.scoring  # noqa: F401
-
-    with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
-        for warm in [
-            pool.submit(score_items, [], invocation.scenarios) for _ in range(invocation.jobs)
-        ]:
-            warm.result()
-        feed = _Feed(items, limit=MAX_BATCH)
-        pending: deque[Future[list[bytes]]] = deque()
-        ended = False
-        while not ended or pending:
-            while pending and pending[0].done():
-                emit(pending.popleft().result())
-            # Block on the oldest batch at the end of input, or when the window
-            # is full, so a fast producer cannot make memory grow without end.
-            if pending and (ended or len(pending) >= 2 * invocation.jobs):
-                emit(pending.popleft().result())
-                continue
-            if ended:
-                continue
-            batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
-            if batch:
-                pending.append(pool.submit(score_items, batch, invocation.scenarios))
     return 0
 
 
