@@ -17,8 +17,10 @@ The interface is incremental, so a run of any size streams through it:
   them in turn.
 
 Either way ``report(results)`` and ``begin(); add(r)...; end()`` write the
-same bytes. A collecting reporter is given a *slim* result by the CLI when the
-batch is large (see :func:`slim`), so what it holds stays small.
+same bytes. Through the CLI's report files, a reporter that does not read
+traces gets results without them (:func:`slim`), and a collecting one that
+does not read metrics gets results without those too (:func:`lean`), so what
+it holds until the end stays small.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ class Reporter:
     incremental: ClassVar[bool] = False
     #: Whether the reporter reads scenario traces (plots); others get results without them.
     reads_plots: ClassVar[bool] = False
+    #: Whether a collecting reporter reads scenario metrics; those that do not get
+    #: results without them (:func:`lean`), so what they hold until the end stays small.
+    reads_metrics: ClassVar[bool] = False
 
     def __init__(self, *, stream: TextIO, verbosity: int = 1) -> None:
         self.stream = stream
@@ -86,6 +91,19 @@ def slim(result: AssetResult) -> AssetResult:
         return result
     return result.model_copy(
         update={"scenarios": tuple(s.model_copy(update={"plot": None}) for s in result.scenarios)}
+    )
+
+
+def lean(result: AssetResult) -> AssetResult:
+    """The result without traces and metrics: what a collecting reporter holds per asset."""
+    if not result.scenarios:
+        return result
+    return result.model_copy(
+        update={
+            "scenarios": tuple(
+                s.model_copy(update={"plot": None, "metrics": {}}) for s in result.scenarios
+            )
+        }
     )
 
 

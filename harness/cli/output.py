@@ -66,22 +66,32 @@ class ReportFiles:
             raise self._fail(exc) from None
         return self
 
-    def add(self, result: AssetResult) -> None:
-        """Give ``result`` to every reporter (without traces to those that draw none)."""
-        from synharness.reports.base import Reporter, slim
+    def add(self, result: AssetResult) -> AssetResult:
+        """Give ``result`` to every reporter (without traces to those that draw none).
+
+        Returns:
+            The result without traces and metrics (:func:`~synharness.reports.base.lean`),
+            the one the collecting reporters hold, for the caller to keep instead.
+        """
+        from synharness.reports.base import Reporter, lean, slim
 
         slimmed: AssetResult | None = None
+        leaner: AssetResult | None = None
         try:
             for reporter, _ in self._open:
                 assert isinstance(reporter, Reporter)
                 if reporter.reads_plots:
                     reporter.add(result)
-                else:
+                elif reporter.incremental or reporter.reads_metrics:
                     slimmed = slimmed or slim(result)
                     reporter.add(slimmed)
+                else:
+                    leaner = leaner or lean(result)
+                    reporter.add(leaner)
         except OSError as exc:
             self._close()
             raise self._fail(exc) from None
+        return leaner or lean(result)
 
     def _close(self) -> None:
         for _, handle in self._open:

@@ -258,15 +258,9 @@ def execute(
 
 def table_row(result: AssetResult) -> AssetResult:
     """What the terminal table keeps of a result: no traces, no metrics."""
-    if not result.scenarios:
-        return result
-    return result.model_copy(
-        update={
-            "scenarios": tuple(
-                s.model_copy(update={"plot": None, "metrics": {}}) for s in result.scenarios
-            )
-        }
-    )
+    from synharness.reports.base import lean
+
+    return lean(result)
 
 
 def _fetch(url: str) -> list[tuple[str, bytes]]:
@@ -403,8 +397,7 @@ def command(
                 directory=invocation.report_dir, formats=invocation.formats, total=total
             ) as files:
                 for result in results:
-                    files.add(result)
-                    rows.append(table_row(result))
+                    rows.append(files.add(result))
                     if invocation.store_url is not None:
                         kept.append(result)
                     if update:
