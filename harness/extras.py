@@ -27,6 +27,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     # Empty since the HTML report draws its own SVG (the extra's name stays installable).
     "plots": (),
     "graph": ("networkx",),
+    "ray": ("ray",),
 }
 
 

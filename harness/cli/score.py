@@ -29,7 +29,7 @@ from typing import IO, Any, BinaryIO
 
 import click
 import orjson
-from synharness.cli.options import CliError
+from synharness.cli.options import CliError, need_extra
 from synharness.errors import HarnessError
 from synharness.findings import Finding
 from synharness.loading import Source, iter_sources, read_source
@@ -45,6 +45,8 @@ class ScoreInvocation:
     jsonl: bool = False
     jobs: int = 1
     scenarios: tuple[str, ...] = ("idle",)
+    #: Score on this Ray cluster (``auto``, ``local`` or an address) instead of local workers.
+    ray: str | None = None
 
 
 #: One unit of work: (source name, raw bytes or the finding that stopped
@@ -151,6 +153,14 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     from synharness.agents.parallel import OrderedPool
 
     items = document_items(invocation, stdin)
+    if invocation.ray is not None:
+        from synharness.ray import connect, score_items_on_ray
+
+        connect(invocation.ray)
+        for record in score_items_on_ray(items, scenarios=invocation.scenarios):
+            out.write(record + b"\n")
+            out.flush()
+        return 0
     state = {"scenarios": invocation.scenarios}
     with OrderedPool(jobs=invocation.jobs, state=state, warm=warm_up) as pool:
         for record in pool.stream(score_one, items):
@@ -176,14 +186,29 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     multiple=True,
     help="Built-in scenario to run (repeatable; default: idle).",
 )
-def command(paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[str]) -> None:
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="auto|local|ADDRESS",
+    help="Score on a Ray cluster (needs the 'ray' extra); records keep the input order.",
+)
+def command(
+    paths: Sequence[str],
+    jsonl: bool,
+    jobs: int,
+    scenarios: Sequence[str],
+    ray_address: str | None,
+) -> None:
     """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
     invocation = ScoreInvocation(
         paths=tuple(paths) or ("-",),
         jsonl=jsonl,
         jobs=jobs,
         scenarios=tuple(dict.fromkeys(scenarios)) or ("idle",),
+        ray=ray_address,
     )
+    if ray_address is not None:
+        need_extra("ray", what="synharness score --ray")
     # sys streams, not click.get_binary_stream (deprecated in click 8.2);
     # CliRunner swaps sys.stdin and sys.stdout, so tests still capture them.
     code = run(invocation, stdin=sys.stdin.buffer, out=sys.stdout.buffer)

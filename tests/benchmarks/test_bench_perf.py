@@ -362,3 +362,23 @@ def test_bench_stream() -> None:
     section["reference"] = "the same stream with --jobs 1, in this run"
     write_section("stream", section)
     print("\nstream:", json.dumps(section))
+
+
+def test_bench_ray(tmp_path: Path) -> None:
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        pytest.skip("ray is not installed: pip install 'synharness[ray]'")
+    lines = jsonl(tmp_path / "in.jsonl", 10000)
+    jobs2 = measure([*SYNHARNESS, "score", "--jsonl", "--jobs", "2", "-"], stdin=lines)
+    on_ray = measure([*SYNHARNESS, "score", "--jsonl", "--ray", "local", "-"], stdin=lines)
+    section = {
+        "lines": 10000,
+        "ray_local": on_ray,
+        "reference_jobs2": jobs2,
+        "ray_speed_vs_jobs2": round(jobs2["wall_s"] / on_ray["wall_s"], 2),
+        "reference": "score --jsonl --jobs 2 on the same lines, in this run (wall seconds; "
+        "the Ray figure includes starting a local cluster inside the command)",
+    }
+    write_section("ray", section)
+    print("\nray:", json.dumps(section))
