@@ -159,7 +159,6 @@ class OrderedPool:
                 return
             yield from pending.popleft().result()
 
-
     def stream(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Yield ``fn(item)`` in input order, each as soon as it and those before it exist.
 
