@@ -72,7 +72,8 @@ def score_items_on_ray(
     import ray
 
     remote = ray.remote(_score_chunk)
-    window = max(2, int(ray.cluster_resources().get("CPU", 1)) * WINDOW_PER_CPU)
+    cpus = ray.cluster_resources().get("CPU", 1)  # type: ignore[no-untyped-call]
+    window = max(2, int(cpus) * WINDOW_PER_CPU)
     pending: deque[Any] = deque()
     source = iter(items)
     while True:

@@ -11,19 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from synharness.cli.options import CliError
 from synharness.result import AssetResult
 
+if TYPE_CHECKING:
+    from synharness.reports.base import RunInfo
+
 
 def report_names(formats: Sequence[str]) -> list[str]:
-    """The formats to write, in writing order (every format when none is given)."""
-    from synharness.reports import REPORTER_BY_NAME
+    """The formats to write, in writing order (every file format when none is given).
+
+    Without ``formats`` the log formats (``concise``, ``github``), which belong
+    on stdout, are left out.
+    """
+    from synharness.reports import file_formats
 
     # Formats sharing a file name (text and terminal) would overwrite each other:
     # the first wins, and the terminal format (meant for a screen) goes last.
-    return list(formats) or sorted(REPORTER_BY_NAME, key=lambda n: (n == "terminal", n))
+    return list(formats) or sorted(file_formats(), key=lambda n: (n == "terminal", n))
 
 
 class ReportFiles:
@@ -31,15 +38,23 @@ class ReportFiles:
 
     Use as a context manager: ``begin`` on entry, :meth:`add` per result,
     ``end`` and close on a normal exit (files are closed, unfinished, when an
-    exception leaves the block).
+    exception leaves the block). :attr:`info`, the run metadata some formats
+    record (SARIF's invocation, with its end time and exit code), may be set
+    inside the block: reporters read it when they end.
     """
 
     def __init__(
-        self, *, directory: Path, formats: Sequence[str], total: int | None = None
+        self,
+        *,
+        directory: Path,
+        formats: Sequence[str],
+        total: int | None = None,
+        info: RunInfo | None = None,
     ) -> None:
         self.directory = directory
         self.formats = formats
         self.total = total
+        self.info = info
         self.written: list[Path] = []
         self._open: list[tuple[object, TextIO]] = []
 
@@ -57,7 +72,7 @@ class ReportFiles:
                 if target in self.written:
                     continue
                 handle = open(target, "w", encoding="utf-8")
-                reporter = cls(stream=handle, verbosity=1)
+                reporter = cls(stream=handle, verbosity=1, info=self.info)
                 self._open.append((reporter, handle))
                 self.written.append(target)
                 reporter.begin(total=self.total)
@@ -107,6 +122,8 @@ class ReportFiles:
         try:
             for reporter, _ in self._open:
                 assert isinstance(reporter, Reporter)
+                if self.info is not None:
+                    reporter.info = self.info
                 reporter.end()
         except OSError as exc_:
             self._close()
@@ -115,9 +132,17 @@ class ReportFiles:
 
 
 def write_reports(
-    results: Sequence[AssetResult], *, directory: Path, formats: Sequence[str]
+    results: Sequence[AssetResult],
+    *,
+    directory: Path,
+    formats: Sequence[str],
+    info: RunInfo | None = None,
 ) -> list[Path]:
     """Write one report file per format into ``directory``.
+
+    Without ``formats`` every file format is written (not the log formats,
+    ``concise`` and ``github``, which belong on stdout). ``info`` is the run
+    metadata some formats record (SARIF's invocation).
 
     Returns:
         The files written.
@@ -125,7 +150,7 @@ def write_reports(
     Raises:
         CliError: The directory cannot be written (exit 2).
     """
-    with ReportFiles(directory=directory, formats=formats, total=len(results)) as files:
+    with ReportFiles(directory=directory, formats=formats, total=len(results), info=info) as files:
         for result in results:
             files.add(result)
     return files.written

@@ -11,8 +11,12 @@ validated and run through the built-in scenarios, and its result is pushed
 back to the store as a report of that asset.
 
 Exit codes as for ``validate``: 0 nothing reached ``--fail-on``, 1 something
-did, 2 usage errors. Defaults: paths ``examples/``, scenarios ``scenarios/``,
-report directory ``reports/latest/``, every registered report format.
+did, 2 usage errors. Defaults: paths ``examples/*.json`` (or, without an
+``examples/`` folder, the documents discovered from the working directory),
+scenarios ``scenarios/``, report directory ``reports/latest/``, every file
+format. Stdout: in a CI log (see :func:`synharness.cli.configuring.in_ci`) one
+concise line per finding, or the log formats ``--format`` names (``concise``,
+``github``), then the table and the summary (:mod:`synharness.cli.logs`).
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from synharness.cli.options import CliError, ReportFormat, Threshold, exit_code_of, need_extra
-from synharness.cli.output import ReportFiles
+from synharness.cli import logs
+from synharness.cli.configuring import Timer, config_options, load_config
+from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra
+from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
 from synharness.result import AssetResult
@@ -66,6 +72,12 @@ class RunInvocation:
     options: RunOptions = RunOptions()
     #: Verify what the store at this URL holds instead of files.
     store_url: str | None = None
+    #: The merged configuration (discovery globs, finding filters).
+    config: Config = DEFAULT_CONFIG
+    #: ``1 + -v - --quiet``.
+    verbosity: int = 1
+    #: The paths are the default, not the user's (finding nothing is no error).
+    implicit: bool = False
 
 
 def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> AssetResult:
@@ -127,12 +139,12 @@ def _simulate_checked(
 
 def locate_findings(findings: list[Finding], text: str | None) -> list[Finding]:
     """Give the asset's own findings that lack one their line and column in ``text``."""
-    from synharness.positions import locate_all
+    from synharness.positions import Locator
 
     todo = [f for f in findings if f.file is None and f.line is None]
     if not todo or text is None:
         return findings
-    where = locate_all(text, [f.pointer for f in todo])
+    where = Locator(text).regions([f.pointer for f in todo])
     out = []
     for f in findings:
         hit = where.get(f.pointer) if f.file is None and f.line is None else None
@@ -183,7 +195,7 @@ def warm_up() -> None:
 
 
 def _run_path(path: str) -> AssetResult:
-    """One asset file with the worker's scenarios and options (see :func:`worker_state`)."""
+    """One asset file with the worker's scenarios and options (see ``worker_state``)."""
     from synharness.agents.parallel import worker_state
 
     state = worker_state()
@@ -201,7 +213,8 @@ def stream_results(invocation: RunInvocation) -> Iterator[tuple[int, Iterator[As
     """Start the workers and yield ``(total, results)``: results arrive in order as they complete.
 
     Scenario problems come first, then one result per asset in path order. The
-    workers start on entry, so start progress bars (threads) only inside the block.
+    workers start on entry (each gets the scenario files once), so start
+    progress bars (threads) only inside the block.
 
     Raises:
         CliError: A path does not exist, or the store cannot be read (exit 2).
@@ -215,12 +228,7 @@ def stream_results(invocation: RunInvocation) -> Iterator[tuple[int, Iterator[As
     if invocation.store_url is not None:
         fn, items = _run_fetched, _fetch(invocation.store_url)
     else:
-        from synharness.loading import iter_sources
-
-        try:
-            sources = [s for s in iter_sources(list(invocation.paths)) if s.path is not None]
-        except HarnessError as exc:
-            raise CliError.from_exception(exc) from None
+        sources = logs.run_sources(invocation)
         scenarios, problems = load_scenarios(invocation.scenarios)
         state["scenarios"] = scenarios
         fn, items = _run_path, [str(s.path) for s in sources]
@@ -256,11 +264,10 @@ def execute(
     return out
 
 
-def table_row(result: AssetResult) -> AssetResult:
-    """What the terminal table keeps of a result: no traces, no metrics."""
-    from synharness.reports.base import lean
-
-    return lean(result)
+def _keeping(results: Iterator[AssetResult], kept: list[AssetResult]) -> Iterator[AssetResult]:
+    for result in results:
+        kept.append(result)
+        yield result
 
 
 def _fetch(url: str) -> list[tuple[str, bytes]]:
@@ -343,11 +350,16 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
 @click.option(
     "--fail-on",
     type=Threshold(),
-    default="error",
-    show_default=True,
-    help="Least severe finding that makes the exit code 1.",
+    help="Least severe finding that makes the exit code 1 [default: error, or the config's].",
 )
+@config_options()
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More detail: infos of passing assets, skipped files, timings.",
+)
 @click.option(
     "--from",
     "store_url",
@@ -367,46 +379,51 @@ def command(
     jobs: int,
     report_dir: Path,
     formats: Sequence[str],
-    fail_on: Severity,
+    fail_on: Severity | None,
     quiet: bool,
+    verbose: int,
     store_url: str | None,
     max_steps: int,
+    **flags: Any,
 ) -> None:
     """Validate assets and run every scenario (files plus built-ins); write the reports."""
+    config = load_config(
+        explicit=flags.pop("config_path"), cwd=Path.cwd(), fail_on=fail_on, **flags
+    )
+    scenarios_dir = scenarios_dir or config.scenarios
     if scenarios_dir is None and DEFAULT_SCENARIOS.is_dir():
         scenarios_dir = DEFAULT_SCENARIOS
     invocation = RunInvocation(
-        paths=tuple(paths) or DEFAULT_PATHS,
+        paths=tuple(paths) or logs.default_paths(),
         scenarios=scenarios_dir,
         jobs=jobs,
         report_dir=report_dir,
         formats=tuple(formats),
-        fail_on=fail_on,
+        fail_on=config.fail_on or Severity.ERROR,
         quiet=quiet,
         store_url=store_url,
+        config=config,
+        verbosity=0 if quiet else 1 + verbose,
+        implicit=not paths,
         options=RunOptions(max_steps=max_steps),
     )
     if store_url is not None and paths:
         raise click.UsageError("give PATHs or --from URL, not both")
-    rows: list[AssetResult] = []
+    timer = Timer()
+    cwd = Path.cwd()
     kept: list[AssetResult] = []
     with stream_results(invocation) as (total, results):
         update, stop = _progress_bar()
         try:
-            with ReportFiles(
-                directory=invocation.report_dir, formats=invocation.formats, total=total
-            ) as files:
-                for result in results:
-                    rows.append(files.add(result))
-                    if invocation.store_url is not None:
-                        kept.append(result)
-                    if update:
-                        update(len(rows), total)
+            graded: Iterator[AssetResult] = (apply_config([r], config, cwd=cwd)[0] for r in results)
+            if invocation.store_url is not None:
+                # The store's assets are pushed back after the run (bounded by the store).
+                graded = _keeping(graded, kept)
+            code = logs.stream_run(
+                graded, total=total, invocation=invocation, timer=timer, progress=update
+            )
         finally:
             stop()
-    print_table(rows, quiet=invocation.quiet)
-    click.echo(f"reports: {', '.join(str(p) for p in files.written)}", err=True)
     if invocation.store_url is not None:
-        # The store's assets are pushed back in one go after the run (bounded by the store).
         click.echo(push_back(invocation.store_url, kept), err=True)
-    click.get_current_context().exit(exit_code_of(rows, fail_on=invocation.fail_on))
+    click.get_current_context().exit(code)
