@@ -31,7 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 #: without importing them (tests/unit/harness/test_cli_startup.py keeps these equal
 #: to each command's own help). A command missing here is imported for its help.
 COMMAND_HELP: dict[str, str] = {
-    "validate": "Validate synesthetic documents: files, directories (*.json), globs or - (stdin).",
+    "validate": "Validate synesthetic documents: files, directories, globs or - (stdin).",
     "serve": "Run the store (migrations are applied at start-up; OpenAPI docs at /docs).",
     "db": "Manage the store's database.",
     "push": "Push asset files (or directories of *.json) to the store at URL.",
