@@ -28,6 +28,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "plots": (),
     "graph": ("networkx",),
     "ray": ("ray",),
+    "ann": ("usearch",),
 }
 
 

@@ -55,19 +55,30 @@ def connect(address: str = "auto", **init: Any) -> None:
     ray.init(address=None if address == "local" else address, **init)
 
 
-def _score_chunk(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes]:
+def _score_chunk(items: Sequence[Item], extra: tuple[Any, ...]) -> list[bytes]:
     from synharness.cli.score import score_items
 
-    return score_items(items, scenarios)
+    return score_items(items, *extra)
 
 
 def score_items_on_ray(
-    items: Iterable[Item], *, scenarios: tuple[str, ...] = ("idle",), chunk: int = CHUNK
+    items: Iterable[Item],
+    *,
+    scenarios: tuple[str, ...] = ("idle",),
+    chunk: int = CHUNK,
+    extra: tuple[Any, ...] | None = None,
 ) -> Iterator[bytes]:
     """Score ``(source, raw, line)`` items with remote tasks; yield records in input order.
 
     At most a window of chunks is in flight, so an input of any length streams
     through in bounded memory. Call :func:`connect` first.
+
+    Args:
+        items: What to score.
+        scenarios: Built-in scenarios to run.
+        chunk: Items per remote task.
+        extra: All of ``score_items``' arguments after the items (``scenarios``,
+            ``strict``, ``diversity``), overriding ``scenarios``.
     """
     import ray
 
@@ -81,7 +92,7 @@ def score_items_on_ray(
             batch = [item for _, item in zip(range(chunk), source, strict=False)]
             if not batch:
                 break
-            pending.append(remote.remote(batch, scenarios))
+            pending.append(remote.remote(batch, extra or (scenarios,)))
         if not pending:
             return
         yield from ray.get(pending.popleft())

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "synharness.cli.report",
     "synharness.cli.simulate",
     "synharness.cli.run",
+    "synharness.cli.similar",
     "synharness.cli.fix",
 )
 
@@ -41,6 +42,8 @@ COMMAND_HELP: dict[str, str] = {
     "simulate": "Simulate one asset through a scenario, or through the built-in idle, sweep and "
     "random runs.",
     "run": "Validate assets and run every scenario (files plus built-ins); write the reports.",
+    "similar": "Group near-duplicate assets (files, directories, globs or -) by behaviour "
+    "fingerprint.",
     "fix": "Apply the safe mechanical fixes ($schema, legacy and bare targets, hex colours) in "
     "place.",
 }

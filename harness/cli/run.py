@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from synharness.cli import logs
 from synharness.cli.configuring import Timer, config_options, load_config
-from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra
+from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra, strict_option
 from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
@@ -56,6 +56,8 @@ class RunOptions:
     keep_plot: bool = True
     #: Scenarios longer than this many steps are not run (SYN-SCN-004).
     max_steps: int = 10_000_000
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,11 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
         The asset's result: validation findings, scenario outcomes and findings.
     """
     from synharness.loading import Source
-    from synharness.pipeline import check_source
+    from synharness.pipeline import ValidationOptions, check_source
 
-    checked = check_source(Source(name=path, path=Path(path)))
+    checked = check_source(
+        Source(name=path, path=Path(path)), options=ValidationOptions(strict=options.strict)
+    )
     me = Path(path).resolve()
     return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
 
@@ -107,9 +111,10 @@ def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
         raw: The stored document.
         options: Duration of the built-ins, whether to keep plots.
     """
-    from synharness.pipeline import check_bytes
+    from synharness.pipeline import ValidationOptions, check_bytes
 
-    return _simulate_checked(check_bytes(raw, source=source), [], options)
+    checked = check_bytes(raw, source=source, options=ValidationOptions(strict=options.strict))
+    return _simulate_checked(checked, [], options)
 
 
 def _simulate_checked(
@@ -354,6 +359,7 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
 )
 @config_options()
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@strict_option
 @click.option(
     "-v",
     "--verbose",
@@ -381,6 +387,7 @@ def command(
     formats: Sequence[str],
     fail_on: Severity | None,
     quiet: bool,
+    strict: bool,
     verbose: int,
     store_url: str | None,
     max_steps: int,
@@ -401,11 +408,12 @@ def command(
         formats=tuple(formats),
         fail_on=config.fail_on or Severity.ERROR,
         quiet=quiet,
+        # --strict, or the configuration's `strict` key (issue 17).
+        options=RunOptions(strict=strict or bool(config.strict), max_steps=max_steps),
         store_url=store_url,
         config=config,
         verbosity=0 if quiet else 1 + verbose,
         implicit=not paths,
-        options=RunOptions(max_steps=max_steps),
     )
     if store_url is not None and paths:
         raise click.UsageError("give PATHs or --from URL, not both")

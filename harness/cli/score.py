@@ -14,7 +14,8 @@ in input order (:meth:`synharness.agents.parallel.OrderedPool.stream`). Lines
 are handed to workers in batches of whatever has already arrived (never
 waiting to fill a batch) and the loop wakes on each arrival and each finished
 batch, never on a timer, so throughput rises on a full pipe while an
-interactive producer still gets each answer as soon as it exists.
+interactive producer still gets each answer as soon as it exists. With
+``--ray ADDRESS`` the batches go to a Ray cluster instead (:mod:`synharness.ray`).
 
 Exit code 0 once every record is written (a score is data, not a failure),
 2 for usage errors.
@@ -23,13 +24,13 @@ Exit code 0 once every record is written (a score is data, not a failure),
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
 import click
 import orjson
-from synharness.cli.options import CliError, need_extra
+from synharness.cli.options import CliError, need_extra, strict_option
 from synharness.errors import HarnessError
 from synharness.findings import Finding
 from synharness.loading import Source, iter_sources, read_source
@@ -45,6 +46,12 @@ class ScoreInvocation:
     jsonl: bool = False
     jobs: int = 1
     scenarios: tuple[str, ...] = ("idle",)
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
+    #: Mark near-duplicates and report the batch diversity (``--diversity``).
+    diversity: bool = False
+    #: Cosine distance of fingerprints for ``--diversity`` (None: the default).
+    threshold: float | None = None
     #: Score on this Ray cluster (``auto``, ``local`` or an address) instead of local workers.
     ray: str | None = None
 
@@ -54,12 +61,20 @@ class ScoreInvocation:
 Item = tuple[str, bytes | Finding, int]
 
 
-def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes]:
+def score_items(
+    items: Sequence[Item],
+    scenarios: tuple[str, ...],
+    strict: bool = False,
+    diversity: bool = False,
+) -> list[bytes]:
     """Score items and encode their records (runs in a worker, so it must be top-level).
 
     Args:
         items: ``(source, raw, line)`` triples.
         scenarios: Built-in scenario names to run.
+        strict: Apply the strict severity profile.
+        diversity: Add each asset's behaviour fingerprint to its record
+            (``"fingerprint"``, a list or null), for the parent to group.
 
     Returns:
         One encoded JSON record per item, without newline.
@@ -71,7 +86,7 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
         if isinstance(raw, Finding):
             result = score_parts([raw], asset=None)
         else:
-            result = score_bytes(raw, source=source, scenarios=scenarios)
+            result = score_bytes(raw, source=source, scenarios=scenarios, strict=strict)
         findings = [
             # A line parsed on its own reports line 1: give the line in the stream.
             (f.located(line, f.column) if line and f.line == 1 else f).model_dump(mode="json")
@@ -84,8 +99,60 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
             "components": result.components,
             "findings": findings,
         }
+        if diversity:
+            record["fingerprint"] = _fingerprint(raw)
         records.append(orjson.dumps(record))
     return records
+
+
+def _fingerprint(raw: bytes | Finding) -> list[float] | None:
+    from synharness.agents.fingerprint import NotAnAssetError, fingerprint_of
+
+    if isinstance(raw, Finding):
+        return None
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return fingerprint_of(data)
+    except NotAnAssetError:
+        return None
+
+
+class _DiversityMarks:
+    """Turns the workers' fingerprints into ``diversity`` marks, in input order."""
+
+    def __init__(self, threshold: float | None) -> None:
+        from synharness.agents.neighbours import DEFAULT_THRESHOLD, DiversityTracker
+
+        self.tracker = DiversityTracker(
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold
+        )
+        self.sources: list[str] = []
+
+    def mark(self, record: bytes) -> bytes:
+        data = orjson.loads(record)
+        leader = self.tracker.add(data.pop("fingerprint", None))
+        self.sources.append(str(data.get("source")))
+        now = self.tracker.result()
+        data["diversity"] = {
+            "duplicate_of": None if leader is None else self.sources[leader],
+            "distance": now.distance[-1],
+            "distinct": now.distinct,
+            "assets": now.assets,
+            "ratio": round(now.ratio, 6),
+        }
+        return orjson.dumps(data)
+
+    def summary(self) -> str:
+        now = self.tracker.result()
+        return (
+            f"diversity: {now.distinct} distinct behaviours / {now.assets} assets = "
+            f"{now.ratio:.3f} (cosine distance <= {now.threshold:g})"
+        )
 
 
 def jsonl_items(stream: BinaryIO, name: str) -> Iterator[Item]:
@@ -125,10 +192,10 @@ def _items(sources: Sequence[Source], *, jsonl: bool) -> Iterator[Item]:
 
 
 def score_one(item: Item) -> bytes:
-    """Score one item with the worker's scenarios (see :func:`worker_state`)."""
+    """Score one item with the worker's options (see ``worker_state``)."""
     from synharness.agents.parallel import worker_state
 
-    return score_items([item], worker_state()["scenarios"])[0]
+    return score_items([item], *worker_state()["extra"])[0]
 
 
 def warm_up() -> None:
@@ -150,22 +217,35 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     Raises:
         CliError: A path does not exist or cannot be read.
     """
+    items = document_items(invocation, stdin)
+    marks = _DiversityMarks(invocation.threshold) if invocation.diversity else None
+
+    def emit(records: Iterable[bytes]) -> None:
+        for record in records:
+            out.write((record if marks is None else marks.mark(record)) + b"\n")
+            out.flush()
+
+    try:
+        return _run(invocation, items, emit)
+    finally:
+        if marks is not None:
+            click.echo(marks.summary(), err=True)
+
+
+def _run(
+    invocation: ScoreInvocation, items: Iterator[Item], emit: Callable[[Iterable[bytes]], None]
+) -> int:
     from synharness.agents.parallel import OrderedPool
 
-    items = document_items(invocation, stdin)
+    extra = (invocation.scenarios, invocation.strict, invocation.diversity)
     if invocation.ray is not None:
         from synharness.ray import connect, score_items_on_ray
 
         connect(invocation.ray)
-        for record in score_items_on_ray(items, scenarios=invocation.scenarios):
-            out.write(record + b"\n")
-            out.flush()
+        emit(score_items_on_ray(items, extra=extra))
         return 0
-    state = {"scenarios": invocation.scenarios}
-    with OrderedPool(jobs=invocation.jobs, state=state, warm=warm_up) as pool:
-        for record in pool.stream(score_one, items):
-            out.write(record + b"\n")
-            out.flush()
+    with OrderedPool(jobs=invocation.jobs, state={"extra": extra}, warm=warm_up) as pool:
+        emit(pool.stream(score_one, items))
     return 0
 
 
@@ -186,6 +266,18 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     multiple=True,
     help="Built-in scenario to run (repeatable; default: idle).",
 )
+@strict_option
+@click.option(
+    "--diversity",
+    is_flag=True,
+    help="Add a 'diversity' object to each record: the earlier near-duplicate it repeats "
+    "(behaviour fingerprints, cosine distance) and distinct behaviours / assets so far.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(min=0.0, max=2.0),
+    help="Cosine distance for --diversity near-duplicates [default: 0.005].",
+)
 @click.option(
     "--ray",
     "ray_address",
@@ -197,6 +289,9 @@ def command(
     jsonl: bool,
     jobs: int,
     scenarios: Sequence[str],
+    strict: bool,
+    diversity: bool,
+    threshold: float | None,
     ray_address: str | None,
 ) -> None:
     """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
@@ -205,6 +300,9 @@ def command(
         jsonl=jsonl,
         jobs=jobs,
         scenarios=tuple(dict.fromkeys(scenarios)) or ("idle",),
+        strict=strict,
+        diversity=diversity,
+        threshold=threshold,
         ray=ray_address,
     )
     if ray_address is not None:
