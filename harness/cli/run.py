@@ -204,13 +204,28 @@ def _run_path(path: str) -> AssetResult:
     from synharness.agents.parallel import worker_state
 
     state = worker_state()
-    return run_asset(path, state["scenarios"], state["options"])
+    return _trimmed(run_asset(path, state["scenarios"], state["options"]), state)
 
 
 def _run_fetched(item: tuple[str, bytes]) -> AssetResult:
     from synharness.agents.parallel import worker_state
 
-    return run_stored(item[0], item[1], worker_state()["options"])
+    state = worker_state()
+    return _trimmed(run_stored(item[0], item[1], state["options"]), state)
+
+
+def _trimmed(result: AssetResult, state: dict[str, Any]) -> AssetResult:
+    """Drop the traces of a passing asset of a large batch, which no report shows.
+
+    The HTML and JSON reports of a batch over ``LARGE_BATCH`` keep traces only
+    for assets that did not pass; dropping them in the worker saves sending
+    them back (most of a result's bytes) and holding them.
+    """
+    if state.get("large") and result.verdict.value == "pass":
+        from synharness.reports.base import slim
+
+        return slim(result)
+    return result
 
 
 @contextmanager
@@ -237,6 +252,9 @@ def stream_results(invocation: RunInvocation) -> Iterator[tuple[int, Iterator[As
         scenarios, problems = load_scenarios(invocation.scenarios)
         state["scenarios"] = scenarios
         fn, items = _run_path, [str(s.path) for s in sources]
+    from synharness.reports.html import LARGE_BATCH
+
+    state["large"] = len(problems) + len(items) > LARGE_BATCH
     jobs = invocation.jobs if len(items) > 1 else 1
     with OrderedPool(jobs=jobs, state=state, warm=warm_up) as pool:
         yield (
