@@ -254,7 +254,8 @@ def stream_results(invocation: RunInvocation) -> Iterator[tuple[int, Iterator[As
         fn, items = _run_path, [str(s.path) for s in sources]
     from synharness.reports.html import LARGE_BATCH
 
-    state["large"] = len(problems) + len(items) > LARGE_BATCH
+    # Not with --from: the reports pushed back to the store keep their traces.
+    state["large"] = invocation.store_url is None and len(problems) + len(items) > LARGE_BATCH
     jobs = invocation.jobs if len(items) > 1 else 1
     with OrderedPool(jobs=jobs, state=state, warm=warm_up) as pool:
         yield (
