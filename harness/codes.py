@@ -140,6 +140,7 @@ _REASONS: dict[str, str] = {
     "SYN-SCN-001": "The asset does not do what its scenario requires.",
     "SYN-SCN-002": "The scenario cannot be read, so it cannot run.",
     "SYN-SCN-003": "The scenario names no asset, so it cannot run.",
+    "SYN-SCN-004": "The scenario was not run, so nothing it should check was checked.",
 }
 
 #: The strict profile (``--strict``, config key ``strict``): the infos the
