@@ -55,10 +55,10 @@ def connect(address: str = "auto", **init: Any) -> None:
     ray.init(address=None if address == "local" else address, **init)
 
 
-def _score_chunk(items: Sequence[Item], extra: tuple[Any, ...]) -> list[bytes]:
-    from synharness.cli.score import score_items
+def _score_chunk(items: Sequence[Item], extra: tuple[Any, ...]) -> list[tuple[str, bytes, Any]]:
+    from synharness.cli.score import score_marked
 
-    return score_items(items, *extra)
+    return score_marked(items, *extra)
 
 
 def score_items_on_ray(
@@ -67,8 +67,11 @@ def score_items_on_ray(
     scenarios: tuple[str, ...] = ("idle",),
     chunk: int = CHUNK,
     extra: tuple[Any, ...] | None = None,
-) -> Iterator[bytes]:
-    """Score ``(source, raw, line)`` items with remote tasks; yield records in input order.
+) -> Iterator[tuple[str, bytes, Any]]:
+    """Score ``(source, raw, line)`` items with remote tasks; yield them in input order.
+
+    Each is ``(source, record, digest)`` as :func:`synharness.cli.score.score_marked`
+    gives it (the digest marks duplicates in the parent).
 
     At most a window of chunks is in flight, so an input of any length streams
     through in bounded memory. Call :func:`connect` first.
@@ -77,8 +80,8 @@ def score_items_on_ray(
         items: What to score.
         scenarios: Built-in scenarios to run.
         chunk: Items per remote task.
-        extra: All of ``score_items``' arguments after the items (``scenarios``,
-            ``strict``, ``diversity``), overriding ``scenarios``.
+        extra: All of ``score_marked``'s arguments after the items (``scenarios``,
+            ``strict``, ``diversity``, ``render``), overriding ``scenarios``.
     """
     import ray
 
@@ -127,7 +130,8 @@ def score_documents(
     """
     connect(address)
     items = (_item(i, d) for i, d in enumerate(documents))
-    return [orjson.loads(r) for r in score_items_on_ray(items, scenarios=scenarios, chunk=chunk)]
+    scored = score_items_on_ray(items, scenarios=scenarios, chunk=chunk)
+    return [orjson.loads(record) for _, record, _ in scored]
 
 
 def score_batch(
