@@ -28,9 +28,11 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "fastapi_offline",
         "google.protobuf",
     ),
-    "plots": ("matplotlib",),
+    # Empty since the HTML report draws its own SVG (the extra's name stays installable).
+    "plots": (),
     "graph": ("networkx",),
     "render": ("moderngl", "glcontext", "PIL"),
+    "ray": ("ray",),
     "ann": ("usearch",),
 }
 

@@ -434,3 +434,41 @@ def scenario_render(
         codes=tuple(sorted({f.code for f in render.findings})),
         preview=images,
     )
+
+
+#: What the score renders (``score(..., render=True)``): small and short, since a
+#: training loop scores thousands of assets; flashes and frozen output do not
+#: need a large canvas to be seen.
+SCORE_SETTINGS = RenderSettings(width=64, height=64, fps=30.0)
+
+
+def score_findings(asset: SynestheticAsset) -> list[Finding]:
+    """The render findings the score counts (the seam of ``score(..., render=True)``).
+
+    Renders the score's own scenarios (:data:`synharness.agents.scoring.DEFAULT_SCENARIOS`,
+    at the score's duration and seed) at :data:`SCORE_SETTINGS` with this
+    thread's shared GL runtime. Without a GL context the validation stage has
+    already filed SYN-RENDER-001, so nothing more is said here.
+
+    Args:
+        asset: The validated asset.
+
+    Returns:
+        Each visual code once, at its worst severity.
+    """
+    if asset.shader is None:
+        return []
+    from synharness.agents import builtin_scenarios
+    from synharness.agents.scoring import DEFAULT_DURATION, DEFAULT_SCENARIOS
+    from synharness.render.gl import shared_runtime
+
+    runtime = shared_runtime()
+    if isinstance(runtime, str):
+        return []
+    scenarios = [
+        s
+        for s in builtin_scenarios(asset, duration=DEFAULT_DURATION)
+        if s.name in DEFAULT_SCENARIOS
+    ]
+    _, found = render_asset(runtime, asset, scenarios, settings=SCORE_SETTINGS)
+    return found

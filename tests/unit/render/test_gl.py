@@ -314,3 +314,20 @@ def test_threads_compile_in_their_own_contexts(runtime: GlRuntime) -> None:
         t.join()
     validate()
     assert seen == [["SYN-GLSL-010"]] * 4
+
+
+def test_the_score_counts_what_the_render_shows(runtime: GlRuntime) -> None:
+    """``score(..., render=True)``: a flashing shader leaves the clean band; a clean one keeps it."""
+    from synharness.agents.scoring import score
+
+    def scored(name: str) -> Any:
+        data = json.loads((CODE_FIXTURES / "SYN-VISUAL-004" / name).read_text(encoding="utf-8"))
+        return score(data), score(data, render=True)
+
+    plain, rendered = scored("fail.json")
+    assert "SYN-VISUAL-004" in {f.code for f in rendered.findings}
+    assert rendered.score < plain.score
+    assert rendered.verdict != "pass"
+    plain, rendered = scored("pass.json")
+    assert "SYN-VISUAL-004" not in {f.code for f in rendered.findings}
+    assert rendered.score == plain.score
