@@ -127,6 +127,7 @@ def _simulate_checked(
     checked: CheckedDocument, mine: Sequence[Scenario], options: RunOptions
 ) -> AssetResult:
     from synharness.agents import builtin_scenarios, run_scenarios
+    from synharness.agents.scenario import step_cap_finding
     from synharness.models import SynestheticAsset
 
     result = checked.result
@@ -137,7 +138,9 @@ def _simulate_checked(
         checked.model, runs, keep_plot=options.keep_plot, max_steps=options.max_steps
     )
     if options.render and checked.model.shader is not None:
-        outcomes, rendered = _render(checked.model, runs, outcomes, options)
+        # Only what ran has an outcome to attach its render to (see --max-steps).
+        ran = [s for s in runs if step_cap_finding(s, options.max_steps) is None]
+        outcomes, rendered = _render(checked.model, ran, outcomes, options)
         found = [*found, *rendered]
     known = {(f.code, f.pointer, f.file) for f in result.findings}
     extra = locate_findings(
