@@ -21,7 +21,9 @@ Areas:
 - ``RULE``   rule bundles: triggers, effects, cycles;
 - ``GRAPH``  the parameter graph as a whole;
 - ``SIM``    what a simulation run observes;
-- ``SCN``    scenarios and their expectations.
+- ``SCN``    scenarios and their expectations;
+- ``RENDER`` rendering the asset as the runtime would (the tone: 005..009);
+- ``AUDIO``  what the rendered tone sounds like (levels, loudness).
 """
 
 from __future__ import annotations
@@ -292,6 +294,74 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         E,
         "Option value Tone.js would reject",
         "Use a value Tone.js accepts (times >= 0, wet in [0, 1]).",
+    ),
+    (
+        "SYN-TONE-004",
+        W,
+        "Option the Tone.js class does not have",
+        "Use an option of the class (see the message's suggestion); Tone.js ignores unknown ones.",
+    ),
+    # --- RENDER (audio: 005..009) ---------------------------------------------------------
+    (
+        "SYN-RENDER-005",
+        W,
+        "Node.js not found: the tone was not heard",
+        "Install Node.js >= 20 (or set SYNHARNESS_NODE), then run `python -m synharness.render.tone install`.",
+    ),
+    (
+        "SYN-RENDER-006",
+        W,
+        "Tone.js renderer not installed: the tone was not heard",
+        "Run `python -m synharness.render.tone install` (or `make`) to install the pinned Node packages.",
+    ),
+    (
+        "SYN-RENDER-007",
+        W,
+        "Tone render timed out",
+        "Shorten the scenario, lighten the effects chain, or raise the time-out (`--audio-timeout`).",
+    ),
+    (
+        "SYN-RENDER-008",
+        E,
+        "Tone.js refused the tone",
+        "Fix the synth or effect the message names: the runtime would throw the same error.",
+    ),
+    (
+        "SYN-RENDER-009",
+        W,
+        "Tone renderer crashed",
+        "Render the asset alone to reproduce; the next asset gets a fresh worker.",
+    ),
+    # --- AUDIO: what a render sounds like ----------------------------------------------------
+    (
+        "SYN-AUDIO-001",
+        E,
+        "Silent tone",
+        "Raise the volume or gain (a Gain of 0, a volume far below 0 dB or a muted chain is silent).",
+    ),
+    (
+        "SYN-AUDIO-002",
+        E,
+        "Clipping tone",
+        "Lower the volume until the sample peak is below 0 dBFS and the true peak at most -1 dBTP.",
+    ),
+    (
+        "SYN-AUDIO-003",
+        W,
+        "Loudness outside the stated range",
+        "Adjust the volume towards -23 to -14 LUFS (see docs/audio.md for the range and its sources).",
+    ),
+    (
+        "SYN-AUDIO-004",
+        W,
+        "DC offset",
+        "Remove the constant component (a biased oscillator, an unbalanced waveshaper); a high-pass filter helps.",
+    ),
+    (
+        "SYN-AUDIO-005",
+        E,
+        "Non-finite samples",
+        "Find the option or automation that drives a node to NaN or infinity (a zero or negative time, a division).",
     ),
     # --- HAPTIC ----------------------------------------------------------------------------
     (

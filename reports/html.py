@@ -19,6 +19,7 @@ from html import escape
 from synharness import __version__
 from synharness.extras import has_extra
 from synharness.findings import Severity, sort_findings
+from synharness.reports.audio_clip import fragment as audio_fragment
 from synharness.reports.base import Reporter, register
 from synharness.result import AssetResult, ScenarioOutcome, summarise
 
@@ -177,6 +178,8 @@ class HtmlReporter(Reporter):
                     f'<td class="num">{m.coverage:.1%}</td><td class="num">{m.nan_count}</td></tr>\n'
                 )
             w("</tbody>\n</table>\n")
+        if self.verbosity >= 1:
+            w(audio_fragment(outcome))
         if outcome.plot is not None and self.verbosity >= 1 and not has_extra("plots"):
             w(
                 '<p class="note">Plots need the <code>plots</code> extra: '

@@ -107,7 +107,11 @@ class ToneWorker:
         *,
         request_timeout: float = REQUEST_TIMEOUT,
         startup_timeout: float = STARTUP_TIMEOUT,
+        lazy: bool = False,
     ) -> None:
+        #: Start on the first request instead of on ``with`` (then a missing Node is
+        #: reported per request instead of raised by ``with``).
+        self.lazy = lazy
         self.request_timeout = request_timeout
         self.startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
@@ -122,7 +126,8 @@ class ToneWorker:
         self.versions: dict[str, str] = {}
 
     def __enter__(self) -> ToneWorker:
-        self.start()
+        if not self.lazy:
+            self.start()
         return self
 
     def __exit__(
