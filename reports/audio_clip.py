@@ -60,7 +60,9 @@ def spectrogram_png(samples: np.ndarray, rate: int) -> bytes:
     magnitude = np.abs(np.fft.rfft(frames, axis=1)) / (_FFT / 4)  # full-scale sine -> ~0 dB
     with np.errstate(divide="ignore"):
         db = 20.0 * np.log10(np.maximum(magnitude, 1e-12))
-    level = np.clip((db - _FLOOR_DB) / -_FLOOR_DB, 0.0, 1.0).T[::-1]  # low frequencies at the bottom
+    level = np.clip((db - _FLOOR_DB) / -_FLOOR_DB, 0.0, 1.0).T[
+        ::-1
+    ]  # low frequencies at the bottom
     position = level * (len(_STOPS) - 1)
     low = np.floor(position).astype(int).clip(0, len(_STOPS) - 2)
     frac = (position - low)[..., None]
@@ -83,7 +85,7 @@ def make_clip(samples: np.ndarray, rate: int) -> AudioClip:
 
 
 def _level(value: float | None, unit: str) -> str:
-    return "−∞ " + unit if value is None else f"{value:.1f} {unit}"
+    return "-inf " + unit if value is None else f"{value:.1f} {unit}"
 
 
 def _levels(audio: AudioMetrics) -> str:

@@ -72,10 +72,7 @@ def tone_seconds(value: Any, *, bpm: float = BPM) -> float | None:
         n, unit, dot = float(match[1]), match[2], match[3]
         if n <= 0:
             return None
-        if unit == "m":
-            seconds = n * 4 * beat
-        else:
-            seconds = 4 * beat / n * (2 / 3 if unit == "t" else 1)
+        seconds = n * 4 * beat if unit == "m" else 4 * beat / n * (2 / 3 if unit == "t" else 1)
         return seconds * (1.5 if dot else 1)
     match = _BARS.match(text)
     if match:
@@ -202,8 +199,8 @@ def sound_notes(events: Sequence[Mapping[str, Any]], *, duration: float) -> list
         if kind not in SOUND_OPS or not target.startswith(("tone", "audio")):
             continue
         t = float(event.get("t", 0.0))
-        if t > duration:
-            continue
+        if t >= duration:
+            continue  # at or after the end of the render: it cannot sound
         value = event.get("value")
         spec = value if isinstance(value, dict) else {}
         note = spec.get("note", value if isinstance(value, str) else "C4")

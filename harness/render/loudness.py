@@ -32,6 +32,8 @@ MAX_TRUE_PEAK_DBTP = -1.0
 LOUDNESS_RANGE = (-43.0, -9.0)
 #: Largest per-channel mean (-40 dBFS) before it is reported as DC offset.
 DC_LIMIT = 0.01
+#: BS.1770-4 gating block: renders shorter than this have no integrated loudness.
+GATE_BLOCK_SECONDS = 0.4
 #: Oversampling factor of the true-peak meter (BS.1770-4 Annex 2).
 TRUE_PEAK_OVERSAMPLING = 4
 
@@ -158,7 +160,17 @@ def audio_findings(levels: Levels, *, pointer: str, scenario: str) -> list[Findi
         )
     low, high = LOUDNESS_RANGE
     lufs = levels.integrated_lufs
-    if lufs is not None and not low <= lufs <= high:
+    if lufs is None and levels.seconds >= GATE_BLOCK_SECONDS:
+        # Audible samples, yet no 400 ms block reaches the absolute gate: far too quiet.
+        found.append(
+            finding(
+                "SYN-AUDIO-003",
+                pointer,
+                f"{where}: no 400 ms block reaches the -70 LUFS absolute gate of ITU-R BS.1770-4 "
+                f"(sample peak {_fmt(peak, 'dBFS')}): too quiet (stated range {low:g} to {high:g} LUFS)",
+            )
+        )
+    elif lufs is not None and not low <= lufs <= high:
         side = "quiet" if lufs < low else "loud"
         found.append(
             finding(

@@ -20,6 +20,7 @@ into a queue so a time-out never blocks on a pipe.
 from __future__ import annotations
 
 import collections
+import contextlib
 import queue
 import subprocess
 import threading
@@ -257,10 +258,9 @@ class ToneWorker:
     @staticmethod
     def _close_stdin(process: subprocess.Popen[bytes]) -> None:
         if process.stdin is not None:
-            try:
+            # A broken pipe has nothing left to flush.
+            with contextlib.suppress(OSError):
                 process.stdin.close()
-            except OSError:
-                pass  # the pipe is already broken: nothing to flush
 
     def close(self) -> None:
         """End the process: ask it to exit, kill it after two seconds."""

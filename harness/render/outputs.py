@@ -59,7 +59,9 @@ def write_scenario_audio(render: AudioRender, *, directory: Path, stem: str) -> 
     return target
 
 
-def metrics_of(render: AudioRender, *, wav: Path | None = None, clip: bool = False) -> AudioMetrics | None:
+def metrics_of(
+    render: AudioRender, *, wav: Path | None = None, clip: bool = False
+) -> AudioMetrics | None:
     """The metrics of one render (with the HTML clip when ``clip``), None when nothing rendered."""
     levels = render.levels
     if levels is None or render.samples is None:
@@ -170,5 +172,8 @@ def attach_audio(result: AssetResult, outputs: AudioOutputs) -> AssetResult:
         for s in result.scenarios
     )
     return result.model_copy(
-        update={"findings": tuple(sort_findings([*result.findings, *extra])), "scenarios": scenarios}
+        update={
+            "findings": tuple(sort_findings([*result.findings, *extra])),
+            "scenarios": scenarios,
+        }
     )

@@ -127,6 +127,8 @@ def _synth_option_findings(kind: str | None, synth: dict[str, Any], base: str) -
     if kind == "PolySynth":
         # The runtime passes the flat options to the voice: both trees are known.
         voice = _class(options.get("voice")) if isinstance(options, dict) else None
+        if voice is not None and voice not in VOICE_TYPES:
+            return []  # SYN-TONE-001 reports the voice; its options cannot be known
         voice_known = tone_catalogue.defaults(voice or "Synth") or {}
         known = {**voice_known, **known, "voice": None, "options": voice_known}
     owner = f"Tone.{kind}"

@@ -38,7 +38,9 @@ def asset_doc(tone: dict[str, Any] | None = None) -> dict[str, Any]:
         doc["tone"] = copy.deepcopy(tone)
         # Modulations and controls of the example target its own tone parameters.
         doc["modulations"] = [
-            m for m in doc.get("modulations") or [] if not str(m.get("target", "")).startswith("tone.")
+            m
+            for m in doc.get("modulations") or []
+            if not str(m.get("target", "")).startswith("tone.")
         ]
     return doc
 
@@ -61,7 +63,9 @@ def plain_tone(**options: Any) -> dict[str, Any]:
     }
 
 
-def render_idle(worker: ToneWorker, doc: dict[str, Any], *, seconds: float = SECONDS) -> AudioRender:
+def render_idle(
+    worker: ToneWorker, doc: dict[str, Any], *, seconds: float = SECONDS
+) -> AudioRender:
     """Render the idle built-in scenario of ``doc`` for ``seconds``."""
     asset = SynestheticAsset.model_validate(doc)
     (idle,) = [s for s in builtin_scenarios(asset, duration=seconds) if s.name == "idle"]
@@ -71,4 +75,3 @@ def render_idle(worker: ToneWorker, doc: dict[str, Any], *, seconds: float = SEC
 
 def codes(render: AudioRender) -> list[str]:
     return [f.code for f in render.findings]
-

@@ -24,7 +24,9 @@ def test_time_out_kills_and_the_next_render_restarts() -> None:
     need_node()
     with ToneWorker() as worker:
         with pytest.raises(WorkerTimeout):
-            worker.request({"op": "render", "duration": 30, "tone": {"synth": {"type": "Synth"}}}, timeout=0.01)
+            worker.request(
+                {"op": "render", "duration": 30, "tone": {"synth": {"type": "Synth"}}}, timeout=0.01
+            )
         assert not worker.alive
         render = render_idle(worker, asset_doc(plain_tone()), seconds=0.5)
         assert codes(render) == [] and worker.starts == 2
@@ -44,7 +46,9 @@ def _fake_node(tmp_path: Path, body: str) -> str:
     return str(script)
 
 
-def test_crash_is_a_finding_and_the_worker_restarts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_is_a_finding_and_the_worker_restarts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     need_node()
     # Answers the start-up ping, then dies on the first render.
     fake = _fake_node(
