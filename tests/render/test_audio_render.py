@@ -163,13 +163,13 @@ def test_every_example_sounds_under_its_scenarios(tone_worker: ToneWorker, path:
     assert isinstance(asset, SynestheticAsset) and asset.tone is not None
     me = path.resolve()
     files = [load_scenario(p) for p in scenario_files(ROOT / "scenarios")]
-    # Scenario files play their events when they script them: render up to 3 s of them
+    # Scenario files play their events when they script them: render up to 2 s of them
     # (a 1 s cut would judge a window before the drum roll's first press); built-ins briefly.
     runs = [s for s in files if me in s.asset_paths()]
     builtins = builtin_scenarios(asset, duration=EXAMPLE_SECONDS)
     outputs = render_audio(tone_worker, asset, builtins)
     for scenario in runs:
-        more = render_audio(tone_worker, asset, [scenario], duration=min(scenario.duration, 3.0))
+        more = render_audio(tone_worker, asset, [scenario], duration=min(scenario.duration, 2.0))
         outputs.metrics.update(more.metrics)
         outputs.findings += more.findings
     runs += builtins

@@ -45,6 +45,24 @@ globalThis.self = globalThis;
 globalThis.isSecureContext = true;
 const Tone = await import("tone");
 
+// Tone.Reverb renders its impulse response (decaying random noise) on every construction; the
+// same (decay, preDelay, sample rate) gives the same response up to the noise, so it is made
+// once per worker and reused: a tone's reverb is the same in every scenario of a run.
+const impulses = new Map();
+const generateReverb = Tone.Reverb.prototype.generate;
+Tone.Reverb.prototype.generate = async function generate() {
+  const key = `${this.decay}|${this.preDelay}|${this.context.sampleRate}`;
+  const cached = impulses.get(key);
+  if (cached !== undefined) {
+    this._convolver.buffer = cached;
+    this.ready = Promise.resolve();
+    return this;
+  }
+  await generateReverb.call(this);
+  if (this._convolver.buffer) impulses.set(key, this._convolver.buffer);
+  return this;
+};
+
 function send(message) {
   out.write(JSON.stringify(message) + "\n");
 }

@@ -139,3 +139,31 @@ def test_html_fragment_embeds_a_small_player_and_a_spectrogram() -> None:
     assert "-13.5 LUFS" in html and "audition pattern" in html
     assert fragment(outcome.model_copy(update={"audio": None})) == ""
     assert "clip" not in outcome.model_dump(mode="json").get("audio", {})
+
+
+def test_json_report_carries_audio_levels_valid_against_the_report_schema() -> None:
+    import io
+
+    import jsonschema
+    from synharness.reports.json_report import JsonReporter
+    from synharness.result import AssetResult
+
+    schema = json.loads((ROOT / "reports" / "report.schema.json").read_text(encoding="utf-8"))
+    metrics = AudioMetrics(
+        sample_rate=44100, seconds=2.0, integrated_lufs=None, peak_dbfs=None,
+        true_peak_dbtp=None, rms_dbfs=None, crest_factor_db=None, dc_offset=0.0,
+        nonfinite=0, notes=3, audition=False, render_seconds=0.1, wav="out/a.idle.wav",
+    )  # fmt: skip
+    rendered = ScenarioOutcome(
+        name="idle", source="builtin:idle", passed=True, seed=0, duration=2.0, dt=1 / 60,
+        steps=120, audio=metrics,
+    )  # fmt: skip
+    plain = rendered.model_copy(update={"audio": None, "name": "sweep"})
+    out = io.StringIO()
+    JsonReporter(stream=out).report([AssetResult(source="a.json", scenarios=(rendered, plain))])
+    report = json.loads(out.getvalue())
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(report)]
+    assert errors == []
+    first, second = report["assets"][0]["scenarios"]
+    assert first["audio"]["integrated_lufs"] is None and first["audio"]["notes"] == 3
+    assert "audio" not in second  # reports without renders keep their shape
