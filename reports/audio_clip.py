@@ -5,7 +5,8 @@ Vocabulary:
   11,025 Hz in 8-bit PCM, as a ``data:`` URI (about 11 kB a second), so the page
   stays self-contained and small;
 - *spectrogram*: magnitude of a 1024-point Hann-windowed STFT of the whole render
-  (mono), in dB from -100 to 0 dBFS, frequency on a linear axis up to Nyquist,
+  (mono), in dB from -100 to 0 dBFS, frequency on a logarithmic axis from 40 Hz
+  to Nyquist,
   drawn with numpy and encoded as PNG by Pillow (no matplotlib).
 
 :func:`make_clip` builds the data (needs the ``render`` extra: Pillow, scipy);
@@ -27,6 +28,7 @@ CLIP_RATE = 11025
 SPECTROGRAM_SIZE = (480, 160)
 _FFT = 1024
 _FLOOR_DB = -100.0
+_LOW_HZ = 40.0
 # A dark-to-bright colour ramp (black, purple, orange, pale yellow) for the magnitudes.
 _STOPS = np.array([[0, 0, 4], [80, 18, 123], [182, 54, 121], [251, 136, 97], [252, 253, 191]])
 
@@ -60,14 +62,20 @@ def spectrogram_png(samples: np.ndarray, rate: int) -> bytes:
     magnitude = np.abs(np.fft.rfft(frames, axis=1)) / (_FFT / 4)  # full-scale sine -> ~0 dB
     with np.errstate(divide="ignore"):
         db = 20.0 * np.log10(np.maximum(magnitude, 1e-12))
-    level = np.clip((db - _FLOOR_DB) / -_FLOOR_DB, 0.0, 1.0).T[
-        ::-1
-    ]  # low frequencies at the bottom
+    # Rows on a logarithmic frequency axis from 40 Hz to Nyquist (as pitch is heard),
+    # interpolated between FFT bins; low frequencies at the bottom.
+    bins = np.geomspace(_LOW_HZ, rate / 2, height) / (rate / _FFT)
+    below = np.clip(np.floor(bins).astype(int), 0, db.shape[1] - 2)
+    weight = np.clip(bins - below, 0.0, 1.0)
+    rows = db[:, below] * (1 - weight) + db[:, below + 1] * weight
+    level = np.clip((rows - _FLOOR_DB) / -_FLOOR_DB, 0.0, 1.0).T[::-1]
     position = level * (len(_STOPS) - 1)
     low = np.floor(position).astype(int).clip(0, len(_STOPS) - 2)
     frac = (position - low)[..., None]
     rgb = (_STOPS[low] * (1 - frac) + _STOPS[low + 1] * frac).astype(np.uint8)
-    image = Image.fromarray(rgb, "RGB").resize((width, height), Image.Resampling.BILINEAR)
+    image = Image.fromarray(rgb, "RGB")
+    if image.size != (width, height):  # a render shorter than one column per pixel
+        image = image.resize((width, height), Image.Resampling.BILINEAR)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

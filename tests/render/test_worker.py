@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def test_missing_node_is_a_finding(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 
 
 def test_missing_packages_are_a_finding(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    if not os.environ.get("SYNHARNESS_NODE") and not __import__("shutil").which("node"):
+    if not os.environ.get("SYNHARNESS_NODE") and not shutil.which("node"):
         monkeypatch.setenv("SYNHARNESS_NODE", _fake_node(tmp_path, "exit 0\n"))
     monkeypatch.setenv("SYNHARNESS_TONE_DIR", str(tmp_path / "empty"))
     render = render_idle(ToneWorker(lazy=True), asset_doc(plain_tone()), seconds=0.5)

@@ -167,3 +167,21 @@ def test_json_report_carries_audio_levels_valid_against_the_report_schema() -> N
     first, second = report["assets"][0]["scenarios"]
     assert first["audio"]["integrated_lufs"] is None and first["audio"]["notes"] == 3
     assert "audio" not in second  # reports without renders keep their shape
+
+
+def test_spectrogram_puts_a_tone_at_its_pitch_on_a_log_axis() -> None:
+    import io
+    import math
+
+    import numpy as np
+    from PIL import Image
+    from synharness.reports.audio_clip import SPECTROGRAM_SIZE, spectrogram_png
+
+    t = np.arange(44100 * 2) / 44100
+    samples = np.column_stack([0.1 * np.sin(2 * np.pi * 3000 * t)] * 2)
+    image = np.asarray(Image.open(io.BytesIO(spectrogram_png(samples, 44100))).convert("L"))
+    assert image.shape == (SPECTROGRAM_SIZE[1], SPECTROGRAM_SIZE[0])
+    height = SPECTROGRAM_SIZE[1]
+    # 3 kHz sits at log(3000/40)/log(22050/40) of the height above the bottom row.
+    expected = height - 1 - round((height - 1) * math.log(3000 / 40) / math.log(22050 / 40))
+    assert abs(int(np.argmax(image[:, 100])) - expected) <= 2
