@@ -27,6 +27,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "plots": ("matplotlib",),
     "graph": ("networkx",),
     "render": ("pyloudnorm", "scipy", "PIL"),
+    "ann": ("usearch",),
 }
 
 

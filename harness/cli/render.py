@@ -9,7 +9,7 @@ reports (``--report-dir``) carry the levels, and the HTML report a short player
 and a spectrogram per scenario.
 
 Without Node or the renderer's packages every asset with a tone gets one
-``SYN-RENDER-005``/``006`` warning and the rest of the run goes on. Exit codes as
+``SYN-RENDER-005``/``006`` info and the rest of the run goes on. Exit codes as
 for ``run``.
 """
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from synharness.cli import logs
 from synharness.cli.configuring import Timer, config_options, load_config
-from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra
+from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra, strict_option
 from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
@@ -53,6 +53,8 @@ class RunOptions:
 
     duration: float = 10.0
     keep_plot: bool = True
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,11 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
         The asset's result: validation findings, scenario outcomes and findings.
     """
     from synharness.loading import Source
-    from synharness.pipeline import check_source
+    from synharness.pipeline import ValidationOptions, check_source
 
-    checked = check_source(Source(name=path, path=Path(path)))
+    checked = check_source(
+        Source(name=path, path=Path(path)), options=ValidationOptions(strict=options.strict)
+    )
     me = Path(path).resolve()
     return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
 
@@ -104,9 +108,10 @@ def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
         raw: The stored document.
         options: Duration of the built-ins, whether to keep plots.
     """
-    from synharness.pipeline import check_bytes
+    from synharness.pipeline import ValidationOptions, check_bytes
 
-    return _simulate_checked(check_bytes(raw, source=source), [], options)
+    checked = check_bytes(raw, source=source, options=ValidationOptions(strict=options.strict))
+    return _simulate_checked(checked, [], options)
 
 
 def _simulate_checked(
@@ -317,6 +322,7 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
 )
 @config_options()
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@strict_option
 @click.option(
     "-v",
     "--verbose",
@@ -337,6 +343,7 @@ def command(
     formats: Sequence[str],
     fail_on: Severity | None,
     quiet: bool,
+    strict: bool,
     verbose: int,
     store_url: str | None,
     **flags: Any,
@@ -356,6 +363,8 @@ def command(
         formats=tuple(formats),
         fail_on=config.fail_on or Severity.ERROR,
         quiet=quiet,
+        # --strict, or the configuration's `strict` key (issue 17).
+        options=RunOptions(strict=strict or bool(config.strict)),
         store_url=store_url,
         config=config,
         verbosity=0 if quiet else 1 + verbose,
