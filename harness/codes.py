@@ -26,8 +26,12 @@ Areas:
 - ``GRAPH``  the parameter graph as a whole;
 - ``SIM``    what a simulation run observes;
 - ``SCN``    scenarios and their expectations;
-- ``RENDER`` rendering the asset as the runtime would (the tone: 005..009);
-- ``AUDIO``  what the rendered tone sounds like (levels, loudness).
+- ``RENDER`` rendering the asset as the runtime would (the GL runtime: 001..004; the
+  Tone.js renderer: 005..009);
+- ``AUDIO``  what the rendered tone sounds like (levels, loudness);
+- ``VISUAL`` what the rendered frames of a scenario show;
+- ``ENRICH`` the enrichment keys of the 0.7.4 draft the generator loop writes;
+- ``SCORE``  what only the score looks at (substance, strobing, batch duplicates).
 """
 
 from __future__ import annotations
@@ -88,6 +92,17 @@ _REASONS: dict[str, str] = {
     "SYN-ENV-004": "No schema of that kind exists, so the document cannot be validated.",
     "SYN-ENV-005": "The default version is assumed and every check runs; the published examples write it so (style).",
     "SYN-ENV-006": "The envelope cannot be read, so neither kind nor version is known.",
+    "SYN-ENV-007": "Every check still runs against the shipped schemas, but the document claims a schema nobody publishes there: a copy that may differ, or a typo.",
+    "SYN-SCHEMA-008": "The document breaks its schema: a property under a name the schema does not have, so its value is not read.",
+    "SYN-SCHEMA-009": "The document breaks its schema: the asset is one level down, so nothing of it is read.",
+    "SYN-ENRICH-001": "The document is validated as completely as a 0.7.3 asset; naming the draft is information, not a defect.",
+    "SYN-ENRICH-002": "The loop indexes the asset by a list of parameters that does not match the asset: lookups by it fail.",
+    "SYN-ENRICH-003": "An enrichment key of the wrong type breaks the loop's own reading of the draft.",
+    "SYN-SCORE-001": "Nothing can be seen, heard or felt to change: the asset does nothing, whatever else is right.",
+    "SYN-SCORE-002": "The asset runs but never changes: it works, yet almost surely not as meant.",
+    "SYN-SCORE-003": "Flashing faster than three times a second can trigger seizures (WCAG 2.3.1, level A): the asset is unsafe to show.",
+    "SYN-SCORE-004": "The asset works, but repeats an earlier one of the batch: no new behaviour for the loop to learn from.",
+    "SYN-SCORE-005": "The score is complete without rendering; the renderers would only add evidence.",
     "SYN-SCHEMA-000": "The document breaks its schema.",
     "SYN-SCHEMA-001": "The document breaks its schema: a required property is missing.",
     "SYN-SCHEMA-002": "The document breaks its schema (additionalProperties: false).",
@@ -122,6 +137,8 @@ _REASONS: dict[str, str] = {
     "SYN-GLSL-005": "The corpus writes vec3 colours as hex strings and three.js-side code converts them to a Color: host-dependent convention.",
     "SYN-GLSL-006": "The vertex shader does not compile.",
     "SYN-GLSL-007": "Moving the parameter changes nothing on screen: works, almost surely a wrong name.",
+    "SYN-GLSL-010": "The GL compiler rejects the stage: three.js shows nothing and logs the error.",
+    "SYN-GLSL-011": "The program does not link: three.js shows nothing and logs the error.",
     "SYN-TONE-001": "Tone.js has no such synth class: the tone cannot be built.",
     "SYN-TONE-002": "Tone.js has no such effect class: the effect chain cannot be built.",
     "SYN-TONE-003": "Tone.js asserts against the value and throws: the tone cannot be built.",
@@ -153,6 +170,13 @@ _REASONS: dict[str, str] = {
     "SYN-SCN-001": "The asset does not do what its scenario requires.",
     "SYN-SCN-002": "The scenario cannot be read, so it cannot run.",
     "SYN-SCN-003": "The scenario names no asset, so it cannot run.",
+    "SYN-RENDER-001": "Nothing is wrong with the asset: the machine cannot compile or render, so those checks did not run.",
+    "SYN-RENDER-002": "The frame could not be drawn or read: what the user would see is unknown.",
+    "SYN-VISUAL-001": "A flat fill is a valid picture, but almost surely not the one meant.",
+    "SYN-VISUAL-002": "The picture renders, but what the scenario drives never reaches it: works, almost surely not as meant.",
+    "SYN-VISUAL-003": "NaN and infinite colours are undefined on the GPU: browsers show black or garbage, differently per device.",
+    "SYN-VISUAL-004": "Flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
+    "SYN-VISUAL-005": "Red flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
 }
 
 #: The strict profile (``--strict``, config key ``strict``): the infos the
@@ -240,6 +264,12 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "$schema is not a string",
         "Set $schema to the URL (or relative path) of the schema.",
     ),
+    (
+        "SYN-ENV-007",
+        W,
+        "Non-canonical schema host",
+        "Point $schema at https://delk73.github.io/synesthetic-schemas/schema/<version>/<kind>.schema.json; the schema was read from the version and kind only.",
+    ),
     # --- SCHEMA: one code per JSON Schema keyword -----------------------------------
     ("SYN-SCHEMA-000", E, "Schema violation", "Make the value conform to the schema."),
     ("SYN-SCHEMA-001", E, "Missing required property", "Add the property named in the message."),
@@ -268,6 +298,37 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         E,
         "No alternative matches",
         "Make the value match one of the allowed shapes (see the schema's anyOf).",
+    ),
+    (
+        "SYN-SCHEMA-008",
+        E,
+        "Property misnamed",
+        "Rename the property as the message says; the value can stay.",
+    ),
+    (
+        "SYN-SCHEMA-009",
+        E,
+        "Asset wrapped in another object",
+        "Write the asset itself as the top-level object, not inside a wrapper key.",
+    ),
+    # --- ENRICH: the 0.7.4 enriched draft -------------------------------------------
+    (
+        "SYN-ENRICH-001",
+        INFO,
+        "Enriched draft validated as its base version",
+        "Nothing to fix: the draft's enrichment keys are checked on their own, the rest as 0.7.3.",
+    ),
+    (
+        "SYN-ENRICH-002",
+        E,
+        "parameter_index disagrees with the declared parameters",
+        "List in parameter_index exactly the parameters the components declare (their paths).",
+    ),
+    (
+        "SYN-ENRICH-003",
+        E,
+        "Enrichment key of the wrong type",
+        "asset_id: non-empty string; prompt: string; timestamp: RFC 3339 date-time; seed: integer or null; parameter_index: array of strings; provenance: object.",
     ),
     # --- REF: references between parameters ------------------------------------------
     (
@@ -404,6 +465,18 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         W,
         "Shader input parameter names no uniform",
         "Name a listed uniform in the input parameter, or add the uniform.",
+    ),
+    (
+        "SYN-GLSL-010",
+        E,
+        "GLSL compile error",
+        "Fix the GLSL at this position; the message is the GL compiler's own.",
+    ),
+    (
+        "SYN-GLSL-011",
+        E,
+        "GLSL link error",
+        "Make the two stages agree (varyings, uniforms) and give each a `void main()`.",
     ),
     # --- TONE ------------------------------------------------------------------------------
     (
@@ -559,6 +632,49 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "Parameter neither driven nor read",
         "Drive the parameter with a control, modulation or rule, or remove it.",
     ),
+    # --- RENDER / VISUAL: the shader rendered under a scenario (synharness.render) -----
+    (
+        "SYN-RENDER-001",
+        INFO,
+        "No GL context",
+        "Install the 'render' extra and Mesa's EGL (libegl-mesa0, libgl1-mesa-dri) to compile and render shaders.",
+    ),
+    (
+        "SYN-RENDER-002",
+        E,
+        "Rendering failed",
+        "The GL driver refused a frame: see the message; simplify the shader (loops, texture sizes).",
+    ),
+    (
+        "SYN-VISUAL-001",
+        W,
+        "Draws nothing",
+        "Every frame is one colour: check that gl_FragColor depends on vUv, gl_FragCoord or a uniform.",
+    ),
+    (
+        "SYN-VISUAL-002",
+        W,
+        "Frozen while its uniforms change",
+        "The uniforms the scenario drives do not reach the output: use them in the colour computation.",
+    ),
+    (
+        "SYN-VISUAL-003",
+        E,
+        "Non-finite colour",
+        "Guard divisions, sqrt, log and pow against zero and negative arguments.",
+    ),
+    (
+        "SYN-VISUAL-004",
+        E,
+        "General flashes above the WCAG 2.x threshold",
+        "Keep large bright/dark changes to at most three per second, or confine them to a small area.",
+    ),
+    (
+        "SYN-VISUAL-005",
+        E,
+        "Red flashes above the WCAG 2.x threshold",
+        "Avoid alternating to and from saturated red more than three times a second over a large area.",
+    ),
     # --- SIM / SCN: simulation and scenarios (filled by the simulation) ---------------
     (
         "SYN-SIM-001",
@@ -571,6 +687,37 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         W,
         "Heavy clamping at rest",
         "Fit offset ± amplitude·scale inside the modulation's min/max and the parameter's range: clamped steps flatten the waveform.",
+    ),
+    # --- SCORE: what only the score looks at -------------------------------------------
+    (
+        "SYN-SCORE-001",
+        E,
+        "Asset without substance",
+        "Declare at least one numeric parameter with a range in a shader, tone or haptic component.",
+    ),
+    (
+        "SYN-SCORE-002",
+        W,
+        "Nothing is driven",
+        "Drive a declared parameter with a control, a modulation or a rule effect.",
+    ),
+    (
+        "SYN-SCORE-003",
+        E,
+        "Strobing: faster than three flashes per second",
+        "Keep swings of brightness and loudness over half their range at or below 3 Hz (WCAG 2.3.1), or make them shallower.",
+    ),
+    (
+        "SYN-SCORE-004",
+        W,
+        "Duplicate of an earlier asset in the batch",
+        "Make the asset behave differently from the earlier one: a new name alone is the same asset.",
+    ),
+    (
+        "SYN-SCORE-005",
+        INFO,
+        "Renderers not installed",
+        "Install the render extra (pip install 'synharness[render]') for rendered metrics in the score.",
     ),
     (
         "SYN-SCN-001",

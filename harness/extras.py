@@ -26,7 +26,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     ),
     "plots": ("matplotlib",),
     "graph": ("networkx",),
-    "render": ("pyloudnorm", "scipy", "PIL"),
+    "render": ("moderngl", "glcontext", "PIL", "pyloudnorm", "scipy"),
     "ann": ("usearch",),
 }
 

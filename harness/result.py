@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 from synharness.findings import Finding, Severity, Verdict, verdict_of
+from synharness.render.visual import ScenarioRender
 
 REPORT_VERSION = 1
 
@@ -128,6 +129,8 @@ class ScenarioOutcome(BaseModel):
     event_count: int = 0
     #: Downsampled trace for plots (HTML report), when kept.
     plot: TracePlot | None = None
+    #: The shader rendered under this scenario (``run`` with a GL context).
+    render: ScenarioRender | None = None
     #: The rendered tone's levels, when the scenario was rendered (``synharness render``).
     #: Left out of the default dump so reports without renders keep their shape; the
     #: JSON report adds it as ``audio`` when present.
