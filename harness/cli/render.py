@@ -131,12 +131,14 @@ def write_preview(rendered: RenderedScenario) -> list[Path]:
 
 def write_tone(rendered: RenderedScenario) -> list[Path]:
     """The tone as heard through Tone.js: ``tone.wav`` (32-bit float; docs/audio.md)."""
-    from synharness.render.outputs import write_scenario_audio
+    from synharness.render.wav import float_wav
 
-    if rendered.audio is None:
+    audio = rendered.audio
+    if audio is None or audio.samples is None:
         return []
-    path = write_scenario_audio(rendered.audio, directory=rendered.directory, stem="tone")
-    return [path] if path is not None else []
+    path = rendered.directory / "tone.wav"
+    path.write_bytes(float_wav(audio.samples, audio.sample_rate))
+    return [path]
 
 
 #: The writers ``render`` runs for every scenario, in order.
