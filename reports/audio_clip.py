@@ -18,10 +18,12 @@ from __future__ import annotations
 import base64
 import io
 from html import escape
+from typing import TYPE_CHECKING
 
-import numpy as np
-from synharness.render.wav import pcm8_wav
 from synharness.result import AudioClip, AudioMetrics, ScenarioOutcome
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CLIP_SECONDS = 4.0
 CLIP_RATE = 11025
@@ -30,10 +32,12 @@ _FFT = 1024
 _FLOOR_DB = -100.0
 _LOW_HZ = 40.0
 # A dark-to-bright colour ramp (black, purple, orange, pale yellow) for the magnitudes.
-_STOPS = np.array([[0, 0, 4], [80, 18, 123], [182, 54, 121], [251, 136, 97], [252, 253, 191]])
+_STOPS = ((0, 0, 4), (80, 18, 123), (182, 54, 121), (251, 136, 97), (252, 253, 191))
 
 
 def _mono(samples: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     data = np.nan_to_num(np.asarray(samples, dtype=np.float64))
     return data.mean(axis=1) if data.ndim == 2 else data
 
@@ -41,6 +45,7 @@ def _mono(samples: np.ndarray) -> np.ndarray:
 def clip_wav(samples: np.ndarray, rate: int, *, seconds: float = CLIP_SECONDS) -> bytes:
     """The clip as 8-bit 11,025 Hz mono WAV bytes."""
     from scipy.signal import resample_poly
+    from synharness.render.wav import pcm8_wav
 
     mono = _mono(samples)[: int(seconds * rate)]
     if len(mono) and rate != CLIP_RATE:
@@ -50,8 +55,10 @@ def clip_wav(samples: np.ndarray, rate: int, *, seconds: float = CLIP_SECONDS) -
 
 def spectrogram_png(samples: np.ndarray, rate: int) -> bytes:
     """The spectrogram of the whole render as PNG bytes."""
+    import numpy as np
     from PIL import Image
 
+    stops = np.array(_STOPS, dtype=np.float64)
     mono = _mono(samples)
     width, height = SPECTROGRAM_SIZE
     hop = max(len(mono) // width, 1)
@@ -69,10 +76,10 @@ def spectrogram_png(samples: np.ndarray, rate: int) -> bytes:
     weight = np.clip(bins - below, 0.0, 1.0)
     rows = db[:, below] * (1 - weight) + db[:, below + 1] * weight
     level = np.clip((rows - _FLOOR_DB) / -_FLOOR_DB, 0.0, 1.0).T[::-1]
-    position = level * (len(_STOPS) - 1)
-    low = np.floor(position).astype(int).clip(0, len(_STOPS) - 2)
+    position = level * (len(stops) - 1)
+    low = np.floor(position).astype(int).clip(0, len(stops) - 2)
     frac = (position - low)[..., None]
-    rgb = (_STOPS[low] * (1 - frac) + _STOPS[low + 1] * frac).astype(np.uint8)
+    rgb = (stops[low] * (1 - frac) + stops[low + 1] * frac).astype(np.uint8)
     image = Image.fromarray(rgb, "RGB")
     if image.size != (width, height):  # a render shorter than one column per pixel
         image = image.resize((width, height), Image.Resampling.BILINEAR)

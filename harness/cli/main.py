@@ -26,7 +26,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "synharness.cli.render",
     "synharness.cli.similar",
     "synharness.cli.fix",
-    "synharness.cli.render",
 )
 
 
