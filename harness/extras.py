@@ -31,7 +31,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     # Empty since the HTML report draws its own SVG (the extra's name stays installable).
     "plots": (),
     "graph": ("networkx",),
-    "render": ("moderngl", "glcontext", "PIL"),
+    "render": ("moderngl", "glcontext", "PIL", "pyloudnorm", "scipy"),
     "ray": ("ray",),
     "ann": ("usearch",),
 }

@@ -66,11 +66,24 @@ def test_wheel_holds_only_the_package_and_its_data(wheel: Path) -> None:
     tops = {n.split("/", 1)[0] for n in names}
     dist_info = {t for t in tops if t.endswith(".dist-info")}
     assert tops - dist_info == {"synharness"}, sorted(tops)
-    # .proto and .pyi: the store's protobuf message and the stubs of its generated module.
-    allowed_suffixes = (".py", ".schema.json", "py.typed", ".mako", ".proto", ".pyi")
+    allowed_suffixes = (
+        ".py",
+        ".schema.json",
+        "py.typed",
+        ".mako",
+        # The store's protobuf message and the stubs of its generated module.
+        ".proto",
+        ".pyi",
+        # The Tone.js option catalogue and the Node renderer (issue 12).
+        "semantic/tone_catalogue.json",
+        "render/tone/worker.mjs",
+        "render/tone/package.json",
+        "render/tone/package-lock.json",
+    )
     strays = [n for n in names if n.startswith("synharness/") and not n.endswith(allowed_suffixes)]
     assert strays == [], strays
-    assert not any("/latest/" in n or "__pycache__" in n for n in names)
+    assert not any("/latest/" in n or "__pycache__" in n or "node_modules" in n for n in names)
+    assert "synharness/render/tone/package-lock.json" in names
     assert "synharness/py.typed" in names
     assert "synharness/reports/report.schema.json" in names
     assert any(n.startswith("synharness/schema/0.7.3/") for n in names)
