@@ -40,7 +40,7 @@ venv: $(STAMP) $(TONE_STAMP) typecheck-tree
 
 ## The main job: validate every bundled example, run every scenario, write reports/latest/.
 run: $(STAMP) $(TONE_STAMP)
-	$(BIN)/synharness run
+	$(BIN)/synharness run --audio
 
 ## Every test (PostgreSQL tests skip with a reason when it is unreachable, fail under CI=true).
 test: $(STAMP) $(TONE_STAMP)

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 from synharness.findings import Finding, Severity, Verdict, verdict_of
-from synharness.render.visual import ScenarioRender
+from synharness.render.records import ScenarioRender
 
 REPORT_VERSION = 1
 

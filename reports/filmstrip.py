@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from synharness.render.visual import ScenarioRender
+from synharness.render.records import ScenarioRender
 
 #: CSS of the fragment (the HTML reporter adds it to its page's style).
 CSS = """

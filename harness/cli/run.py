@@ -62,6 +62,11 @@ class RunOptions:
     render_fps: float = 30.0
     #: Scenarios longer than this many steps are not run (SYN-SCN-004).
     max_steps: int = 10_000_000
+    #: Hear each scenario's tone with Tone.js (``--audio``): levels, audio findings,
+    #: and the HTML report's player and spectrogram.
+    audio: bool = False
+    #: Seconds of each scenario the audio render covers (the start of it).
+    audio_seconds: float = 4.0
     #: The strict severity profile (``--strict``).
     strict: bool = False
 
@@ -137,21 +142,42 @@ def _simulate_checked(
     outcomes, found = run_scenarios(
         checked.model, runs, keep_plot=options.keep_plot, max_steps=options.max_steps
     )
+    # Only what ran has an outcome to attach its render to (see --max-steps).
+    ran = [s for s in runs if step_cap_finding(s, options.max_steps) is None]
     if options.render and checked.model.shader is not None:
-        # Only what ran has an outcome to attach its render to (see --max-steps).
-        ran = [s for s in runs if step_cap_finding(s, options.max_steps) is None]
         outcomes, rendered = _render(checked.model, ran, outcomes, options)
         found = [*found, *rendered]
     known = {(f.code, f.pointer, f.file) for f in result.findings}
     extra = locate_findings(
         [f for f in found if (f.code, f.pointer, f.file) not in known], checked.text
     )
-    return result.model_copy(
+    simulated = result.model_copy(
         update={
             "findings": tuple(sort_findings([*result.findings, *extra])),
             "scenarios": tuple(outcomes),
         }
     )
+    if options.audio and checked.model.tone is not None:
+        return _hear(checked, ran, simulated, options)
+    return simulated
+
+
+def _hear(
+    checked: CheckedDocument, ran: Sequence[Scenario], result: AssetResult, options: RunOptions
+) -> AssetResult:
+    """Render the tone of every scenario that ran with this process's Node worker."""
+    from synharness.render.node import shared_worker
+    from synharness.render.outputs import attach_audio, render_audio
+
+    outputs = render_audio(
+        shared_worker(),
+        checked.model,
+        ran,
+        duration=options.audio_seconds,
+        clip=options.keep_plot,
+    )
+    outputs.findings = locate_findings(outputs.findings, checked.text)
+    return attach_audio(result, outputs)
 
 
 def _render(
@@ -435,6 +461,13 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     help="Render each scenario's shader (when a GL context can be made).",
 )
 @click.option(
+    "--audio/--no-audio",
+    default=False,
+    show_default=True,
+    help="Hear each scenario's tone with Tone.js (first 4 s): levels, audio findings, "
+    "the HTML report's player and spectrogram (needs Node and `make`'s npm packages).",
+)
+@click.option(
     "--from",
     "store_url",
     metavar="URL",
@@ -456,6 +489,7 @@ def command(
     fail_on: Severity | None,
     quiet: bool,
     render: bool,
+    audio: bool,
     strict: bool,
     verbose: int,
     store_url: str | None,
@@ -479,7 +513,10 @@ def command(
         quiet=quiet,
         # --strict, or the configuration's `strict` key (issue 17).
         options=RunOptions(
-            strict=strict or bool(config.strict), render=render, max_steps=max_steps
+            strict=strict or bool(config.strict),
+            render=render,
+            audio=audio,
+            max_steps=max_steps,
         ),
         store_url=store_url,
         config=config,

@@ -17,8 +17,8 @@ audio findings), :mod:`~synharness.render.outputs` (an asset's renders, WAVs,
 joined to its result), :mod:`~synharness.render.wav` and
 :mod:`synharness.render.tone` (the renderer's Node package).
 
-Importing this package imports neither moderngl nor Pillow, and only the
-light modules (profiles, the metrics models): :mod:`synharness.result` imports
+Importing this package imports neither moderngl, Pillow nor numpy, only the
+light modules (profiles, the metrics models of :mod:`~synharness.render.records`): :mod:`synharness.result` imports
 it for :class:`ScenarioRender`. The renderer itself is
 :func:`synharness.render.shader.render_asset`.
 """
@@ -26,7 +26,7 @@ it for :class:`ScenarioRender`. The renderer itself is
 from __future__ import annotations
 
 from synharness.render.profiles import DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, HostProfile
-from synharness.render.visual import RenderPreview, ScenarioRender, VisualMetrics, analyse
+from synharness.render.records import RenderPreview, ScenarioRender, VisualMetrics
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -36,5 +36,4 @@ __all__ = [
     "RenderPreview",
     "ScenarioRender",
     "VisualMetrics",
-    "analyse",
 ]

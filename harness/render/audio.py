@@ -405,3 +405,38 @@ def render_scenario(
         notes=int(answer.get("notes", 0)),
         render_seconds=elapsed,
     )
+
+
+#: Seconds of each score scenario the score listens to (``score(..., render=True)``):
+#: enough for an envelope, a pattern or an LFO cycle to show silence or clipping.
+SCORE_SECONDS = 4.0
+
+
+def score_findings(asset: Any) -> list[Finding]:
+    """The audio findings the score counts (the seam of ``score(..., render=True)``).
+
+    Renders the score's own scenarios (:data:`synharness.agents.scoring.DEFAULT_SCENARIOS`)
+    for :data:`SCORE_SECONDS` each with this process's shared worker; a
+    missing Node or package is an info finding (SYN-RENDER-005/006), which
+    costs nothing.
+
+    Args:
+        asset: The validated asset model.
+
+    Returns:
+        The audio findings (none for an asset without a tone).
+    """
+    if getattr(asset, "tone", None) is None:
+        return []
+    from synharness.agents import builtin_scenarios
+    from synharness.agents.scoring import DEFAULT_DURATION, DEFAULT_SCENARIOS
+    from synharness.render.node import shared_worker
+    from synharness.render.outputs import render_audio
+
+    scenarios = [
+        s
+        for s in builtin_scenarios(asset, duration=DEFAULT_DURATION)
+        if s.name in DEFAULT_SCENARIOS
+    ]
+    outputs = render_audio(shared_worker(), asset, scenarios, duration=SCORE_SECONDS)
+    return outputs.findings

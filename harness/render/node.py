@@ -277,3 +277,25 @@ class ToneWorker:
                 process.kill()
                 process.wait()
         self._close_stdin(process)
+
+
+_shared: dict[int, ToneWorker] = {}
+
+
+def shared_worker() -> ToneWorker:
+    """This process's long-lived worker, started on first request and closed at exit.
+
+    For callers without a scope of their own (``score(..., render=True)``,
+    ``run --audio`` in each of its worker processes): one Node process per
+    Python process, as a command's ``with ToneWorker()`` would give. It is
+    lazy, so a missing Node is a finding per request, never an exception here.
+    """
+    import atexit
+    import os
+
+    pid = os.getpid()
+    worker = _shared.get(pid)
+    if worker is None:
+        worker = _shared[pid] = ToneWorker(lazy=True)
+        atexit.register(worker.close)
+    return worker

@@ -28,14 +28,9 @@ import numpy as np
 from synharness.codes import finding
 from synharness.findings import Finding, Severity
 from synharness.render.compiler import ProgramInfo, compile_pair, linked_program
+from synharness.render.records import RenderPreview, ScenarioRender, VisualMetrics
 from synharness.render.uniforms import frame_times, frame_uniforms, varying_uniforms
-from synharness.render.visual import (
-    MAX_FLASHES,
-    RenderPreview,
-    ScenarioRender,
-    VisualMetrics,
-    analyse,
-)
+from synharness.render.visual import MAX_FLASHES, analyse
 from synharness.semantic.glsl import THREE_BUILTINS
 
 if TYPE_CHECKING:

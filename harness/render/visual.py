@@ -30,7 +30,7 @@ contrast and motion are those of the block means).
 from __future__ import annotations
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from synharness.render.records import VisualMetrics
 
 #: The largest analysis grid (cells per side).
 GRID = 64
@@ -50,64 +50,6 @@ RED_RATIO = 0.8
 CHROMA_STEP = 0.2
 #: u'v' of D65 white, given to black (whose chromaticity is undefined).
 _WHITE_UV = (0.1978, 0.4683)
-
-
-class VisualMetrics(BaseModel):
-    """What the frames of one scenario show (all luminances relative, 0..1)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    frames: int
-    fps: float
-    width: int
-    height: int
-    #: Mean relative luminance over every pixel of every frame.
-    mean_luminance: float
-    #: RMS contrast: the standard deviation of luminance within a frame (on the
-    #: analysis grid), averaged over frames.
-    contrast: float
-    #: Mean absolute luminance change per grid cell between consecutive frames, per second.
-    motion_energy: float
-    #: The most general flashes in any one-second window.
-    flashes_per_second: float
-    #: The most red flashes in any one-second window.
-    red_flashes_per_second: float
-    #: Pixels (over all frames) whose colour was NaN or infinite.
-    nonfinite_pixels: int = 0
-    #: Every pixel of every frame has one colour.
-    constant: bool = False
-    #: No pixel changes from the first frame to the last.
-    static: bool = False
-
-
-class RenderPreview(BaseModel):
-    """Small images of a scenario's frames for the HTML report (kept out of JSON reports)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    #: A row of evenly spaced thumbnails.
-    filmstrip: bytes
-    #: ``image/webp`` or ``image/png``.
-    filmstrip_mime: str
-    #: The frames as a looping animation.
-    animation: bytes
-    #: ``image/webp`` or ``image/apng``.
-    animation_mime: str
-
-
-class ScenarioRender(BaseModel):
-    """The render of one scenario, as results and reports carry it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    #: The host profile the shader was compiled under.
-    profile: str
-    #: The frames' metrics; None when the shader does not compile or rendering failed.
-    metrics: VisualMetrics | None = None
-    #: Codes of this scenario's render findings (the asset carries each code once).
-    codes: tuple[str, ...] = ()
-    #: Thumbnails for the HTML report; excluded from every JSON dump.
-    preview: RenderPreview | None = Field(default=None, exclude=True)
 
 
 def linearise(srgb: np.ndarray) -> np.ndarray:
