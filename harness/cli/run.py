@@ -158,12 +158,12 @@ def _simulate_checked(
         }
     )
     if options.audio and checked.model.tone is not None:
-        return _hear(checked, ran, simulated, options)
+        return _hear(checked.model, checked.text, ran, simulated, options)
     return simulated
 
 
 def _hear(
-    checked: CheckedDocument, ran: Sequence[Scenario], result: AssetResult, options: RunOptions
+    asset: Any, text: str | None, ran: Sequence[Scenario], result: AssetResult, options: RunOptions
 ) -> AssetResult:
     """Render the tone of every scenario that ran with this process's Node worker."""
     from synharness.render.node import shared_worker
@@ -171,12 +171,12 @@ def _hear(
 
     outputs = render_audio(
         shared_worker(),
-        checked.model,
+        asset,
         ran,
         duration=options.audio_seconds,
         clip=options.keep_plot,
     )
-    outputs.findings = locate_findings(outputs.findings, checked.text)
+    outputs.findings = locate_findings(outputs.findings, text)
     return attach_audio(result, outputs)
 
 
