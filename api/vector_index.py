@@ -44,9 +44,12 @@ MAX_DIMENSION = 2000
 #: Most neighbours one search returns.
 MAX_K = 1000
 _SPACE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+#: The space of behaviour fingerprints (:mod:`synharness.agents.fingerprint`),
+#: written by every verification of a valid asset.
+FINGERPRINT_SPACE = "fingerprint"
 #: Spaces whose keys are asset ids: an asset's vectors there go when it is deleted,
-#: and ``/search/assets`` searches them (issue 15 adds ``fingerprint``).
-ASSET_SPACES: set[str] = {"asset"}
+#: and ``/search/assets`` searches them: client-supplied embeddings and fingerprints.
+ASSET_SPACES: set[str] = {"asset", FINGERPRINT_SPACE}
 
 
 class VectorIndexUnavailable(ApiError):

@@ -67,6 +67,41 @@ def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetRes
     )
 
 
+def store_fingerprint(*, session: Any, asset_id: int, raw: bytes, result: AssetResult) -> None:
+    """Keep the behaviour fingerprint of a verified asset in the ``fingerprint`` vector space.
+
+    ``GET /search/assets?like={id}`` searches it. An asset with error findings
+    has no meaningful behaviour and gets none (an earlier one is removed); a
+    database without vector support keeps verifying without fingerprints.
+    """
+    from synharness.agents.fingerprint import NotAnAssetError, fingerprint_of
+    from synharness.api import vector_index
+
+    vector: list[float] | None = None
+    if not result.reaches(Severity.ERROR):
+        try:
+            vector = fingerprint_of(json.loads(raw))
+        except NotAnAssetError:
+            vector = None
+    try:
+        if vector is None:
+            vector_index.remove(
+                session=session,
+                space=vector_index.FINGERPRINT_SPACE,
+                key=str(asset_id),
+                missing_ok=True,
+            )
+        else:
+            vector_index.put(
+                session=session,
+                space=vector_index.FINGERPRINT_SPACE,
+                key=str(asset_id),
+                vector=vector,
+            )
+    except vector_index.VectorIndexUnavailable:
+        return
+
+
 def _inline(document: dict[str, Any], *, index: int, seed: int | None) -> Any:
     """A scenario document of the request, parsed as a scenario file would be.
 

@@ -37,7 +37,7 @@ from synharness.api.schemas import (
     VerifyRequest,
 )
 from synharness.api.tables import AssetRow
-from synharness.api.verify import verify_asset
+from synharness.api.verify import store_fingerprint, verify_asset
 from synharness.result import AssetResult
 
 router = APIRouter(
@@ -360,6 +360,8 @@ def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep) -> Response:
     request = VerifyRequest.parse_body(raw)
     row = crud.get_asset(session=session, asset_id=asset_id)
     result = verify_asset(row.body.encode(), source=_source(asset_id), request=request)
+    # In the report's transaction (add_report commits both).
+    store_fingerprint(session=session, asset_id=asset_id, raw=row.body.encode(), result=result)
     report = crud.add_report(
         session=session,
         asset=row,

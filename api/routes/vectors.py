@@ -49,6 +49,11 @@ class EmbeddingQuery(BaseModel):
     top_k: int = Field(default=5, ge=1, le=vector_index.MAX_K)
 
 
+# POST /search/assets: the seed's query, plus the space to search (default the seed's).
+class AssetQuery(EmbeddingQuery):
+    space: str = Field(default="asset", pattern="^[a-z][a-z0-9_]{0,31}$")
+
+
 # PUT /synesthetic-assets/{id}/embedding.
 class AssetEmbeddingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -231,14 +236,17 @@ def _existing_assets(session: SessionDep, hits: list[vector_index.Neighbour]) ->
     "/search/assets",
     tags=["search"],
     response_model=list[int],
-    openapi_extra=model_body(EmbeddingQuery, "A client-supplied vector and how many assets"),
+    openapi_extra=model_body(
+        AssetQuery, "A vector, how many assets, and the space (asset or fingerprint)"
+    ),
     responses=error_responses(409, 413, 422, 503),
 )
 def search_assets(session: SessionDep, raw: BodyDep) -> Response:
-    """The ids of the assets whose embeddings are nearest to the vector (the seed's search)."""
-    query = _parse(EmbeddingQuery, raw)
+    """The ids of the assets whose vectors are nearest to the vector (the seed's search)."""
+    query = _parse(AssetQuery, raw)
+    _check_asset_space(query.space)
     hits = vector_index.search(
-        session=session, space=ASSET_SPACE, vector=query.embedding, k=query.top_k
+        session=session, space=query.space, vector=query.embedding, k=query.top_k
     )
     names = _existing_assets(session, hits)
     return views.json_response(orjson.dumps([int(h.key) for h in hits if int(h.key) in names]))
@@ -256,14 +264,10 @@ def search_like(
     k: Annotated[int, Query(ge=1, le=vector_index.MAX_K)] = 10,
     space: Annotated[
         str, Query(pattern="^[a-z][a-z0-9_]{0,31}$", description="The vector space")
-    ] = ASSET_SPACE,
+    ] = vector_index.FINGERPRINT_SPACE,
 ) -> Response:
-    """The ``k`` assets nearest to asset ``like`` in a vector space, nearest first."""
-    if space not in vector_index.ASSET_SPACES:
-        raise InvalidDocument(
-            f"space {space!r} is not keyed by asset ids",
-            details={"space": space, "asset_spaces": sorted(vector_index.ASSET_SPACES)},
-        )
+    """The ``k`` assets nearest to asset ``like`` (default: by behaviour fingerprint), nearest first."""
+    _check_asset_space(space)
     crud.get_asset(session=session, asset_id=like)
     own = vector_index.get(session=session, space=space, key=str(like))
     hits = vector_index.search(
@@ -281,3 +285,11 @@ def search_like(
         if h.key.isdigit() and int(h.key) in names
     ]
     return views.json_response(orjson.dumps(body))
+
+
+def _check_asset_space(space: str) -> None:
+    if space not in vector_index.ASSET_SPACES:
+        raise InvalidDocument(
+            f"space {space!r} is not keyed by asset ids",
+            details={"space": space, "asset_spaces": sorted(vector_index.ASSET_SPACES)},
+        )

@@ -3,6 +3,7 @@ PostgreSQL (pgvector): client-supplied vectors, nearest first by cosine distance
 
 from __future__ import annotations
 
+import json
 import math
 
 from sqlalchemy import text
@@ -69,7 +70,7 @@ def test_search_assets_the_seed_way_and_like_k(client):
         assert put.json() == {"asset_id": ident, "embedding": [float(v) for v in vector]}
     seed = client.post("/search/assets", json={"embedding": [1, 0.01, 0], "top_k": 2})
     assert seed.status_code == 200 and seed.json() == ids[:2]
-    like = client.get(f"/search/assets?like={ids[0]}&k=2")
+    like = client.get(f"/search/assets?like={ids[0]}&k=2&space=asset")
     assert like.status_code == 200
     hits = like.json()
     assert [h["id"] for h in hits] == [ids[1], ids[2]]
@@ -78,7 +79,9 @@ def test_search_assets_the_seed_way_and_like_k(client):
     assert math.isclose(hits[1]["distance"], 1 - 0.2 / math.hypot(0.2, 1), abs_tol=1e-5)
     # a deleted asset is never a hit, and its embedding goes with it
     assert client.delete(f"/synesthetic-assets/{ids[1]}").status_code == 204
-    assert [h["id"] for h in client.get(f"/search/assets?like={ids[0]}&k=2").json()] == [
+    assert [
+        h["id"] for h in client.get(f"/search/assets?like={ids[0]}&k=2&space=asset").json()
+    ] == [
         ids[2],
         ids[3],
     ]
@@ -89,6 +92,7 @@ def test_like_needs_an_asset_with_a_vector(client):
     ident = _asset(client, "lonely")
     assert client.get("/search/assets?like=999").status_code == 404
     assert error_of(client.get(f"/search/assets?like={ident}"))["code"] == "not_found"
+    assert error_of(client.get(f"/search/assets?like={ident}&space=asset"))["code"] == "not_found"
     assert client.get("/search/assets").status_code == 422
     assert client.get(f"/search/assets?like={ident}&k=0").status_code == 422
 
@@ -139,3 +143,31 @@ def test_concurrent_first_vectors_of_a_space_all_succeed(live_url):
     assert statuses == [200] * 16
     listed = httpx.post(f"{live_url}/embeddings/query", json={"embedding": [1, 0], "top_k": 10})
     assert sorted(listed.json()) == ["p0", "p1", "p2"]
+
+
+def test_verified_assets_are_searchable_by_behaviour(client):
+    """Issue 15: verify stores the fingerprint; like={id} finds a renamed copy at distance 0."""
+    from tests.factories import make_asset
+
+    base = make_asset(name="original")
+    renamed = make_asset(name="a renamed copy")
+    other = make_asset(name="other")
+    other["modulations"][0]["frequency"] = other["modulations"][0]["frequency"] * 3 + 0.5
+    ids = []
+    for doc in (base, renamed, other):
+        created = client.post("/synesthetic-assets/", content=json.dumps(doc).encode())
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+        assert client.post(f"/synesthetic-assets/{ids[-1]}/verify").status_code == 201
+    hits = client.get(f"/search/assets?like={ids[0]}&k=10").json()
+    assert [h["id"] for h in hits] == [ids[1], ids[2]]
+    assert hits[0]["distance"] <= 1e-6 < hits[1]["distance"]
+    # the same index answers a vector body in the fingerprint space
+    vector = client.get(f"/search/assets?like={ids[2]}&k=1").json()
+    assert vector and vector[0]["id"] in ids[:2]
+    from synharness.agents.fingerprint import fingerprint_of
+
+    body = {"embedding": fingerprint_of(base), "top_k": 2, "space": "fingerprint"}
+    found = client.post("/search/assets", json=body)
+    assert found.status_code == 200 and sorted(found.json()) == sorted(ids[:2])
+    assert client.post("/search/assets", json={**body, "space": "patch"}).status_code == 422
