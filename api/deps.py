@@ -69,7 +69,7 @@ async def raw_body(request: Request, state: StateDep) -> bytes:
     """
     limit = state.settings.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(
             f"the body has {declared} bytes; the limit is {limit}", details={"limit": limit}
         )
@@ -99,8 +99,14 @@ async def require_writer(
     token = state.settings.api_token
     if token is None:
         return
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
+    # Starlette decodes header bytes as latin-1: encoding back gives the bytes
+    # sent. The token compares as UTF-8 bytes (compare_digest refuses non-ASCII
+    # str), and only the spaces and tabs HTTP itself strips around a field value
+    # are trimmed: a trailing NBSP or NEL byte is part of what was sent.
+    sent = (authorization or "").encode("latin-1", "replace")
+    scheme, _, given = sent.strip(b" \t").partition(b" ")
+    expected = token.encode("utf-8", "surrogateescape")
+    if scheme.lower() != b"bearer" or not hmac.compare_digest(given.strip(b" \t"), expected):
         raise Unauthorized(
             "writes need Authorization: Bearer <token>",
             headers={"WWW-Authenticate": "Bearer"},

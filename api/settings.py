@@ -21,6 +21,13 @@ DEFAULT_DATABASE_URL = "sqlite:///./synharness.db"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 #: Seconds a cached GET response lives at most (writes invalidate earlier).
 DEFAULT_CACHE_TTL = 300
+#: Most simulation steps one scenario of a verification may take. Lower than
+#: the CLI's ``--max-steps`` (10 million): a store request holds a worker
+#: thread and memory for the whole run; 1 million steps (4.6 h of simulated
+#: time at the default 60 Hz) answer within seconds.
+DEFAULT_MAX_STEPS = 1_000_000
+#: Most scenarios one verification request may name.
+DEFAULT_MAX_SCENARIOS = 16
 
 
 class Settings(BaseSettings):
@@ -47,6 +54,18 @@ class Settings(BaseSettings):
     )
     cache_ttl: int = Field(default=DEFAULT_CACHE_TTL, ge=1)
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1)
+    #: Steps cap per verification scenario (duration / dt), checked before any work: 422.
+    max_steps: int = Field(
+        default=DEFAULT_MAX_STEPS,
+        ge=1,
+        validation_alias=AliasChoices("SYNHARNESS_MAX_STEPS", "max_steps"),
+    )
+    #: Scenarios cap per verification request: 422 beyond it.
+    max_scenarios: int = Field(
+        default=DEFAULT_MAX_SCENARIOS,
+        ge=1,
+        validation_alias=AliasChoices("SYNHARNESS_MAX_SCENARIOS", "max_scenarios"),
+    )
     #: PostgreSQL schema to work in (tests use a fresh one per run); None is the default.
     database_schema: str | None = Field(
         default=None, validation_alias=AliasChoices("SYNHARNESS_DB_SCHEMA", "database_schema")

@@ -20,6 +20,8 @@ Areas:
 - ``HAPTIC`` haptic device limits;
 - ``RULE``   rule bundles: triggers, effects, cycles;
 - ``GRAPH``  the parameter graph as a whole;
+- ``NUM``    numbers no float64 (or the simulation's arithmetic) holds;
+- ``INTERNAL`` an unexpected exception, turned into a finding by the last-resort guard;
 - ``SIM``    what a simulation run observes;
 - ``SCN``    scenarios and their expectations.
 """
@@ -327,6 +329,26 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         INFO,
         "Parameter neither driven nor read",
         "Drive the parameter with a control, modulation or rule, or remove it.",
+    ),
+    # --- NUM: numbers beyond what float64 arithmetic holds --------------------------
+    (
+        "SYN-NUM-001",
+        E,
+        "Number beyond float64 range",
+        "Write a finite number within ±1.8e308; the store and the simulation compute in float64.",
+    ),
+    (
+        "SYN-NUM-002",
+        E,
+        "Number too large for the simulation",
+        "Keep the numbers the simulation computes with within ±1e150 (ranges, steps, smoothing times, scales).",
+    ),
+    # --- INTERNAL: the last-resort guard around each document ------------------------
+    (
+        "SYN-INTERNAL-001",
+        E,
+        "Internal error",
+        "This is a bug in synharness, not in the document: please report it with the file attached.",
     ),
     # --- SIM / SCN: simulation and scenarios (filled by the simulation) ---------------
     (

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 from synharness.codes import finding
 from synharness.envelope import read_envelope
 from synharness.findings import Finding, sort_findings
+from synharness.guard import guarded_result
 from synharness.loading import (
     DEFAULT_MAX_BYTES,
     Source,
@@ -39,6 +40,7 @@ from synharness.loading import (
     read_source,
 )
 from synharness.models import MODEL_BY_KIND
+from synharness.numbers import huge_numbers, may_hold_huge_numbers
 from synharness.positions import Locator
 from synharness.result import AssetResult
 from synharness.schema import SchemaRegistry, load_registry
@@ -148,6 +150,9 @@ def _check_parsed(
         schemas = registry.get(envelope.version)
         assert schemas is not None  # read_envelope checked the version
         schema_findings = schemas.validate(envelope.kind, envelope.stripped_data)
+        if not schema_findings and (text is None or may_hold_huge_numbers(text)):
+            # Numbers the simulation cannot compute with: no model, so never simulated.
+            schema_findings = huge_numbers(envelope.stripped_data)
         findings += schema_findings
         if not schema_findings:
             model, model_findings = _model(envelope.kind, envelope.stripped_data)
@@ -289,4 +294,7 @@ def validate_paths(
     """
     sources = list(iter_sources(paths, stdin=stdin))
     options.registry()  # a broken --schema-dir stops the run before any document
-    return [check_source(source, options=options).result for source in sources]
+    return [
+        guarded_result(lambda s=source: check_source(s, options=options).result, source=source.name)
+        for source in sources
+    ]

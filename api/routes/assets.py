@@ -15,6 +15,7 @@ from synharness.api.deps import (
     IfMatch,
     IfNoneMatch,
     SessionDep,
+    StateDep,
     WriterDep,
     schema_version,
 )
@@ -26,11 +27,12 @@ from synharness.api.documents import (
     merge_patch,
     parse_json,
 )
-from synharness.api.errors import InvalidDocument, NotFound
+from synharness.api.errors import ApiError, InvalidDocument, NotFound
 from synharness.api.routes._openapi import error_responses, json_body
 from synharness.api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequest
 from synharness.api.tables import AssetRow
 from synharness.api.verify import verify_asset
+from synharness.guard import guarded_result
 from synharness.result import AssetResult
 
 router = APIRouter(
@@ -286,11 +288,22 @@ for _key in ("shader", "tone", "haptic"):
     ),
     responses=error_responses(401, 404, 409, 413, 422),
 )
-def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep) -> Response:
+def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep, state: StateDep) -> Response:
     """Validate the stored asset, run its scenarios and store the report."""
     request = VerifyRequest.parse_body(raw)
     row = crud.get_asset(session=session, asset_id=asset_id)
-    result = verify_asset(row.body.encode(), source=_source(asset_id), request=request)
+    source = _source(asset_id)
+    result = guarded_result(
+        lambda: verify_asset(
+            row.body.encode(),
+            source=source,
+            request=request,
+            max_steps=state.settings.max_steps,
+            max_scenarios=state.settings.max_scenarios,
+        ),
+        source=source,
+        expected=(ApiError,),
+    )
     report = crud.add_report(
         session=session,
         asset=row,

@@ -76,12 +76,16 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
     Returns:
         The asset's result: validation findings, scenario outcomes and findings.
     """
+    from synharness.guard import guarded_result
     from synharness.loading import Source
     from synharness.pipeline import check_source
 
-    checked = check_source(Source(name=path, path=Path(path)))
-    me = Path(path).resolve()
-    return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
+    def work() -> AssetResult:
+        checked = check_source(Source(name=path, path=Path(path)))
+        me = Path(path).resolve()
+        return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
+
+    return guarded_result(work, source=path)
 
 
 def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
@@ -92,9 +96,12 @@ def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
         raw: The stored document.
         options: Duration of the built-ins, whether to keep plots.
     """
+    from synharness.guard import guarded_result
     from synharness.pipeline import check_bytes
 
-    return _simulate_checked(check_bytes(raw, source=source), [], options)
+    return guarded_result(
+        lambda: _simulate_checked(check_bytes(raw, source=source), [], options), source=source
+    )
 
 
 def _simulate_checked(

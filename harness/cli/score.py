@@ -67,13 +67,19 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
         One encoded JSON record per item, without newline.
     """
     from synharness.agents.scoring import score_bytes, score_parts
+    from synharness.guard import guarded
 
     records: list[bytes] = []
     for source, raw, line in items:
         if isinstance(raw, Finding):
             result = score_parts([raw], asset=None)
         else:
-            result = score_bytes(raw, source=source, scenarios=scenarios)
+            # The last resort: a bug scores this line 0 with SYN-INTERNAL-001; the stream goes on.
+            result = guarded(
+                lambda raw=raw, source=source: score_bytes(raw, source=source, scenarios=scenarios),
+                source=source,
+                fallback=lambda f: score_parts([f], asset=None),
+            )
         findings = [
             # A line parsed on its own reports line 1: give the line in the stream.
             (f.located(line, f.column) if line and f.line == 1 else f).model_dump(mode="json")

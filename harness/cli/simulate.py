@@ -21,7 +21,9 @@ from typing import Any
 import click
 import orjson
 from synharness.cli.options import CliError
+from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
+from synharness.guard import guarded
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,16 @@ def command(
         trace=trace,
         format=format_,
     )
-    text, code, trace_doc = run_simulate(invocation)
+    text, code, trace_doc = guarded(
+        lambda: run_simulate(invocation),
+        source=str(asset),
+        expected=(CliError, HarnessError),
+        fallback=lambda f: (
+            f"{asset}: {f.severity.value} {f.code} {f.message}\n  {f.hint}\n",
+            1,
+            None,
+        ),
+    )
     if trace_doc is not None and invocation.trace is not None:
         write_trace(trace_doc, invocation.trace)
     click.echo(text, nl=False)
