@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -93,7 +94,12 @@ def create_app(
         migrate: Apply the migrations now (start-up); False when already done.
     """
     settings = settings or load_settings()
-    engine = engine or db.make_engine(settings.database_url, schema=settings.database_schema)
+    engine = engine or db.make_engine(
+        settings.database_url,
+        schema=settings.database_schema,
+        pool_size=settings.threads,
+        pool_timeout=settings.pool_timeout,
+    )
     if migrate:
         db.upgrade(engine)
     cache = (
@@ -104,6 +110,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The routes' thread pool: as many threads as the pool has connections.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         if cache is not None:
             await cache.close()

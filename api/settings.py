@@ -26,6 +26,11 @@ DEFAULT_CACHE_TTL = 300
 #: thread and memory for the whole run; 1 million steps (4.6 h of simulated
 #: time at the default 60 Hz) answer within seconds.
 DEFAULT_MAX_STEPS = 1_000_000
+#: Worker threads of the routes: anyio's default thread-pool size.
+DEFAULT_THREADS = 40
+#: Seconds to wait for a connection before answering 503: short, so an
+#: overloaded store says so quickly instead of holding the client for 30 s.
+DEFAULT_POOL_TIMEOUT = 5.0
 #: Most scenarios one verification request may name.
 DEFAULT_MAX_SCENARIOS = 16
 
@@ -65,6 +70,26 @@ class Settings(BaseSettings):
         default=DEFAULT_MAX_SCENARIOS,
         ge=1,
         validation_alias=AliasChoices("SYNHARNESS_MAX_SCENARIOS", "max_scenarios"),
+    )
+    #: Refuse PUT, PATCH and DELETE without If-Match (428 Precondition Required).
+    require_if_match: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("SYNHARNESS_REQUIRE_IF_MATCH", "require_if_match"),
+    )
+    #: Worker threads of the routes (FastAPI's thread pool); the connection pool fits it.
+    threads: int = Field(
+        default=DEFAULT_THREADS,
+        ge=1,
+        le=1000,
+        validation_alias=AliasChoices("SYNHARNESS_THREADS", "threads"),
+    )
+    #: Seconds a request waits for a database connection (or SQLite's writer slot)
+    #: before it is answered 503 with Retry-After.
+    pool_timeout: float = Field(
+        default=DEFAULT_POOL_TIMEOUT,
+        gt=0,
+        le=600,
+        validation_alias=AliasChoices("SYNHARNESS_POOL_TIMEOUT", "pool_timeout"),
     )
     #: PostgreSQL schema to work in (tests use a fresh one per run); None is the default.
     database_schema: str | None = Field(

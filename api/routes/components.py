@@ -77,7 +77,6 @@ def _add_collection(path: str, kind: str) -> None:
         item_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
     ) -> Response:
         expected = views.expected_versions(if_match, prefix="c", ident=item_id)
-        crud.get_component(session=session, kind=kind, component_id=item_id)
         doc = check_raw(raw, kind=kind, source=f"/{path}/{item_id}")
         row = crud.replace_component(
             session=session, component_id=item_id, doc=doc, expected=expected
@@ -89,7 +88,9 @@ def _add_collection(path: str, kind: str) -> None:
     ) -> Response:
         expected = views.expected_versions(if_match, prefix="c", ident=item_id)
         changes = parse_json(raw, source=f"/{path}/{item_id}")
-        current = crud.get_component(session=session, kind=kind, component_id=item_id)
+        current = crud.get_component(
+            session=session, kind=kind, component_id=item_id, for_update=True
+        )
         merged = merge_patch(load_json(current.body), changes)
         if not isinstance(merged, dict):
             raise InvalidDocument("a merge patch of a component must be a JSON object")
