@@ -22,6 +22,7 @@ from synharness.api.deps import AppState
 from synharness.api.documents import SCHEMA_VERSION
 from synharness.api.errors import error_body, install_handlers
 from synharness.api.routes import ROUTERS
+from synharness.api.security import SecurityMiddleware
 from synharness.api.settings import Settings, load_settings
 
 
@@ -138,4 +139,13 @@ def create_app(
     if cache is not None:
         app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    # Outermost: a request from a foreign Host or with a non-JSON body never
+    # reaches the cache or a route.
+    app.add_middleware(
+        SecurityMiddleware,
+        routes_app=app,
+        check_host=settings.api_token is None,
+        allowed_hosts=settings.allowed_hosts,
+        cors_origins=settings.cors_origins,
+    )
     return app

@@ -8,12 +8,20 @@ Environment variables (all optional):
   ``Authorization: Bearer <token>``; reads stay open.
 - ``REDIS_URL``: when set, GET responses are cached in Redis and invalidated on
   every write.
+- ``SYNHARNESS_ALLOWED_HOSTS``, ``SYNHARNESS_CORS_ORIGINS``: comma-separated host
+  names and browser origins (see :mod:`synharness.api.security`).
+- ``SYNHARNESS_REQUIRE_IF_MATCH``: refuse updates without ``If-Match`` (428).
+- ``SYNHARNESS_THREADS``, ``SYNHARNESS_POOL_TIMEOUT``: worker threads (and
+  connections) and the seconds to wait for a connection before a 503.
+- ``SYNHARNESS_MAX_STEPS``, ``SYNHARNESS_MAX_SCENARIOS``: caps of a verification.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: The default store: an SQLite file in the working directory.
 DEFAULT_DATABASE_URL = "sqlite:///./synharness.db"
@@ -91,6 +99,14 @@ class Settings(BaseSettings):
         le=600,
         validation_alias=AliasChoices("SYNHARNESS_POOL_TIMEOUT", "pool_timeout"),
     )
+    #: Host names accepted besides the loopback ones when no token is set (``--allowed-host``).
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias=AliasChoices("SYNHARNESS_ALLOWED_HOSTS", "allowed_hosts")
+    )
+    #: Origins allowed to call the store from a browser (``--cors-origin``); default none.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias=AliasChoices("SYNHARNESS_CORS_ORIGINS", "cors_origins")
+    )
     #: PostgreSQL schema to work in (tests use a fresh one per run); None is the default.
     database_schema: str | None = Field(
         default=None, validation_alias=AliasChoices("SYNHARNESS_DB_SCHEMA", "database_schema")
@@ -103,6 +119,14 @@ class Settings(BaseSettings):
         for prefix in ("postgresql://", "postgres://"):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @field_validator("allowed_hosts", "cors_origins", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        # The environment gives "a, b"; the CLI gives a tuple.
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("api_token", "redis_url", "database_schema")

@@ -10,6 +10,7 @@ import httpx
 
 from tests.api.helpers import asset_bytes
 
+JSON = {"Content-Type": "application/json"}
 WORKERS = 8
 UPDATES_PER_WORKER = 6
 
@@ -17,7 +18,7 @@ UPDATES_PER_WORKER = 6
 def _worker(url: str, worker: int) -> tuple[int, int, list[int]]:
     applied = refused = 0
     statuses: list[int] = []
-    with httpx.Client(timeout=60) as http:
+    with httpx.Client(timeout=60, headers=JSON) as http:
         while applied < UPDATES_PER_WORKER:
             current = http.get(url)
             count = current.json()["meta_info"]["count"]
@@ -36,7 +37,7 @@ def _worker(url: str, worker: int) -> tuple[int, int, list[int]]:
 
 
 def test_concurrent_if_match_updates_are_never_lost(live_url):
-    with httpx.Client() as http:
+    with httpx.Client(headers=JSON) as http:
         created = http.post(
             f"{live_url}/synesthetic-assets/", content=asset_bytes(meta_info={"count": 0})
         )
@@ -58,14 +59,16 @@ def test_concurrent_if_match_updates_are_never_lost(live_url):
 
 
 def test_concurrent_blind_puts_with_same_etag_apply_once(live_url):
-    with httpx.Client() as http:
+    with httpx.Client(headers=JSON) as http:
         created = http.post(f"{live_url}/synesthetic-assets/", content=asset_bytes())
     url = f"{live_url}{created.headers['location']}"
     etag = created.headers["etag"]
 
     def put(i: int) -> int:
         body = asset_bytes(description=f"writer {i}")
-        return httpx.put(url, content=body, headers={"If-Match": etag}, timeout=60).status_code
+        return httpx.put(
+            url, content=body, headers={**JSON, "If-Match": etag}, timeout=60
+        ).status_code
 
     with ThreadPoolExecutor(WORKERS) as pool:
         statuses = list(pool.map(put, range(WORKERS * 2)))

@@ -76,9 +76,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_real_server_crud_over_http(server):
-    auth = {"Authorization": f"Bearer {TOKEN}"}
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     body = json.dumps(make_asset())
-    assert httpx.post(f"{server}/synesthetic-assets/", content=body).status_code == 401
+    assert (
+        httpx.post(
+            f"{server}/synesthetic-assets/",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        ).status_code
+        == 401
+    )
     created = httpx.post(f"{server}/synesthetic-assets/", content=body, headers=auth)
     assert created.status_code == 201
     url = server + created.headers["location"]
