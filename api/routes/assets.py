@@ -28,9 +28,10 @@ from synharness.api.documents import (
     parse_json,
 )
 from synharness.api.errors import ApiError, InvalidDocument, NotFound
+from synharness.api.idempotency import IdempotencyKey, idempotent
 from synharness.api.routes._openapi import error_responses, json_body
 from synharness.api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequest
-from synharness.api.tables import AssetRow
+from synharness.api.tables import AssetRow, ReportRow
 from synharness.api.verify import verify_asset
 from synharness.guard import guarded_result
 from synharness.result import AssetResult
@@ -84,11 +85,19 @@ def list_assets(
     openapi_extra=json_body("A synesthetic asset, as in the files ($schema included)"),
     responses=error_responses(401, 409, 413, 422),
 )
-def create_asset(session: SessionDep, raw: BodyDep) -> Response:
-    """Validate and store an asset; 201 with its Location."""
+def create_asset(
+    session: SessionDep, raw: BodyDep, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Validate and store an asset; 201 with its Location (Idempotency-Key: safe to retry)."""
     doc = check_raw(raw, kind=KIND, source=_source())
-    row = crud.create_asset(session=session, doc=doc)
-    return _one(row, status=201, extra={"Location": f"/synesthetic-assets/{row.id}"})
+
+    def work() -> Response:
+        row = crud.create_asset(session=session, doc=doc, commit=False)
+        return _one(row, status=201, extra={"Location": f"/synesthetic-assets/{row.id}"})
+
+    return idempotent(
+        session=session, key=idempotency_key, scope="POST /synesthetic-assets/", raw=raw, work=work
+    )
 
 
 @router.post(
@@ -99,19 +108,34 @@ def create_asset(session: SessionDep, raw: BodyDep) -> Response:
     openapi_extra=json_body("A synesthetic asset; its components are stored in their collections"),
     responses=error_responses(401, 409, 413, 422),
 )
-def create_nested_asset(session: SessionDep, raw: BodyDep) -> Response:
+def create_nested_asset(
+    session: SessionDep, raw: BodyDep, idempotency_key: IdempotencyKey = None
+) -> Response:
     """Store an asset and each of its components in its own collection (one transaction)."""
     doc = check_raw(raw, kind=KIND, source=_source())
-    links: dict[str, int] = {}
-    for key, kind in NESTED.items():
-        part = doc.data.get(key)
-        if isinstance(part, dict):
-            sub = check_data(
-                part, kind=kind, source=f"{_source()}nested#/{key}", implicit_envelope=True
-            )
-            links[f"{key}_id"] = crud.create_component(session=session, doc=sub, commit=False).id
-    row = crud.create_asset(session=session, doc=doc, links=links)
-    return _nested(session, row, status=201, location=f"/synesthetic-assets/nested/{row.id}")
+    parts = {
+        key: check_data(
+            doc.data[key], kind=kind, source=f"{_source()}nested#/{key}", implicit_envelope=True
+        )
+        for key, kind in NESTED.items()
+        if isinstance(doc.data.get(key), dict)
+    }
+
+    def work() -> Response:
+        links = {
+            f"{key}_id": crud.create_component(session=session, doc=sub, commit=False).id
+            for key, sub in parts.items()
+        }
+        row = crud.create_asset(session=session, doc=doc, links=links, commit=False)
+        return _nested(session, row, status=201, location=f"/synesthetic-assets/nested/{row.id}")
+
+    return idempotent(
+        session=session,
+        key=idempotency_key,
+        scope="POST /synesthetic-assets/nested",
+        raw=raw,
+        work=work,
+    )
 
 
 def _nested(
@@ -292,9 +316,27 @@ for _key in ("shader", "tone", "haptic"):
     ),
     responses=error_responses(401, 404, 409, 413, 422),
 )
-def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep, state: StateDep) -> Response:
+def verify(
+    asset_id: IdPath,
+    session: SessionDep,
+    raw: BodyDep,
+    state: StateDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Validate the stored asset, run its scenarios and store the report."""
     request = VerifyRequest.parse_body(raw)
+    return idempotent(
+        session=session,
+        key=idempotency_key,
+        scope=f"POST /synesthetic-assets/{asset_id}/verify",
+        raw=raw,
+        work=lambda: _verify(asset_id, session, request, state),
+    )
+
+
+def _verify(
+    asset_id: int, session: SessionDep, request: VerifyRequest, state: StateDep
+) -> Response:
     row = crud.get_asset(session=session, asset_id=asset_id)
     body, version = row.body, row.version
     # End the read before simulating: a transaction left open for seconds of
@@ -318,12 +360,9 @@ def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep, state: StateDep)
         asset_version=version,
         verdict=result.verdict.value,
         result_json=result.model_dump_json().encode(),
+        commit=False,
     )
-    return views.json_response(
-        orjson.dumps(views.report_dict(report)),
-        status=201,
-        headers={"Location": f"/reports/{report.id}", "ETag": views.report_etag(report)},
-    )
+    return _report_response(report)
 
 
 @router.post(
@@ -335,7 +374,11 @@ def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep, state: StateDep)
     responses=error_responses(401, 404, 409, 413, 422),
 )
 def add_report(
-    asset_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
+    asset_id: IdPath,
+    session: SessionDep,
+    raw: BodyDep,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Store a report a client ran itself (`synharness run --from`).
 
@@ -344,16 +387,31 @@ def add_report(
     """
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
     result = parse_result(raw)
-    row = crud.get_asset(session=session, asset_id=asset_id, for_update=expected is not None)
-    if expected is not None and row.version not in expected:
-        raise crud.stale("synesthetic asset", asset_id, row.version)
-    report = crud.add_report(
+
+    def work() -> Response:
+        row = crud.get_asset(session=session, asset_id=asset_id, for_update=expected is not None)
+        if expected is not None and row.version not in expected:
+            raise crud.stale("synesthetic asset", asset_id, row.version)
+        report = crud.add_report(
+            session=session,
+            asset_id=row.id,
+            asset_version=row.version,
+            verdict=result.verdict.value,
+            result_json=result.model_dump_json().encode(),
+            commit=False,
+        )
+        return _report_response(report)
+
+    return idempotent(
         session=session,
-        asset_id=row.id,
-        asset_version=row.version,
-        verdict=result.verdict.value,
-        result_json=result.model_dump_json().encode(),
+        key=idempotency_key,
+        scope=f"POST /synesthetic-assets/{asset_id}/reports",
+        raw=raw,
+        work=work,
     )
+
+
+def _report_response(report: ReportRow) -> Response:
     return views.json_response(
         orjson.dumps(views.report_dict(report)),
         status=201,

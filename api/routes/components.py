@@ -24,6 +24,7 @@ from synharness.api.deps import (
 )
 from synharness.api.documents import check_data, check_raw, load_json, merge_patch, parse_json
 from synharness.api.errors import InvalidDocument
+from synharness.api.idempotency import IdempotencyKey, idempotent
 from synharness.api.routes._openapi import error_responses, json_body
 from synharness.api.schemas import ComponentPublic
 from synharness.api.tables import ComponentRow
@@ -62,10 +63,18 @@ def _add_collection(path: str, kind: str) -> None:
         body = views.array_bytes(views.component_bytes(r) for r in rows)
         return views.json_response(body, headers={"X-Total-Count": str(total)})
 
-    def create(session: SessionDep, raw: BodyDep) -> Response:
+    def create(
+        session: SessionDep, raw: BodyDep, idempotency_key: IdempotencyKey = None
+    ) -> Response:
         doc = check_raw(raw, kind=kind, source=f"/{path}/")
-        row = crud.create_component(session=session, doc=doc)
-        return _one(row, status=201, extra={"Location": f"/{path}/{row.id}"})
+
+        def work() -> Response:
+            row = crud.create_component(session=session, doc=doc, commit=False)
+            return _one(row, status=201, extra={"Location": f"/{path}/{row.id}"})
+
+        return idempotent(
+            session=session, key=idempotency_key, scope=f"POST /{path}/", raw=raw, work=work
+        )
 
     def get(item_id: IdPath, session: SessionDep, if_none_match: IfNoneMatch = None) -> Response:
         row = crud.get_component(session=session, kind=kind, component_id=item_id)

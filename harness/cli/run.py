@@ -18,7 +18,7 @@ report directory ``reports/latest/``, every registered report format.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,7 @@ from synharness.result import AssetResult
 
 if TYPE_CHECKING:
     from synharness.agents.scenario import Scenario
+    from synharness.api.client import StoredAsset
     from synharness.pipeline import CheckedDocument
 
 #: The bundled examples (not ``examples/broken/``, whose documents fail on purpose).
@@ -177,13 +178,17 @@ def load_scenarios(directory: Path | None) -> tuple[list[Scenario], list[AssetRe
 
 
 def execute(
-    invocation: RunInvocation, *, progress: Callable[[int, int], None] | None = None
+    invocation: RunInvocation,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    fetched: Sequence[tuple[str, bytes]] | None = None,
 ) -> list[AssetResult]:
     """Validate and simulate every asset; scenario problems come first.
 
     Args:
         invocation: The parsed command line.
         progress: Called with (done, total) after each asset.
+        fetched: With ``--from``: the assets already fetched (else fetched here).
 
     Returns:
         One result per asset (in path order), after one per problematic scenario file.
@@ -194,7 +199,14 @@ def execute(
     if invocation.store_url is not None:
         return _run_jobs(
             run_stored,
-            [(source, raw, invocation.options) for source, raw in _fetch(invocation.store_url)],
+            [
+                (source, raw, invocation.options)
+                for source, raw in (
+                    fetched
+                    if fetched is not None
+                    else [(a.source, a.raw) for a in _fetch(invocation.store_url)]
+                )
+            ],
             jobs=invocation.jobs,
             progress=progress,
         )
@@ -233,19 +245,24 @@ def _run_jobs(
     return results
 
 
-def _fetch(url: str) -> list[tuple[str, bytes]]:
+def _fetch(url: str) -> list[StoredAsset]:
     need_extra("store", what="synharness run --from")
-    from synharness.api.client import fetch_assets
+    from synharness.api.client import fetch_stored
     from synharness.api.settings import load_settings
 
     try:
-        return fetch_assets(url, token=load_settings().api_token)
+        return fetch_stored(url, token=load_settings().api_token)
     except HarnessError as exc:
         raise CliError.from_exception(exc) from None
 
 
-def push_back(url: str, results: Sequence[AssetResult]) -> str:
+def push_back(
+    url: str, results: Sequence[AssetResult], *, etags: Mapping[str, str | None] | None = None
+) -> str:
     """Store every result as a report of its asset; returns a one-line account.
+
+    ``etags`` (source -> ETag fetched) make each report conditional on the
+    version verified (If-Match): a report of an asset changed since is refused.
 
     Raises:
         CliError: The store is unreachable or refuses the writes (exit 2).
@@ -254,7 +271,7 @@ def push_back(url: str, results: Sequence[AssetResult]) -> str:
     from synharness.api.settings import load_settings
 
     try:
-        outcomes = push_results(url, results, token=load_settings().api_token)
+        outcomes = push_results(url, results, token=load_settings().api_token, etags=etags)
     except HarnessError as exc:
         raise CliError.from_exception(exc) from None
     stored = sum(1 for o in outcomes if o.stored)
@@ -349,14 +366,20 @@ def command(
     )
     if store_url is not None and paths:
         raise click.UsageError("give PATHs or --from URL, not both")
+    stored = _fetch(store_url) if store_url is not None else None
     update, stop = _progress_bar()
     try:
-        results = execute(invocation, progress=update)
+        results = execute(
+            invocation,
+            progress=update,
+            fetched=[(a.source, a.raw) for a in stored] if stored is not None else None,
+        )
     finally:
         stop()
     written = write_reports(results, directory=invocation.report_dir, formats=invocation.formats)
     print_table(results, quiet=invocation.quiet)
     click.echo(f"reports: {', '.join(str(p) for p in written)}", err=True)
     if invocation.store_url is not None:
-        click.echo(push_back(invocation.store_url, results), err=True)
+        etags = {a.source: a.etag for a in stored or ()}
+        click.echo(push_back(invocation.store_url, results, etags=etags), err=True)
     click.get_current_context().exit(exit_code_of(results, fail_on=invocation.fail_on))
