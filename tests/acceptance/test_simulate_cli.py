@@ -85,10 +85,13 @@ def test_invalid_scenario_is_a_usage_error_without_traceback() -> None:
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_nan_is_an_error() -> None:
+def test_numbers_that_overflow_the_simulation_never_reach_it() -> None:
+    # amplitude 1e308 x scale 1e10 made the trace infinite (SYN-SIM-001); the
+    # numbers rule refuses it before any simulation (SYN-NUM-002), no traceback.
     result = simulate(str(CODE_FIXTURES / "SYN-SIM-001" / "fail.json"), "--duration", "1")
-    assert result.exit_code == 1, render(result)
-    assert "SYN-SIM-001 error" in result.stdout
+    assert result.exit_code == 2, render(result)
+    assert "SYN-NUM-002" in result.stderr and "/modulations/0/amplitude" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_not_an_asset_or_invalid_asset(tmp_path: Path) -> None:
