@@ -27,9 +27,9 @@ the answers under its own host name. :class:`SecurityMiddleware` closes both:
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from synharness.api.errors import error_body
 
@@ -94,6 +94,7 @@ class SecurityMiddleware:
         self.check_host = check_host
         self.allowed_hosts = frozenset(h.strip().lower() for h in allowed_hosts if h.strip())
         self.cors_origins = frozenset(o.strip().rstrip("/") for o in cors_origins if o.strip())
+        self._paths: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -181,20 +182,40 @@ class SecurityMiddleware:
 
     def _allow(self, scope: Scope) -> str:
         """Every method some route takes on this path (HEAD with GET, and OPTIONS)."""
-        app = self.routes_app
-        router = getattr(app, "router", None)
+        if self._paths is None:
+            self._paths = _route_table(self.routes_app)
+        path = scope.get("path", "")
         methods: set[str] = set()
-        for route in getattr(router, "routes", ()):
-            # PARTIAL: the path matches, the method does not; FULL: both.
-            if route.matches(scope)[0] is not Match.NONE:
-                methods.update(getattr(route, "methods", None) or ())
+        for pattern, route_methods in self._paths:
+            if pattern.fullmatch(path):
+                methods.update(route_methods)
         if not methods:
             return ""
         if "GET" in methods:
             methods.add("HEAD")
         methods.add("OPTIONS")
-        order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-        return ", ".join(sorted(methods, key=lambda m: order.index(m) if m in order else 99))
+        return ", ".join(sorted(methods, key=lambda m: _ORDER.index(m) if m in _ORDER else 99))
+
+
+_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _route_table(app: ASGIApp | None) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """Path patterns and their methods, from the application's OpenAPI document.
+
+    The OpenAPI document is the one complete list of paths and methods (the
+    router nests included routers in version-specific ways).
+    """
+    openapi = getattr(app, "openapi", None)
+    if openapi is None:
+        return []
+    table: list[tuple[re.Pattern[str], frozenset[str]]] = []
+    for template, operations in openapi().get("paths", {}).items():
+        regex = re.escape(template)
+        regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", regex)
+        methods = frozenset(m.upper() for m in operations if m.upper() in _ORDER)
+        table.append((re.compile(regex), methods))
+    return table
 
 
 _HOST_MESSAGE = (

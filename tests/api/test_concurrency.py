@@ -73,3 +73,21 @@ def test_concurrent_blind_puts_with_same_etag_apply_once(live_url):
     with ThreadPoolExecutor(WORKERS) as pool:
         statuses = list(pool.map(put, range(WORKERS * 2)))
     assert sorted(statuses) == [200] + [412] * (WORKERS * 2 - 1)
+
+
+def test_concurrent_blind_patches_all_apply_on_both_backends(live_url):
+    """PATCH without If-Match: one behaviour (200, applied to the current version) on
+    SQLite and PostgreSQL; PostgreSQL answered 412 under contention before."""
+    with httpx.Client(headers=JSON) as http:
+        created = http.post(f"{live_url}/synesthetic-assets/", content=asset_bytes(meta_info={}))
+    url = f"{live_url}{created.headers['location']}"
+
+    def patch(i: int) -> int:
+        body = json.dumps({"meta_info": {f"k{i}": i}})
+        return httpx.patch(url, content=body, headers=JSON, timeout=60).status_code
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        statuses = list(pool.map(patch, range(WORKERS * 3)))
+    assert statuses == [200] * (WORKERS * 3)
+    meta = httpx.get(url).json()["meta_info"]
+    assert meta == {f"k{i}": i for i in range(WORKERS * 3)}

@@ -49,7 +49,9 @@ def test_32_writers_8_readers_600_requests(live: LiveServer) -> None:
     patched: list[int] = []
     lock = threading.Lock()
 
-    def timed(http: httpx.Client, what: str, method: str, path: str, **kw: object) -> httpx.Response:
+    def timed(
+        http: httpx.Client, what: str, method: str, path: str, **kw: object
+    ) -> httpx.Response:
         start = time.perf_counter()
         response = http.request(method, path, **kw)  # type: ignore[arg-type]
         with lock:
@@ -58,7 +60,9 @@ def test_32_writers_8_readers_600_requests(live: LiveServer) -> None:
         return response
 
     def writer(w: int) -> None:
-        with httpx.Client(base_url=live.url, headers=live.headers(), timeout=CLIENT_TIMEOUT) as http:
+        with httpx.Client(
+            base_url=live.url, headers=live.headers(), timeout=CLIENT_TIMEOUT
+        ) as http:
             for c in range(CYCLES):
                 body = asset_bytes(name=f"writer {w} cycle {c}", meta_info={"w": w, "c": c})
                 made = timed(http, "create", "POST", "/synesthetic-assets/", content=body)
