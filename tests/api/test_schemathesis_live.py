@@ -54,7 +54,8 @@ def test_all_checks_no_server_error(database: tuple[str, str | None], tmp_path: 
                 derandomize=True,
                 database=None,
             )
-            def check(case, label=operation.label):  # type: ignore[no-untyped-def]
+            def check(case):  # type: ignore[no-untyped-def]
+                label = case.operation.label
                 headers = {"Authorization": f"Bearer {TOKEN}"}
                 response = case.call(base_url=server.url, headers=headers, timeout=60)
                 statuses[response.status_code] += 1
