@@ -46,6 +46,7 @@ def test_python_api_gives_every_case_a_result(corpus: list[tuple[str, bytes]]) -
             runs = builtin_scenarios(checked.model, duration=SIM_SECONDS)
             outcomes, found = run_scenarios(checked.model, runs)
             assert len(outcomes) == len(runs)
+            _no_internal(tuple(found), name)
             simulated += 1
         scored = score_bytes(raw, source=name)
         assert 0.0 <= scored.score <= 1.0
