@@ -353,3 +353,46 @@ def test_every_database_route_is_sync():
             and "session" in inspect.signature(route.endpoint).parameters
         ):
             assert not inspect.iscoroutinefunction(route.endpoint), route.path
+
+
+# --- clients ------------------------------------------------------------------------------
+
+
+def test_push_twice_creates_each_asset_once(live_url):
+    from synharness.api.client import push_documents
+
+    docs = [("a.json", asset_bytes(name="A")), ("b.json", asset_bytes(name="B"))]
+    first = push_documents(live_url, docs)
+    again = push_documents(live_url, docs)
+    assert [o.status for o in first] == [o.status for o in again] == [201, 201]
+    assert [o.location for o in first] == [o.location for o in again]
+    import httpx
+
+    assert httpx.get(f"{live_url}/synesthetic-assets/").headers["x-total-count"] == "2"
+
+
+def test_run_from_sends_if_match_and_a_changed_asset_is_not_reported(live_url):
+    import httpx
+    from synharness import pipeline
+    from synharness.api.client import fetch_stored, push_results
+
+    created = httpx.post(
+        f"{live_url}/synesthetic-assets/",
+        content=asset_bytes(),
+        headers={"Content-Type": "application/json"},
+    )
+    (stored,) = fetch_stored(live_url)
+    assert stored.etag == created.headers["etag"]
+    result = pipeline.validate_bytes(stored.raw, source=stored.source)
+    httpx.patch(
+        f"{live_url}{created.headers['location']}",
+        content=b'{"description": "changed meanwhile"}',
+        headers={"Content-Type": "application/json"},
+    )
+    (outcome,) = push_results(live_url, [result], etags={stored.source: stored.etag})
+    assert outcome.status == 412
+    (fresh,) = fetch_stored(live_url)
+    (ok,) = push_results(live_url, [result], etags={fresh.source: fresh.etag})
+    assert ok.status == 201
+    (replayed,) = push_results(live_url, [result], etags={fresh.source: fresh.etag})
+    assert replayed.location == ok.location  # idempotent: one report
