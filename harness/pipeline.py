@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -269,6 +270,10 @@ def check_source(
     return check_bytes(raw, source=source.name, options=options)
 
 
+def _result_of(source: Source, options: ValidationOptions) -> AssetResult:
+    return check_source(source, options=options).result
+
+
 def validate_paths(
     paths: Sequence[str],
     *,
@@ -295,6 +300,6 @@ def validate_paths(
     sources = list(iter_sources(paths, stdin=stdin))
     options.registry()  # a broken --schema-dir stops the run before any document
     return [
-        guarded_result(lambda s=source: check_source(s, options=options).result, source=source.name)
+        guarded_result(partial(_result_of, source, options), source=source.name)
         for source in sources
     ]

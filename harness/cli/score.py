@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import IO, Any, BinaryIO
 
 import click
@@ -76,7 +77,7 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
         else:
             # The last resort: a bug scores this line 0 with SYN-INTERNAL-001; the stream goes on.
             result = guarded(
-                lambda raw=raw, source=source: score_bytes(raw, source=source, scenarios=scenarios),
+                partial(score_bytes, raw, source=source, scenarios=scenarios),
                 source=source,
                 fallback=lambda f: score_parts([f], asset=None),
             )
