@@ -28,6 +28,8 @@ Areas:
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict
 from synharness.findings import Finding, Severity
 
@@ -385,6 +387,30 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
 
 #: Every known code, sorted.
 ALL_CODES: tuple[str, ...] = tuple(sorted(CATALOGUE))
+
+#: Where docs/findings.md is published: the base of every code's help URI.
+DOCS_URL = "https://github.com/synharness/synharness/blob/main/docs/findings.md"
+_NOT_SLUG = re.compile(r"[^\w\- ]")
+
+
+def heading_anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, ``-`` for spaces.
+
+    ``SYN-RANGE-001 — Default outside [min, max]`` -> ``syn-range-001--default-outside-min-max``.
+    """
+    return _NOT_SLUG.sub("", heading.strip().lower()).replace(" ", "-")
+
+
+def help_uri(code: str) -> str:
+    """The documentation of ``code``: its ``## CODE — Title`` section of docs/findings.md.
+
+    The anchor follows from the code and its catalogue title (which, like the
+    code, is never reworded); an uncatalogued code gets the page itself.
+    """
+    info = CATALOGUE.get(code)
+    if info is None:
+        return DOCS_URL
+    return f"{DOCS_URL}#{heading_anchor(f'{code} — {info.title}')}"
 
 
 def finding(

@@ -10,7 +10,8 @@ Exception tree::
     HarnessError            exit 2: the run cannot continue
     ├── UsageError          exit 2: the invocation is wrong
     │   ├── PathNotFoundError   a named path, or a glob, matches nothing
-    │   └── NoDocumentsError    a directory holds no ``*.json`` file
+    │   ├── NoDocumentsError    a directory holds no ``*.json`` file
+    │   └── ConfigError         a configuration file or option is invalid (names file:line:col)
     └── synharness.schema.SchemaDirError   exit 2: ``--schema-dir`` cannot be used
 
 Exit code 1 is reserved for "a finding reached the failure threshold", which is
@@ -51,3 +52,7 @@ class PathNotFoundError(UsageError):
 
 class NoDocumentsError(UsageError):
     """A directory named on the command line holds no ``*.json`` file."""
+
+
+class ConfigError(UsageError):
+    """A configuration file (``synharness.toml``, ``[tool.synharness]``) or option is invalid."""

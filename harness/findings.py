@@ -8,7 +8,9 @@ Vocabulary:
   ``column`` of the value the pointer names (1-based, when known), a
   ``message`` that says what is wrong and a ``hint`` that says how to fix it.
   ``file`` is set only when the pointer names another document than the asset
-  the finding is filed under (a scenario file, for instance).
+  the finding is filed under (a scenario file, for instance). ``end_line`` and
+  ``end_column`` mark the character just after the value (SARIF's exclusive
+  end), when known.
 - *verdict*: ``fail`` with any error, ``warn`` with any warning, ``pass``
   otherwise.
 
@@ -64,10 +66,22 @@ class Finding(BaseModel):
     column: int | None = None
     #: The document the pointer refers to, when it is not the asset itself.
     file: str | None = None
+    #: 1-based line and column just after the value (exclusive end), when known.
+    end_line: int | None = None
+    end_column: int | None = None
 
-    def located(self, line: int | None, column: int | None) -> Finding:
-        """Return a copy carrying ``line`` and ``column``."""
-        return self.model_copy(update={"line": line, "column": column})
+    def located(
+        self,
+        line: int | None,
+        column: int | None,
+        end_line: int | None = None,
+        end_column: int | None = None,
+    ) -> Finding:
+        """Return a copy carrying ``line`` and ``column`` (and the end, when given)."""
+        update: dict[str, int | None] = {"line": line, "column": column}
+        if end_line is not None:
+            update["end_line"], update["end_column"] = end_line, end_column
+        return self.model_copy(update=update)
 
 
 def verdict_of(findings: Iterable[Finding]) -> Verdict:

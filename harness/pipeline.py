@@ -207,11 +207,11 @@ def _pointer_of_loc(data: Any, loc: tuple[int | str, ...]) -> str:
 def _located(findings: list[Finding], text: str, *, unique_keys: bool) -> list[Finding]:
     # Findings about another document (file) or already placed (line) keep what they have.
     todo = [item.pointer for item in findings if item.file is None and item.line is None]
-    where = Locator(text, unique_keys=unique_keys).positions(todo)
+    where = Locator(text, unique_keys=unique_keys).regions(todo)
     located: list[Finding] = []
     for item in findings:
-        position = where.get(item.pointer) if item.file is None and item.line is None else None
-        located.append(item if position is None else item.located(*position))
+        region = where.get(item.pointer) if item.file is None and item.line is None else None
+        located.append(item if region is None else item.located(*region))
     return located
 
 

@@ -252,6 +252,47 @@ class Locator:
             last = offset
         return {pointer: None if o is None else at[o] for pointer, o in offsets.items()}
 
+    def regions(self, pointers: Iterable[str]) -> dict[str, tuple[int, int, int, int] | None]:
+        """Locate many pointers with the end of each value: pointer -> region, or None.
+
+        A region is ``(line, column, end_line, end_column)``, the end being the
+        position just after the value's last character (exclusive, as SARIF's
+        ``endColumn``). Finding the end scans the value once with the C scanner,
+        which only documents with findings pay.
+        """
+        paths = {pointer: _tokens(pointer) for pointer in pointers}
+        self._expect(paths.values())
+        text = self.text
+        spans: dict[str, tuple[int, int] | None] = {}
+        for pointer, tokens in paths.items():
+            start = self._offset(tokens)
+            if start is None:
+                spans[pointer] = None
+                continue
+            try:
+                end = int(_scan_value(text, start)[1])
+            except (ValueError, IndexError, StopIteration):
+                end = start + 1
+            spans[pointer] = (start, end)
+        lines = LineIndex(text) if spans else None
+        out: dict[str, tuple[int, int, int, int] | None] = {}
+        for pointer, span in spans.items():
+            if span is None or lines is None:
+                out[pointer] = None
+                continue
+            out[pointer] = (*lines.position(span[0]), *lines.position(span[1]))
+        return out
+
+    def span(self, pointer: str) -> tuple[int, int] | None:
+        """The ``(start, end)`` offsets of the value ``pointer`` names (end exclusive), or None."""
+        start = self.offset(pointer)
+        if start is None:
+            return None
+        try:
+            return start, int(_scan_value(self.text, start)[1])
+        except (ValueError, IndexError, StopIteration):
+            return None
+
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Return the 1-based ``(line, column)`` of the value ``pointer`` names."""
         index = self.offset(pointer)

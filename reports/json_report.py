@@ -6,7 +6,7 @@ Shape::
      "tool": {"name": "synharness", "version": ..., "schema_version": "0.7.3"},
      "summary": {"assets": N, "pass": N, "warn": N, "fail": N},
      "assets": [{"source", "name", "kind", "schema_version", "verdict",
-                 "findings": [{"code", "severity", "pointer", "line", "column",
+                 "findings": [{"code", "severity", "pointer", "line", "column", "end_line", "end_column",
                                "message", "hint", "file"}],
                  "scenarios": [...], "score": ...}]}
 

@@ -16,8 +16,11 @@ from hypothesis import HealthCheck, settings
 
 #: The repository root.
 ROOT = Path(__file__).resolve().parents[1]
-#: The reference corpus of schema 0.7.3 (may be absent).
-SSOT_VERSION_DIR = ROOT.parent / "shared" / "ssot" / "0.7.3"
+#: The reference corpus of schema 0.7.3 (may be absent); SYNHARNESS_SSOT names another
+#: checkout of it (a git worktree lives one level deeper than the main checkout).
+SSOT_VERSION_DIR = (
+    Path(os.environ.get("SYNHARNESS_SSOT", ROOT.parent / "shared" / "ssot")) / "0.7.3"
+)
 #: The per-code fixtures (``<CODE>/fail.json`` and ``pass.json``).
 CODE_FIXTURES = ROOT / "tests" / "fixtures" / "codes"
 

@@ -9,15 +9,27 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from synharness.cli.options import CliError
 from synharness.result import AssetResult
 
+if TYPE_CHECKING:
+    from synharness.reports.base import RunInfo
+
 
 def write_reports(
-    results: Sequence[AssetResult], *, directory: Path, formats: Sequence[str]
+    results: Sequence[AssetResult],
+    *,
+    directory: Path,
+    formats: Sequence[str],
+    info: RunInfo | None = None,
 ) -> list[Path]:
     """Write one report file per format into ``directory``.
+
+    Without ``formats`` every file format is written (not the log formats,
+    ``concise`` and ``github``, which belong on stdout). ``info`` is the run
+    metadata some formats record (SARIF's invocation).
 
     Returns:
         The files written.
@@ -25,12 +37,12 @@ def write_reports(
     Raises:
         CliError: The directory cannot be written (exit 2).
     """
-    from synharness.reports import REPORTER_BY_NAME
+    from synharness.reports import REPORTER_BY_NAME, file_formats
 
     written: list[Path] = []
     # Formats sharing a file name (text and terminal) would overwrite each other:
     # the first wins, and the terminal format (meant for a screen) goes last.
-    names = formats or sorted(REPORTER_BY_NAME, key=lambda n: (n == "terminal", n))
+    names = formats or sorted(file_formats(), key=lambda n: (n == "terminal", n))
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for name in names:
@@ -38,7 +50,7 @@ def write_reports(
             if directory / cls.filename in written:
                 continue
             buffer = io.StringIO()
-            cls(stream=buffer, verbosity=1).report(results)
+            cls(stream=buffer, verbosity=1, info=info).report(results)
             target = directory / cls.filename
             target.write_text(buffer.getvalue(), encoding="utf-8")
             written.append(target)

@@ -11,8 +11,12 @@ validated and run through the built-in scenarios, and its result is pushed
 back to the store as a report of that asset.
 
 Exit codes as for ``validate``: 0 nothing reached ``--fail-on``, 1 something
-did, 2 usage errors. Defaults: paths ``examples/``, scenarios ``scenarios/``,
-report directory ``reports/latest/``, every registered report format.
+did, 2 usage errors. Defaults: paths ``examples/*.json`` (or, without an
+``examples/`` folder, the documents discovered from the working directory),
+scenarios ``scenarios/``, report directory ``reports/latest/``, every file
+format. Stdout: in a CI log (see :func:`synharness.cli.configuring.in_ci`) one
+concise line per finding, or the log formats ``--format`` names (``concise``,
+``github``), then the table and the summary (:mod:`synharness.cli.logs`).
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
-from synharness.cli.options import CliError, ReportFormat, Threshold, exit_code_of, need_extra
-from synharness.cli.output import write_reports
+from synharness.cli import logs
+from synharness.cli.configuring import Timer, config_options, load_config
+from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra
+from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
 from synharness.result import AssetResult
@@ -64,6 +70,12 @@ class RunInvocation:
     options: RunOptions = RunOptions()
     #: Verify what the store at this URL holds instead of files.
     store_url: str | None = None
+    #: The merged configuration (discovery globs, finding filters).
+    config: Config = DEFAULT_CONFIG
+    #: ``1 + -v - --quiet``.
+    verbosity: int = 1
+    #: The paths are the default, not the user's (finding nothing is no error).
+    implicit: bool = False
 
 
 def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> AssetResult:
@@ -130,12 +142,12 @@ def _simulate_checked(
 
 def locate_findings(findings: list[Finding], text: str | None) -> list[Finding]:
     """Give the asset's own findings that lack one their line and column in ``text``."""
-    from synharness.positions import locate_all
+    from synharness.positions import Locator
 
     todo = [f for f in findings if f.file is None and f.line is None]
     if not todo or text is None:
         return findings
-    where = locate_all(text, [f.pointer for f in todo])
+    where = Locator(text).regions([f.pointer for f in todo])
     out = []
     for f in findings:
         hit = where.get(f.pointer) if f.file is None and f.line is None else None
@@ -210,12 +222,7 @@ def execute(
             jobs=invocation.jobs,
             progress=progress,
         )
-    from synharness.loading import iter_sources
-
-    try:
-        sources = [s for s in iter_sources(list(invocation.paths)) if s.path is not None]
-    except HarnessError as exc:
-        raise CliError.from_exception(exc) from None
+    sources = logs.run_sources(invocation)
     scenarios, problems = load_scenarios(invocation.scenarios)
     jobs = [(str(s.path), scenarios, invocation.options) for s in sources]
     return [*problems, *_run_jobs(run_asset, jobs, jobs=invocation.jobs, progress=progress)]
@@ -330,11 +337,16 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
 @click.option(
     "--fail-on",
     type=Threshold(),
-    default="error",
-    show_default=True,
-    help="Least severe finding that makes the exit code 1.",
+    help="Least severe finding that makes the exit code 1 [default: error, or the config's].",
 )
+@config_options()
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More detail: infos of passing assets, skipped files, timings.",
+)
 @click.option(
     "--from",
     "store_url",
@@ -347,39 +359,51 @@ def command(
     jobs: int,
     report_dir: Path,
     formats: Sequence[str],
-    fail_on: Severity,
+    fail_on: Severity | None,
     quiet: bool,
+    verbose: int,
     store_url: str | None,
+    **flags: Any,
 ) -> None:
     """Validate assets and run every scenario (files plus built-ins); write the reports."""
+    config = load_config(
+        explicit=flags.pop("config_path"), cwd=Path.cwd(), fail_on=fail_on, **flags
+    )
+    scenarios_dir = scenarios_dir or config.scenarios
     if scenarios_dir is None and DEFAULT_SCENARIOS.is_dir():
         scenarios_dir = DEFAULT_SCENARIOS
     invocation = RunInvocation(
-        paths=tuple(paths) or DEFAULT_PATHS,
+        paths=tuple(paths) or logs.default_paths(),
         scenarios=scenarios_dir,
         jobs=jobs,
         report_dir=report_dir,
         formats=tuple(formats),
-        fail_on=fail_on,
+        fail_on=config.fail_on or Severity.ERROR,
         quiet=quiet,
         store_url=store_url,
+        config=config,
+        verbosity=0 if quiet else 1 + verbose,
+        implicit=not paths,
     )
     if store_url is not None and paths:
         raise click.UsageError("give PATHs or --from URL, not both")
     stored = _fetch(store_url) if store_url is not None else None
+    timer = Timer()
     update, stop = _progress_bar()
     try:
-        results = execute(
-            invocation,
-            progress=update,
-            fetched=[(a.source, a.raw) for a in stored] if stored is not None else None,
+        results = apply_config(
+            execute(
+                invocation,
+                progress=update,
+                fetched=[(a.source, a.raw) for a in stored] if stored is not None else None,
+            ),
+            config,
+            cwd=Path.cwd(),
         )
     finally:
         stop()
-    written = write_reports(results, directory=invocation.report_dir, formats=invocation.formats)
-    print_table(results, quiet=invocation.quiet)
-    click.echo(f"reports: {', '.join(str(p) for p in written)}", err=True)
+    code = logs.finish_run(results, invocation=invocation, timer=timer)
     if invocation.store_url is not None:
         etags = {a.source: a.etag for a in stored or ()}
         click.echo(push_back(invocation.store_url, results, etags=etags), err=True)
-    click.get_current_context().exit(exit_code_of(results, fail_on=invocation.fail_on))
+    click.get_current_context().exit(code)

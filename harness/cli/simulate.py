@@ -6,8 +6,13 @@ sweep, random); ``--trace`` then records the idle run. ``--duration`` and
 (``{"t": [...], "params": {path: [...]}, "events": [...]}``) or CSV (a ``t``
 column and one column per parameter), chosen by its suffix.
 
-Exit code 0 when the run has no error finding (failed expectation, NaN), 1
-when it has, 2 for usage errors (unreadable or invalid asset or scenario).
+Exit codes as for every command: 0 when no finding (of validation or of the
+runs: a failed expectation, NaN) reaches ``--fail-on`` (default ``error``), 1
+when one does, 2 for usage errors (a path that does not exist, a bad option, a
+document of another kind than synesthetic-asset). An asset that cannot be
+simulated because it is broken (malformed JSON, schema errors) and an invalid
+scenario file (``SYN-SCN-002``) are findings: they are printed, exit 1. The
+configuration's ``select``/``ignore``/``severity`` apply to the findings.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from typing import Any
 
 import click
 import orjson
-from synharness.cli.options import CliError
+from synharness.cli.configuring import Timer, config_options, load_config
+from synharness.cli.options import CliError, Threshold
+from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
 from synharness.guard import guarded
+from synharness.result import AssetResult
 
 
 @dataclass(frozen=True)
@@ -37,26 +45,57 @@ class SimulateInvocation:
     every: int = 1
     trace: Path | None = None
     format: str = "text"
+    fail_on: Severity = Severity.ERROR
+    config: Config = DEFAULT_CONFIG
+    verbosity: int = 1
+    cwd: Path = Path(".")
 
 
 def _load_asset(path: Path) -> tuple[Any, list[Finding], str | None]:
+    """The asset model (None when it cannot be simulated), its findings and text.
+
+    Raises:
+        CliError: The document is valid but of another kind (exit 2: wrong usage).
+    """
     from synharness.loading import Source
     from synharness.models import SynestheticAsset
     from synharness.pipeline import check_source
 
     checked = check_source(Source(name=str(path), path=path))
     findings = list(checked.result.findings)
-    if not isinstance(checked.model, SynestheticAsset):
-        errors = [f for f in findings if f.severity is Severity.ERROR][:5]
-        detail = "; ".join(f"{f.pointer or '/'}: {f.code} {f.message}" for f in errors)
-        kind = checked.result.kind
-        reason = (
-            f"it is a {kind} document, not a synesthetic-asset" if kind and not errors else detail
+    if isinstance(checked.model, SynestheticAsset):
+        return checked.model, findings, checked.text
+    kind = checked.result.kind
+    if not any(f.severity is Severity.ERROR for f in findings):
+        what = f"it is a {kind} document" if kind else "it is not a synesthetic asset"
+        raise CliError(f"{path}: cannot simulate: {what}, not a synesthetic-asset", exit_code=2)
+    return None, findings, checked.text
+
+
+def _finish(
+    invocation: SimulateInvocation,
+    name: str | None,
+    outcomes: list[Any],
+    findings: list[Finding],
+) -> tuple[str, int]:
+    """Apply the configuration, render the output, and decide the exit code."""
+    result = AssetResult(source=str(invocation.asset), name=name, findings=tuple(findings))
+    (result,) = apply_config([result], invocation.config, cwd=invocation.cwd)
+    merged = sort_findings(result.findings)
+    code = 1 if result.reaches(invocation.fail_on) else 0
+    if invocation.format == "json":
+        doc = {
+            "asset": str(invocation.asset),
+            "name": name,
+            "scenarios": [o.model_dump(mode="json") for o in outcomes],
+            "findings": [f.model_dump(mode="json", exclude_none=True) for f in merged],
+        }
+        output = (
+            orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
         )
-        raise CliError(
-            f"{path}: cannot simulate: {reason or 'not a synesthetic asset'}", exit_code=2
-        )
-    return checked.model, findings, checked.text
+    else:
+        output = _text(str(invocation.asset), name, outcomes, merged)
+    return output, code
 
 
 def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, Any] | None]:
@@ -69,7 +108,7 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
         The output text, the exit code and the trace document (when asked for).
 
     Raises:
-        CliError: The asset or the scenario cannot be used (exit 2).
+        CliError: The document is of another kind than synesthetic-asset (exit 2).
     """
     from synharness.agents import (
         ScenarioError,
@@ -82,7 +121,11 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
     from synharness.agents.scenario import DEFAULT_DT
     from synharness.cli.run import locate_findings
 
+    timer = Timer()
     asset, validation, text = _load_asset(invocation.asset)
+    if asset is None:
+        output, code = _finish(invocation, None, [], validation)
+        return output, code, None
     update = {
         k: v for k, v in (("duration", invocation.duration), ("dt", invocation.dt)) if v is not None
     }
@@ -90,7 +133,8 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
         try:
             scenarios = [load_scenario(invocation.scenario).model_copy(update=update)]
         except ScenarioError as exc:
-            raise CliError(str(exc), exit_code=2) from None
+            output, code = _finish(invocation, asset.name, [], [*validation, exc.to_finding()])
+            return output, code, None
     else:
         scenarios = builtin_scenarios(
             asset, duration=invocation.duration or 10.0, dt=invocation.dt or DEFAULT_DT
@@ -107,28 +151,15 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
             "events": result.events,
         }
     known = {(f.code, f.pointer, f.file) for f in validation}
-    merged = sort_findings(
-        [*validation, *(f for f in findings if (f.code, f.pointer, f.file) not in known)]
-    )
-    code = 1 if any(f.severity is Severity.ERROR for f in findings) else 0
-    if invocation.format == "json":
-        doc = {
-            "asset": str(invocation.asset),
-            "name": asset.name,
-            "scenarios": [o.model_dump(mode="json") for o in outcomes],
-            "findings": [f.model_dump(mode="json", exclude_none=True) for f in merged],
-        }
-        output = (
-            orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
-        )
-    else:
-        output = _text(str(invocation.asset), asset.name, outcomes, merged)
+    merged = [*validation, *(f for f in findings if (f.code, f.pointer, f.file) not in known)]
+    output, code = _finish(invocation, asset.name, outcomes, merged)
+    timer.report("simulated scenarios", len(outcomes), verbosity=invocation.verbosity)
     return output, code, trace
 
 
-def _text(source: str, name: str, outcomes: list[Any], findings: list[Finding]) -> str:
+def _text(source: str, name: str | None, outcomes: list[Any], findings: list[Finding]) -> str:
     out = io.StringIO()
-    out.write(f"{source} ({name})\n")
+    out.write(f"{source} ({name})\n" if name else f"{source}\n")
     for o in outcomes:
         status = "passed" if o.passed else "FAILED"
         out.write(
@@ -212,6 +243,13 @@ def write_trace(trace: dict[str, Any], path: Path) -> None:
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--fail-on",
+    type=Threshold(),
+    help="Least severe finding that makes the exit code 1 [default: error, or the config's].",
+)
+@config_options(discovery=False)
+@click.option("-v", "--verbose", count=True, help="More detail: timings.")
 def command(
     asset: Path,
     scenario: Path | None,
@@ -220,8 +258,14 @@ def command(
     every: int,
     trace: Path | None,
     format_: str,
+    fail_on: Severity | None,
+    config_path: Path | None,
+    verbose: int,
+    **flags: Any,
 ) -> None:
     """Simulate one asset through a scenario, or through the built-in idle, sweep and random runs."""
+    cwd = Path.cwd()
+    config = load_config(explicit=config_path, cwd=cwd, fail_on=fail_on, **flags)
     invocation = SimulateInvocation(
         asset=asset,
         scenario=scenario,
@@ -230,6 +274,10 @@ def command(
         every=every,
         trace=trace,
         format=format_,
+        fail_on=config.fail_on or Severity.ERROR,
+        config=config,
+        verbosity=1 + verbose,
+        cwd=cwd,
     )
     text, code, trace_doc = guarded(
         lambda: run_simulate(invocation),

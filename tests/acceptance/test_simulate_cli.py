@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,11 +78,11 @@ def test_failed_expectation_exits_1_with_location() -> None:
     assert f"{folder / 'fail.yaml'}:7:5 /expect/1 SYN-SCN-001 error" in result.stdout
 
 
-def test_invalid_scenario_is_a_usage_error_without_traceback() -> None:
+def test_invalid_scenario_is_a_finding_without_traceback() -> None:
     folder = CODE_FIXTURES / "SYN-SCN-002"
     result = simulate(str(folder / "asset.json"), "--scenario", str(folder / "fail.yaml"))
-    assert result.exit_code == 2, render(result)
-    assert f"{folder / 'fail.yaml'}:5:22: invalid scenario at /inputs/0/wheel" in result.stderr
+    assert result.exit_code == 1, render(result)
+    assert f"{folder / 'fail.yaml'}:5:22 /inputs/0/wheel SYN-SCN-002 error" in result.stdout
     assert "Traceback" not in result.stderr + result.stdout
 
 
@@ -89,20 +90,40 @@ def test_numbers_that_overflow_the_simulation_never_reach_it() -> None:
     # amplitude 1e308 x scale 1e10 made the trace infinite (SYN-SIM-001); the
     # numbers rule refuses it before any simulation (SYN-NUM-002), no traceback.
     result = simulate(str(CODE_FIXTURES / "SYN-SIM-001" / "fail.json"), "--duration", "1")
-    assert result.exit_code == 2, render(result)
-    assert "SYN-NUM-002" in result.stderr and "/modulations/0/amplitude" in result.stderr
+    assert result.exit_code == 1, render(result)
+    output = result.stdout + result.stderr
+    assert "SYN-NUM-002" in output and "/modulations/0/amplitude" in output
+    assert "SYN-SIM-001 error" not in output
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_not_an_asset_or_invalid_asset(tmp_path: Path) -> None:
+def test_broken_asset_is_a_finding_and_other_kinds_a_usage_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"name": ', encoding="utf-8")
     result = simulate(str(broken))
-    assert result.exit_code == 2 and "cannot simulate" in result.stderr, render(result)
+    assert result.exit_code == 1, render(result)
+    assert f"{broken}:1:10 / SYN-LOAD-001 error" in result.stdout
     shader = tmp_path / "shader.json"
     write_asset(shader, make_asset()["shader"])
     result = simulate(str(shader))
     assert result.exit_code == 2 and "cannot simulate" in result.stderr, render(result)
+
+
+def test_validation_error_fails_the_run_and_config_can_ignore_it(tmp_path: Path) -> None:
+    asset = tmp_path / "a.json"
+    shutil.copy(ROOT / "examples" / "broken" / "undeclared-target.json", asset)
+    result = simulate(str(asset), "--duration", "0.5")
+    assert result.exit_code == 1, render(result)
+    assert "SYN-REF-001 error" in result.stdout
+    ignored = simulate(str(asset), "--duration", "0.5", "--ignore", "SYN-REF-001")
+    assert ignored.exit_code == 0, render(ignored)
+    assert "SYN-REF-001" not in ignored.stdout
+    graded = simulate(str(asset), "--duration", "0.5", "--severity", "SYN-REF-001=warning")
+    assert graded.exit_code == 0 and "SYN-REF-001 warning" in graded.stdout, render(graded)
+    strict = simulate(
+        str(asset), "--duration", "0.5", "--severity", "SYN-REF-001=warning", "--fail-on", "warning"
+    )
+    assert strict.exit_code == 1, render(strict)
 
 
 def test_bad_options_are_usage_errors(asset_file: Path) -> None:

@@ -128,3 +128,18 @@ def test_partly_walked_containers_are_skipped_by_finishing_their_scan() -> None:
         offset = locator.offset(pointer)
         assert offset is not None
         assert _decode(text, offset)[0] == dict(pointers_of(tree))[pointer], pointer
+
+
+def test_regions_give_the_exclusive_end_of_each_value() -> None:
+    from synharness.positions import Locator
+
+    text = '{\n  "a": [1, 2],\n  "b": {\n    "c": "x y"\n  },\n  "d": 10\n}\n'
+    regions = Locator(text).regions(["/a", "/a/1", "/b", "/b/c", "/d", "", "/nope"])
+    assert regions["/a"] == (2, 8, 2, 14)
+    assert regions["/a/1"] == (2, 12, 2, 13)
+    assert regions["/b"] == (3, 8, 5, 4)
+    assert regions["/b/c"] == (4, 10, 4, 15)
+    assert regions["/d"] == (6, 8, 6, 10)
+    assert regions[""] == (1, 1, 7, 2)
+    assert regions["/nope"] is None
+    assert Locator(text).span("/d") == (text.index("10"), text.index("10") + 2)

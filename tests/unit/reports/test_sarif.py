@@ -107,3 +107,115 @@ def test_clean_run_has_no_results() -> None:
 )
 def test_artifact_uri(source: str, uri: str) -> None:
     assert artifact_uri(source) == uri
+
+
+def test_code_scanning_fields() -> None:
+    """helpUri, partialFingerprints, %SRCROOT%-relative URIs, end positions, invocations."""
+    from synharness.codes import heading_anchor
+    from synharness.reports.base import RunInfo
+    from synharness.reports.sarif import sarif_log
+
+    from tests.conftest import ROOT
+
+    located = failing().model_copy(
+        update={
+            "findings": (
+                failing().findings[0].located(30, 18, 30, 19),
+                *failing().findings[1:],
+            )
+        }
+    )
+    absolute = AssetResult(
+        source="/work/repo/assets/a.json",
+        findings=(failing().findings[1],),
+    )
+    info = RunInfo(
+        arguments=("synharness", "validate", "assets/"),
+        working_directory="/work/repo",
+        start_time="2026-01-01T00:00:00.000Z",
+        end_time="2026-01-01T00:00:01.000Z",
+        exit_code=1,
+    )
+    log = sarif_log([located, warning(), absolute], info=info)
+    validate(log)
+    run = log["runs"][0]
+    headings = {
+        heading_anchor(line[3:])
+        for line in (ROOT / "docs" / "findings.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("## ")
+    }
+    for rule in run["tool"]["driver"]["rules"]:
+        base, _, anchor = rule["helpUri"].partition("#")
+        assert base.endswith("/docs/findings.md") and anchor in headings, rule["helpUri"]
+    prints = [r["partialFingerprints"]["synharness/v1"] for r in run["results"]]
+    assert len(set(prints)) == len(prints) and all(len(p) == 32 for p in prints)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["locations"][0][
+            "physicalLocation"
+        ]["artifactLocation"].get("uriBaseId")
+        for r in run["results"]
+    }
+    # The absolute path inside the working directory became relative to it.
+    assert uris == {
+        "examples/broken.json": "%SRCROOT%",
+        "examples/legacy.json": "%SRCROOT%",
+        "assets/a.json": "%SRCROOT%",
+    }
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/repo/"}}
+    region = next(r for r in run["results"] if r["ruleId"] == "SYN-RANGE-001")["locations"][0][
+        "physicalLocation"
+    ]["region"]
+    assert region == {"startLine": 30, "startColumn": 18, "endLine": 30, "endColumn": 19}
+    (invocation,) = run["invocations"]
+    assert invocation == {
+        "executionSuccessful": True,
+        "commandLine": "synharness validate assets/",
+        "arguments": ["synharness", "validate", "assets/"],
+        "startTimeUtc": "2026-01-01T00:00:00.000Z",
+        "endTimeUtc": "2026-01-01T00:00:01.000Z",
+        "exitCode": 1,
+        "workingDirectory": {"uri": "file:///work/repo/"},
+    }
+
+
+def test_fingerprints_survive_moved_lines() -> None:
+    from synharness.reports.sarif import sarif_log
+
+    moved = failing().model_copy(
+        update={
+            "findings": tuple(f.located((f.line or 0) + 7, f.column) for f in failing().findings)
+        }
+    )
+
+    def prints(result: AssetResult) -> list[str]:
+        return [
+            r["partialFingerprints"]["synharness/v1"]
+            for r in sarif_log([result])["runs"][0]["results"]
+        ]
+
+    assert prints(moved) == prints(failing())
+
+
+def test_sarif_of_a_real_run_from_the_cli(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+    from synharness.cli.main import cli
+
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(
+        cli, ["validate", "--format", "sarif", "--report-dir", str(tmp_path), "examples/broken/"]
+    )
+    assert result.exit_code == 1, result.output
+    log = json.loads((tmp_path / "report.sarif").read_text(encoding="utf-8"))
+    validate(log)
+    run = log["runs"][0]
+    assert run["invocations"][0]["exitCode"] == 1
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
+    regions = [r["locations"][0]["physicalLocation"].get("region", {}) for r in run["results"]]
+    assert any("endLine" in region and "endColumn" in region for region in regions)
+    for r in run["results"]:
+        location = r["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert (
+            location["uri"].startswith("examples/broken/") and location["uriBaseId"] == "%SRCROOT%"
+        )

@@ -1,0 +1,84 @@
+"""Benchmark of discovery (``make bench``): how much deciding "is this a synesthetic document" costs.
+
+A generated tree holds 400 asset files and 400 other JSON files (``package.json``
+style, 100 of them 200 KB without a ``$schema``, which discovery reads further
+than the first 64 KiB). Measured, in one run:
+
+- ``files_per_s``: :func:`synharness.discovery.discover` over the whole tree;
+- ``reference_expansion_files_per_s``: :func:`synharness.loading.iter_sources`,
+  the plain expansion that takes every ``*.json`` without reading any, the reference;
+- ``ratio``: ``files_per_s / reference_expansion_files_per_s``;
+- ``validate_assets_per_s``: validating the 400 assets discovery yields, for
+  scale (discovery must cost a small fraction of validation).
+
+Writes the ``discovery`` section of ``bench/results.json``. Rates use wall-clock
+time (the work is file-system bound); no assertion on time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from synharness.discovery import discover
+from synharness.loading import iter_sources
+from synharness.pipeline import validate_bytes
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.bench
+
+RESULTS = ROOT / "bench" / "results.json"
+REPEATS = 5
+
+
+def best_rate(work: Callable[[], object], items: int) -> float:
+    work()  # warm the page cache
+    best = 0.0
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        work()
+        best = max(best, items / (time.perf_counter() - start))
+    return best
+
+
+def write_section(name: str, section: dict[str, Any]) -> None:
+    RESULTS.parent.mkdir(exist_ok=True)
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    results[name] = section
+    RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+
+
+def test_bench_discovery(tmp_path: Path) -> None:
+    asset = (ROOT / "examples" / "heartbeat.json").read_bytes()
+    big = json.dumps({"name": "data", "rows": ["x" * 100] * 2000}).encode()
+    for i in range(400):
+        folder = tmp_path / "assets" / f"g{i % 20}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"a{i}.json").write_bytes(asset)
+        other = tmp_path / "web" / f"p{i % 20}"
+        other.mkdir(parents=True, exist_ok=True)
+        body = big if i % 4 == 0 else b'{"name": "pkg", "version": "1.0.0"}\n'
+        (other / f"package{i}.json").write_bytes(body)
+    found = discover(["."], cwd=tmp_path)
+    assert len(found.sources) == 400 and len(found.skipped) == 400
+    files = 800
+    rate = best_rate(lambda: discover(["."], cwd=tmp_path), files)
+    reference = best_rate(lambda: list(iter_sources([str(tmp_path)])), files)
+    paths = [tmp_path / s.name for s in found.sources]
+    validate = best_rate(
+        lambda: [validate_bytes(p.read_bytes(), source=str(p)) for p in paths], len(paths)
+    )
+    section = {
+        "files": files,
+        "files_per_s": round(rate),
+        "reference_expansion_files_per_s": round(reference),
+        "ratio": round(rate / reference, 3),
+        "validate_assets_per_s": round(validate),
+    }
+    print(json.dumps(section, indent=2))
+    write_section("discovery", section)
