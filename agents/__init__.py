@@ -15,8 +15,10 @@ from synharness.agents.builtin import BUILTIN_NAMES, builtin_scenarios
 from synharness.agents.config import CompiledAsset, ConfigAgent, ParameterTable, compile_asset
 from synharness.agents.control import ControlAgent
 from synharness.agents.engine import EngineTrace, ModulationBank, ParameterRows, evaluate
+from synharness.agents.fingerprint import fingerprint_of
 from synharness.agents.mirror import StateMirrorAgent
 from synharness.agents.modulation import ModulationAgent, evaluate_assets
+from synharness.agents.neighbours import Diversity, FingerprintIndex, diversity, diversity_of
 from synharness.agents.orchestration import OrchestrationAgent, SimulationResult, simulate
 from synharness.agents.rules import RuleAgent
 from synharness.agents.runner import downsample, run_scenarios
@@ -35,8 +37,10 @@ __all__ = [
     "CompiledAsset",
     "ConfigAgent",
     "ControlAgent",
+    "Diversity",
     "EngineTrace",
     "Expectation",
+    "FingerprintIndex",
     "Input",
     "ModulationAgent",
     "ModulationBank",
@@ -50,9 +54,12 @@ __all__ = [
     "StateMirrorAgent",
     "builtin_scenarios",
     "compile_asset",
+    "diversity",
+    "diversity_of",
     "downsample",
     "evaluate",
     "evaluate_assets",
+    "fingerprint_of",
     "load_scenario",
     "parse_scenario",
     "run_scenarios",

@@ -175,3 +175,30 @@ def builtin_scenarios(
         seed=seed,
     )
     return [idle, sweep, random]
+
+
+def grid_probe(
+    asset: SynestheticAsset, *, duration: float = 10.0, dt: float = DEFAULT_DT, seed: int = 0
+) -> Scenario:
+    """The grid presses of the ``random`` scenario alone, without its gestures.
+
+    The presses draw from the generator after the gestures, and the number of
+    draws does not depend on the order of the controls, so the presses are the
+    same for any declaration order (the gestures are not: they pick mappings
+    by index). Behaviour fingerprints use it for the rules' event rates.
+
+    Args:
+        asset: The asset (its grid rules decide the grid size).
+        duration: Seconds.
+        dt: Step length.
+        seed: Seed of the generator, as for ``random``.
+
+    Returns:
+        A scenario named ``grid`` (``builtin:grid``), without expectations.
+    """
+
+    def presses() -> list[Input]:
+        drawn = random_inputs(asset, duration, np.random.default_rng(seed))
+        return [i for i in drawn if i.grid is not None]
+
+    return _scenario("grid", presses, duration=duration, dt=dt, seed=seed)

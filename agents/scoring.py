@@ -33,7 +33,7 @@ from synharness.codes import finding
 from synharness.findings import Finding, Severity, Verdict, sort_findings, verdict_of
 from synharness.models import SynestheticAsset
 from synharness.params import COMPONENTS, LEGACY_PREFIXES, DeclaredParameter, asset_parameters
-from synharness.pipeline import CheckedDocument, check_bytes, check_data
+from synharness.pipeline import CheckedDocument, ValidationOptions, check_bytes, check_data
 from synharness.result import ScenarioOutcome
 
 #: The built-in scenarios the score runs by default. Idle alone (LFOs and
@@ -295,6 +295,7 @@ def score(
     duration: float = DEFAULT_DURATION,
     dt: float = DEFAULT_DT,
     seed: int = DEFAULT_SEED,
+    strict: bool = False,
 ) -> Score:
     """Validate, simulate and score one asset document.
 
@@ -305,6 +306,8 @@ def score(
         duration: Simulated seconds per scenario.
         dt: Time step in seconds.
         seed: Seed of the scenarios' random generator.
+        strict: Validate with the strict severity profile
+            (:attr:`~synharness.pipeline.ValidationOptions.strict`).
 
     Returns:
         The score; a document that is not a JSON object scores 0 with a
@@ -315,7 +318,7 @@ def score(
             "SYN-LOAD-008", "", f"the document is a {type(asset).__name__}, not an object"
         )
         return score_parts([top], asset=None)
-    checked = check_data(asset, source=source)
+    checked = check_data(asset, source=source, options=ValidationOptions(strict=strict))
     return score_checked(checked, scenarios=scenarios, duration=duration, dt=dt, seed=seed)
 
 
@@ -327,6 +330,7 @@ def score_bytes(
     duration: float = DEFAULT_DURATION,
     dt: float = DEFAULT_DT,
     seed: int = DEFAULT_SEED,
+    strict: bool = False,
 ) -> Score:
     """Parse, validate, simulate and score one document's bytes.
 
@@ -339,9 +343,10 @@ def score_bytes(
         duration: Simulated seconds per scenario.
         dt: Time step in seconds.
         seed: Seed of the scenarios' random generator.
+        strict: Validate with the strict severity profile.
 
     Returns:
         The score.
     """
-    checked = check_bytes(raw, source=source)
+    checked = check_bytes(raw, source=source, options=ValidationOptions(strict=strict))
     return score_checked(checked, scenarios=scenarios, duration=duration, dt=dt, seed=seed)

@@ -2,7 +2,9 @@
 
 Every finding the harness emits uses a code from :data:`CATALOGUE`. A code is
 ``SYN-<AREA>-<NNN>``; once shipped it is never reworded or reused. Each entry
-carries the default severity, a one-line title and the default hint.
+carries the default severity, a one-line title, the default hint, the reason
+for its severity (against the rule in ``docs/findings.md``) and, for the style
+infos, the severity of the strict profile (:func:`strict_findings`).
 ``docs/findings.md`` documents every code with an example, and
 ``tests/unit/harness/test_codes.py`` checks that every code has a failing and a
 passing fixture and a section in the docs.
@@ -19,6 +21,8 @@ Areas:
 - ``TONE``   Tone.js synth, effects and options;
 - ``HAPTIC`` haptic device limits;
 - ``RULE``   rule bundles: triggers, effects, cycles;
+- ``CTRL``   controls as a whole (several controls on one parameter);
+- ``TYPE``   values (options, defaults) against declared parameter types;
 - ``GRAPH``  the parameter graph as a whole;
 - ``NUM``    numbers no float64 (or the simulation's arithmetic) holds;
 - ``INTERNAL`` an unexpected exception, turned into a finding by the last-resort guard;
@@ -29,6 +33,7 @@ Areas:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 from synharness.findings import Finding, Severity
@@ -42,14 +47,119 @@ class CodeInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     code: str
+    #: The default severity, by the rule of docs/findings.md ("Severities").
     severity: Severity
     title: str
     hint: str
+    #: Why the code has its severity, against that rule (one sentence).
+    reason: str = ""
+    #: The severity under the strict profile (``--strict``), when it differs.
+    strict: Severity | None = None
 
 
 def _rows(*rows: tuple[str, Severity, str, str]) -> dict[str, CodeInfo]:
-    return {c: CodeInfo(code=c, severity=s, title=t, hint=h) for c, s, t, h in rows}
+    # Reasons and strict severities live in their own tables (below), so that
+    # rows added in parallel by other areas merge without touching these.
+    return {
+        c: CodeInfo(
+            code=c, severity=s, title=t, hint=h, reason=_REASONS.get(c, ""), strict=_STRICT.get(c)
+        )
+        for c, s, t, h in rows
+    }
 
+
+#: Why each code has its severity, against the rule of docs/findings.md:
+#: *error* -- the asset cannot work, or breaks the schema; *warning* -- it works,
+#: but almost surely not as its author meant; *info* -- style, legacy spellings
+#: every host resolves, host-dependent details. The catalogue test requires one.
+_REASONS: dict[str, str] = {
+    "SYN-LOAD-001": "The bytes do not parse: there is no document to run.",
+    "SYN-LOAD-002": "An empty file holds no document to run.",
+    "SYN-LOAD-003": "JSON text must be UTF-8; readers refuse or mangle other encodings.",
+    "SYN-LOAD-004": "No JSON reader in a browser accepts NaN or Infinity: the asset does not load.",
+    "SYN-LOAD-005": "Readers disagree on which duplicate wins, so the asset that runs is not the one written.",
+    "SYN-LOAD-006": "The document is refused before it is walked: nothing of it runs here.",
+    "SYN-LOAD-007": "The document is refused before it is read: nothing of it runs here.",
+    "SYN-LOAD-008": "A document must be one JSON object; anything else is no asset.",
+    "SYN-LOAD-009": "The file cannot be read, so nothing can be checked or run.",
+    "SYN-ENV-001": "The kind is inferred from the keys and validation is complete; the published corpus and generators often omit it (legacy, style).",
+    "SYN-ENV-002": "The older key carries the same URL and every check still runs; only its spelling is legacy.",
+    "SYN-ENV-003": "No schema of that version is known, so the document cannot be validated.",
+    "SYN-ENV-004": "No schema of that kind exists, so the document cannot be validated.",
+    "SYN-ENV-005": "The default version is assumed and every check runs; the published examples write it so (style).",
+    "SYN-ENV-006": "The envelope cannot be read, so neither kind nor version is known.",
+    "SYN-SCHEMA-000": "The document breaks its schema.",
+    "SYN-SCHEMA-001": "The document breaks its schema: a required property is missing.",
+    "SYN-SCHEMA-002": "The document breaks its schema (additionalProperties: false).",
+    "SYN-SCHEMA-003": "The document breaks its schema: a value has the wrong type.",
+    "SYN-SCHEMA-004": "The document breaks its schema: a value outside its enumeration.",
+    "SYN-SCHEMA-005": "The document breaks its schema: an empty string where one is required.",
+    "SYN-SCHEMA-006": "The document breaks its schema: a string of the wrong format.",
+    "SYN-SCHEMA-007": "The document breaks its schema: no allowed shape matches.",
+    "SYN-REF-001": "The control, modulation or effect drives a parameter that does not exist: it cannot work.",
+    "SYN-REF-002": "The sound or haptic op plays nothing: almost surely a wrong target, though the rest of the asset runs.",
+    "SYN-REF-003": "A legacy visual./audio. name works only where the host translates it; where it does not, the reference silently drives nothing.",
+    "SYN-REF-004": "The corpus writes shader paths without a prefix and the name resolves to exactly one parameter: style only.",
+    "SYN-REF-005": "References still find the parameter under its canonical path: style only.",
+    "SYN-RANGE-001": "The declared default is impossible for its own range: the declaration contradicts itself.",
+    "SYN-RANGE-002": "An empty or inverted range admits no value: the declaration cannot work.",
+    "SYN-RANGE-003": "A step of 0 or less never moves the value, and one over the span jumps past it: the control cannot work.",
+    "SYN-RANGE-004": "Part of the control's travel is clamped by the target's range and does nothing: it works, but not as written.",
+    "SYN-DUP-001": "Runtimes key modulations by id, so one of the two is lost.",
+    "SYN-DUP-002": "Runtimes key rules by id, so one of the two is lost.",
+    "SYN-DUP-003": "Which declaration the runtime uses is undefined: the uniform's type or default may be the other one.",
+    "SYN-DUP-004": "Both controls fire on one gesture and the parameter moves twice: works, almost surely not meant.",
+    "SYN-DUP-005": "References reach only the first declaration; the second is unreachable: works, almost surely a slip.",
+    "SYN-DUP-006": "Two parameters of one component show the same name, and hosts that key parameters by name keep one: almost surely a copy-paste slip.",
+    "SYN-MOD-001": "The runtime clamps part of the sweep, so the wave is flattened: works, almost surely not meant.",
+    "SYN-MOD-002": "Every value the modulation produces is clamped to a constant: it cannot work as a modulation.",
+    "SYN-MOD-003": "The modulation runs, but its peak-to-peak is under 1/1000 of the target's range (or under float32 resolution): imperceptible, yet harmless; a step quantises controls, not modulations.",
+    "SYN-MOD-004": "A frequency of 0 never oscillates and one above 1000 Hz aliases at control rate: the modulation cannot work.",
+    "SYN-GLSL-001": "The runtime never sets the uniform, so it stays 0: works, almost surely not meant.",
+    "SYN-GLSL-002": "Setting a uniform the program does not declare is a no-op in three.js, and the backend requires its reserved uniforms (u_backgroundColor, u_gridSize, u_gridColor) listed: host convention.",
+    "SYN-GLSL-003": "three.js uploads the listed type to a uniform of another type: the GL call fails.",
+    "SYN-GLSL-004": "A default of the wrong shape cannot be uploaded to the uniform.",
+    "SYN-GLSL-005": "The corpus writes vec3 colours as hex strings and three.js-side code converts them to a Color: host-dependent convention.",
+    "SYN-GLSL-006": "The vertex shader does not compile.",
+    "SYN-GLSL-007": "Moving the parameter changes nothing on screen: works, almost surely a wrong name.",
+    "SYN-TONE-001": "Tone.js has no such synth class: the tone cannot be built.",
+    "SYN-TONE-002": "Tone.js has no such effect class: the effect chain cannot be built.",
+    "SYN-TONE-003": "Tone.js asserts against the value and throws: the tone cannot be built.",
+    "SYN-HAPTIC-001": "The device clamps requests above its limit, so the top of the range does nothing: works, not as written.",
+    "SYN-RULE-001": "A rule with an unknown trigger type can never fire.",
+    "SYN-RULE-002": "A trigger without the params its type needs can never fire.",
+    "SYN-RULE-003": "The rule vocabulary is open and a host may know the op; one that does not ignores the effect: almost surely a typo.",
+    "SYN-RULE-004": "Once the trigger fires it keeps itself firing: the rule cannot settle.",
+    "SYN-RULE-005": "The runtime cannot tell what to do or to what: the effect cannot work.",
+    "SYN-RULE-006": "The rule fires and does nothing: works, almost surely unfinished.",
+    "SYN-GRAPH-001": "A parameter nothing drives or reads costs nothing at runtime: worth knowing, not wrong.",
+    "SYN-CTRL-001": "Each control keeps its own value, so moving one makes the parameter jump from where the other left it: works, almost surely meant as one control with two mappings.",
+    "SYN-CTRL-002": "The control moves a value the program never reads: works, almost surely a missing declaration (a listed-only uniform is a note, SYN-GLSL-002; driving one is the defect).",
+    "SYN-TYPE-001": "Choosing that option gives the parameter a value of another type than declared: works for the other options, almost surely a slip.",
+    "SYN-TYPE-002": "The parameter starts from a value of another type than declared: works in lenient hosts, almost surely a slip.",
+    "SYN-SIM-001": "A NaN or infinite value reaches the renderer or the audio graph: the asset breaks while running.",
+    "SYN-SIM-002": "Clamped steps flatten the waveform the author wrote: works, almost surely not meant.",
+    "SYN-SCN-001": "The asset does not do what its scenario requires.",
+    "SYN-SCN-002": "The scenario cannot be read, so it cannot run.",
+    "SYN-SCN-003": "The scenario names no asset, so it cannot run.",
+}
+
+#: The strict profile (``--strict``, config key ``strict``): the infos the
+#: calibration of issue 17 moved down from warnings, and the style infos, are
+#: warnings again for teams that want them, so nothing is lost.
+_STRICT: dict[str, Severity] = {
+    code: W
+    for code in (
+        "SYN-ENV-001",
+        "SYN-ENV-002",
+        "SYN-ENV-005",
+        "SYN-REF-004",
+        "SYN-REF-005",
+        "SYN-MOD-003",
+        "SYN-GLSL-002",
+        "SYN-GLSL-005",
+    )
+}
 
 CATALOGUE: dict[str, CodeInfo] = _rows(
     # --- LOAD: reading and parsing -------------------------------------------------
@@ -85,13 +195,13 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
     # --- ENV: the $schema envelope ---------------------------------------------------
     (
         "SYN-ENV-001",
-        W,
+        INFO,
         "Missing $schema",
         'Add "$schema": "https://delk73.github.io/synesthetic-schemas/schema/0.7.3/synesthetic-asset.schema.json" (or the schema of the document kind).',
     ),
     (
         "SYN-ENV-002",
-        W,
+        INFO,
         "Legacy $schemaRef",
         'Rename "$schemaRef" to "$schema"; the value stays the same.',
     ),
@@ -169,7 +279,7 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
     ),
     (
         "SYN-REF-004",
-        W,
+        INFO,
         "Bare parameter name",
         "Prefix the name with its component (shader., tone. or haptic.).",
     ),
@@ -192,7 +302,7 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "SYN-RANGE-004",
         W,
         "Control disagrees with the parameter it drives",
-        "Give the control the range and default of the parameter it drives.",
+        "Keep the control within the range of the parameter it drives, or widen that range.",
     ),
     # --- DUP: duplicates ----------------------------------------------------------------
     ("SYN-DUP-001", E, "Duplicate modulation id", "Give every modulation a unique id."),
@@ -210,6 +320,12 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "Duplicate input parameter path",
         "Give every input parameter its own path; references reach only the first declaration.",
     ),
+    (
+        "SYN-DUP-006",
+        W,
+        "Duplicate input parameter name",
+        "Give every input parameter of a component its own name.",
+    ),
     # --- MOD: modulations ----------------------------------------------------------------
     (
         "SYN-MOD-001",
@@ -225,9 +341,9 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
     ),
     (
         "SYN-MOD-003",
-        W,
+        INFO,
         "Modulation depth below the target's step",
-        "Increase amplitude·scale above the target's step, or the modulation is invisible and inaudible.",
+        "Increase amplitude·scale so that the sweep is a visible or audible part of the target's range, or remove the modulation.",
     ),
     (
         "SYN-MOD-004",
@@ -244,7 +360,7 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
     ),
     (
         "SYN-GLSL-002",
-        W,
+        INFO,
         "Uniform listed but not declared in GLSL",
         "Declare the uniform in the vertex or fragment source, or remove it from the list.",
     ),
@@ -262,7 +378,7 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
     ),
     (
         "SYN-GLSL-005",
-        W,
+        INFO,
         "Hex colour string as vec3 default",
         "Write the colour as three numbers in [0, 1], e.g. [0.1, 0.1, 0.1].",
     ),
@@ -300,7 +416,7 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
     # --- HAPTIC ----------------------------------------------------------------------------
     (
         "SYN-HAPTIC-001",
-        E,
+        W,
         "Range beyond the device's limits",
         "Keep the parameter's range within the device's maxFrequency / maxIntensity.",
     ),
@@ -325,6 +441,38 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "Break the cycle: a rule's effect must not drive the value its trigger reads.",
     ),
     ("SYN-RULE-005", E, "Effect without op or target", "Give every effect an op and a target."),
+    (
+        "SYN-RULE-006",
+        W,
+        "Rule without effects",
+        "Give the rule at least one effect, or remove it.",
+    ),
+    # --- CTRL: controls as a whole ---------------------------------------------------
+    (
+        "SYN-CTRL-001",
+        W,
+        "Two controls drive one parameter with separate state",
+        "Merge the controls into one with both mappings, so that the gestures share one value.",
+    ),
+    (
+        "SYN-CTRL-002",
+        W,
+        "Control drives a uniform the GLSL never declares",
+        "Declare the uniform in the vertex or fragment source (and use it), or point the control elsewhere.",
+    ),
+    # --- TYPE: values against declared types -------------------------------------------
+    (
+        "SYN-TYPE-001",
+        W,
+        "Option value contradicts the declared type",
+        "Write every option as a value of the parameter's type, or fix the type.",
+    ),
+    (
+        "SYN-TYPE-002",
+        W,
+        "Default contradicts the declared type",
+        "Write the default as a value of the parameter's type, or fix the type.",
+    ),
     # --- GRAPH -----------------------------------------------------------------------------
     (
         "SYN-GRAPH-001",
@@ -444,3 +592,25 @@ def finding(
         hint=info.hint if hint is None else hint,
         file=file,
     )
+
+
+def strict_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Apply the strict profile: codes with a ``strict`` severity take it.
+
+    The calibration moved style and legacy notes to info; teams that want them
+    as warnings (``--strict``, config key ``strict``) lose nothing.
+
+    Args:
+        findings: Findings with their default severities.
+
+    Returns:
+        The same findings, in order, with the strict severities applied.
+    """
+    raised: list[Finding] = []
+    for item in findings:
+        info = CATALOGUE.get(item.code)
+        strict = info.strict if info is not None else None
+        if strict is not None and strict.rank > item.severity.rank:
+            item = item.model_copy(update={"severity": strict})
+        raised.append(item)
+    return raised

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
-from synharness.codes import finding
+from synharness.codes import finding, strict_findings
 from synharness.envelope import read_envelope
 from synharness.findings import Finding, sort_findings
 from synharness.guard import guarded_result
@@ -50,12 +50,15 @@ from synharness.semantic import check_document
 
 @dataclass(frozen=True)
 class ValidationOptions:
-    """How to validate: limits and where extra schema versions live."""
+    """How to validate: limits, where extra schema versions live, which severity profile."""
 
     #: Largest accepted document, in bytes.
     max_bytes: int = DEFAULT_MAX_BYTES
     #: A directory of schemas (``--schema-dir``) besides the shipped ones.
     schema_dir: Path | str | None = None
+    #: The strict profile (``--strict``, config key ``strict``): style and
+    #: legacy infos are reported as warnings (:func:`~synharness.codes.strict_findings`).
+    strict: bool = False
 
     def registry(self) -> SchemaRegistry:
         """The (cached) schema registry these options name."""
@@ -160,6 +163,8 @@ def _check_parsed(
             findings += model_findings
         if model is not None:
             findings += check_document(envelope.kind, model)
+    if options.strict:
+        findings = strict_findings(findings)
     if findings and text is not None:
         findings = _located(findings, text, unique_keys=unique_keys)
     result = AssetResult(

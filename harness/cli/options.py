@@ -104,6 +104,16 @@ class CliError(click.ClickException):
         return cls(exc.message, exit_code=exc.exit_code)
 
 
+def strict_option(function: Any) -> Any:
+    """The ``--strict`` flag (config key ``strict``): the strict severity profile."""
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Strict profile: report style and legacy notes (SYN-ENV-001, SYN-GLSL-005, ...) "
+        "as warnings; see docs/findings.md.",
+    )(function)
+
+
 def need_extra(extra: str, *, what: str) -> None:
     """Stop with exit 2 and one line naming ``extra`` when it is not installed."""
     from synharness.extras import MissingExtraError, require_extra

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from synharness.cli import logs
 from synharness.cli.configuring import Timer, config_options, load_config
-from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra
+from synharness.cli.options import CliError, ReportFormat, Threshold, need_extra, strict_option
 from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
@@ -54,6 +54,8 @@ class RunOptions:
 
     duration: float = 10.0
     keep_plot: bool = True
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,12 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
     """
     from synharness.guard import guarded_result
     from synharness.loading import Source
-    from synharness.pipeline import check_source
+    from synharness.pipeline import ValidationOptions, check_source
 
     def work() -> AssetResult:
-        checked = check_source(Source(name=path, path=Path(path)))
+        checked = check_source(
+            Source(name=path, path=Path(path)), options=ValidationOptions(strict=options.strict)
+        )
         me = Path(path).resolve()
         return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
 
@@ -110,11 +114,13 @@ def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
         options: Duration of the built-ins, whether to keep plots.
     """
     from synharness.guard import guarded_result
-    from synharness.pipeline import check_bytes
+    from synharness.pipeline import ValidationOptions, check_bytes
 
-    return guarded_result(
-        lambda: _simulate_checked(check_bytes(raw, source=source), [], options), source=source
-    )
+    def work() -> AssetResult:
+        checked = check_bytes(raw, source=source, options=ValidationOptions(strict=options.strict))
+        return _simulate_checked(checked, [], options)
+
+    return guarded_result(work, source=source)
 
 
 def _simulate_checked(
@@ -341,6 +347,7 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
 )
 @config_options()
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@strict_option
 @click.option(
     "-v",
     "--verbose",
@@ -361,6 +368,7 @@ def command(
     formats: Sequence[str],
     fail_on: Severity | None,
     quiet: bool,
+    strict: bool,
     verbose: int,
     store_url: str | None,
     **flags: Any,
@@ -380,6 +388,8 @@ def command(
         formats=tuple(formats),
         fail_on=config.fail_on or Severity.ERROR,
         quiet=quiet,
+        # --strict, or the configuration's `strict` key (issue 17).
+        options=RunOptions(strict=strict or bool(config.strict)),
         store_url=store_url,
         config=config,
         verbosity=0 if quiet else 1 + verbose,

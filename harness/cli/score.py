@@ -24,7 +24,7 @@ import queue
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -32,7 +32,7 @@ from typing import IO, Any, BinaryIO
 
 import click
 import orjson
-from synharness.cli.options import CliError
+from synharness.cli.options import CliError, strict_option
 from synharness.errors import HarnessError
 from synharness.findings import Finding
 from synharness.loading import Source, iter_sources, read_source
@@ -50,6 +50,12 @@ class ScoreInvocation:
     jsonl: bool = False
     jobs: int = 1
     scenarios: tuple[str, ...] = ("idle",)
+    #: The strict severity profile (``--strict``).
+    strict: bool = False
+    #: Mark near-duplicates and report the batch diversity (``--diversity``).
+    diversity: bool = False
+    #: Cosine distance of fingerprints for ``--diversity`` (None: the default).
+    threshold: float | None = None
 
 
 #: One unit of work: (source name, raw bytes or the finding that stopped
@@ -57,12 +63,20 @@ class ScoreInvocation:
 Item = tuple[str, bytes | Finding, int]
 
 
-def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes]:
+def score_items(
+    items: Sequence[Item],
+    scenarios: tuple[str, ...],
+    strict: bool = False,
+    diversity: bool = False,
+) -> list[bytes]:
     """Score items and encode their records (runs in a worker, so it must be top-level).
 
     Args:
         items: ``(source, raw, line)`` triples.
         scenarios: Built-in scenario names to run.
+        strict: Apply the strict severity profile.
+        diversity: Add each asset's behaviour fingerprint to its record
+            (``"fingerprint"``, a list or null), for the parent to group.
 
     Returns:
         One encoded JSON record per item, without newline.
@@ -77,7 +91,7 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
         else:
             # The last resort: a bug scores this line 0 with SYN-INTERNAL-001; the stream goes on.
             result = guarded(
-                partial(score_bytes, raw, source=source, scenarios=scenarios),
+                partial(score_bytes, raw, source=source, scenarios=scenarios, strict=strict),
                 source=source,
                 fallback=lambda f: score_parts([f], asset=None),
             )
@@ -93,8 +107,60 @@ def score_items(items: Sequence[Item], scenarios: tuple[str, ...]) -> list[bytes
             "components": result.components,
             "findings": findings,
         }
+        if diversity:
+            record["fingerprint"] = _fingerprint(raw)
         records.append(orjson.dumps(record))
     return records
+
+
+def _fingerprint(raw: bytes | Finding) -> list[float] | None:
+    from synharness.agents.fingerprint import NotAnAssetError, fingerprint_of
+
+    if isinstance(raw, Finding):
+        return None
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return fingerprint_of(data)
+    except NotAnAssetError:
+        return None
+
+
+class _DiversityMarks:
+    """Turns the workers' fingerprints into ``diversity`` marks, in input order."""
+
+    def __init__(self, threshold: float | None) -> None:
+        from synharness.agents.neighbours import DEFAULT_THRESHOLD, DiversityTracker
+
+        self.tracker = DiversityTracker(
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold
+        )
+        self.sources: list[str] = []
+
+    def mark(self, record: bytes) -> bytes:
+        data = orjson.loads(record)
+        leader = self.tracker.add(data.pop("fingerprint", None))
+        self.sources.append(str(data.get("source")))
+        now = self.tracker.result()
+        data["diversity"] = {
+            "duplicate_of": None if leader is None else self.sources[leader],
+            "distance": now.distance[-1],
+            "distinct": now.distinct,
+            "assets": now.assets,
+            "ratio": round(now.ratio, 6),
+        }
+        return orjson.dumps(data)
+
+    def summary(self) -> str:
+        now = self.tracker.result()
+        return (
+            f"diversity: {now.distinct} distinct behaviours / {now.assets} assets = "
+            f"{now.ratio:.3f} (cosine distance <= {now.threshold:g})"
+        )
 
 
 def jsonl_items(stream: BinaryIO, name: str) -> Iterator[Item]:
@@ -196,15 +262,27 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
         CliError: A path does not exist or cannot be read.
     """
     items = document_items(invocation, stdin)
+    marks = _DiversityMarks(invocation.threshold) if invocation.diversity else None
 
     def emit(records: Iterable[bytes]) -> None:
         for record in records:
-            out.write(record + b"\n")
+            out.write((record if marks is None else marks.mark(record)) + b"\n")
             out.flush()
 
+    try:
+        return _run(invocation, items, emit)
+    finally:
+        if marks is not None:
+            click.echo(marks.summary(), err=True)
+
+
+def _run(
+    invocation: ScoreInvocation, items: Iterator[Item], emit: Callable[[Iterable[bytes]], None]
+) -> int:
+    extra = (invocation.scenarios, invocation.strict, invocation.diversity)
     if invocation.jobs <= 1:
         for item in items:
-            emit(score_items([item], invocation.scenarios))
+            emit(score_items([item], *extra))
         return 0
     # Import the scorer (and with it the schemas and the engine) before the
     # workers fork, so that they inherit it instead of each importing it; and
@@ -231,7 +309,7 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
                 continue
             batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
             if batch:
-                pending.append(pool.submit(score_items, batch, invocation.scenarios))
+                pending.append(pool.submit(score_items, batch, *extra))
     return 0
 
 
@@ -252,13 +330,36 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     multiple=True,
     help="Built-in scenario to run (repeatable; default: idle).",
 )
-def command(paths: Sequence[str], jsonl: bool, jobs: int, scenarios: Sequence[str]) -> None:
+@strict_option
+@click.option(
+    "--diversity",
+    is_flag=True,
+    help="Add a 'diversity' object to each record: the earlier near-duplicate it repeats "
+    "(behaviour fingerprints, cosine distance) and distinct behaviours / assets so far.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(min=0.0, max=2.0),
+    help="Cosine distance for --diversity near-duplicates [default: 0.005].",
+)
+def command(
+    paths: Sequence[str],
+    jsonl: bool,
+    jobs: int,
+    scenarios: Sequence[str],
+    strict: bool,
+    diversity: bool,
+    threshold: float | None,
+) -> None:
     """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
     invocation = ScoreInvocation(
         paths=tuple(paths) or ("-",),
         jsonl=jsonl,
         jobs=jobs,
         scenarios=tuple(dict.fromkeys(scenarios)) or ("idle",),
+        strict=strict,
+        diversity=diversity,
+        threshold=threshold,
     )
     # sys streams, not click.get_binary_stream (deprecated in click 8.2);
     # CliRunner swaps sys.stdin and sys.stdout, so tests still capture them.

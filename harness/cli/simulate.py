@@ -26,7 +26,7 @@ from typing import Any
 import click
 import orjson
 from synharness.cli.configuring import Timer, config_options, load_config
-from synharness.cli.options import CliError, Threshold
+from synharness.cli.options import CliError, Threshold, strict_option
 from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
@@ -49,9 +49,11 @@ class SimulateInvocation:
     config: Config = DEFAULT_CONFIG
     verbosity: int = 1
     cwd: Path = Path(".")
+    #: The strict severity profile (``--strict`` or the config's ``strict``).
+    strict: bool = False
 
 
-def _load_asset(path: Path) -> tuple[Any, list[Finding], str | None]:
+def _load_asset(path: Path, *, strict: bool = False) -> tuple[Any, list[Finding], str | None]:
     """The asset model (None when it cannot be simulated), its findings and text.
 
     Raises:
@@ -59,9 +61,11 @@ def _load_asset(path: Path) -> tuple[Any, list[Finding], str | None]:
     """
     from synharness.loading import Source
     from synharness.models import SynestheticAsset
-    from synharness.pipeline import check_source
+    from synharness.pipeline import ValidationOptions, check_source
 
-    checked = check_source(Source(name=str(path), path=path))
+    checked = check_source(
+        Source(name=str(path), path=path), options=ValidationOptions(strict=strict)
+    )
     findings = list(checked.result.findings)
     if isinstance(checked.model, SynestheticAsset):
         return checked.model, findings, checked.text
@@ -122,7 +126,7 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
     from synharness.cli.run import locate_findings
 
     timer = Timer()
-    asset, validation, text = _load_asset(invocation.asset)
+    asset, validation, text = _load_asset(invocation.asset, strict=invocation.strict)
     if asset is None:
         output, code = _finish(invocation, None, [], validation)
         return output, code, None
@@ -249,6 +253,7 @@ def write_trace(trace: dict[str, Any], path: Path) -> None:
     help="Least severe finding that makes the exit code 1 [default: error, or the config's].",
 )
 @config_options(discovery=False)
+@strict_option
 @click.option("-v", "--verbose", count=True, help="More detail: timings.")
 def command(
     asset: Path,
@@ -260,6 +265,7 @@ def command(
     format_: str,
     fail_on: Severity | None,
     config_path: Path | None,
+    strict: bool,
     verbose: int,
     **flags: Any,
 ) -> None:
@@ -278,6 +284,7 @@ def command(
         config=config,
         verbosity=1 + verbose,
         cwd=cwd,
+        strict=strict or bool(config.strict),
     )
     text, code, trace_doc = guarded(
         lambda: run_simulate(invocation),

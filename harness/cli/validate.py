@@ -40,6 +40,7 @@ from synharness.cli.options import (
     ReportFormat,
     Threshold,
     exit_code_of,
+    strict_option,
     verbosity_of,
 )
 from synharness.cli.output import write_reports
@@ -179,6 +180,7 @@ def write_report(text: str, output: Path | None) -> None:
     show_default=True,
     help="Largest accepted document (e.g. 5MiB).",
 )
+@strict_option
 @click.option(
     "-v", "--verbose", count=True, help="More detail: skipped files, timings (repeatable)."
 )
@@ -199,6 +201,7 @@ def command(
     discover: bool,
     schema_dir: Path | None,
     max_bytes: int,
+    strict: bool,
     verbose: int,
     quiet: int,
 ) -> None:
@@ -217,7 +220,7 @@ def command(
         exclude=exclude,
         fail_on=fail_on,
     )
-    options = ValidationOptions(max_bytes=max_bytes, schema_dir=schema_dir)
+    options = ValidationOptions(max_bytes=max_bytes, schema_dir=schema_dir, strict=strict)
     invocation = ValidateInvocation(
         paths=tuple(paths),
         formats=tuple(formats) or (("text",) if report_dir is None else ()),

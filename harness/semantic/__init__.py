@@ -9,7 +9,8 @@ only in an asset, where the declaring components are present.
 Modules, one concept each: :mod:`~synharness.semantic.scope` (what is checked),
 :mod:`~synharness.semantic.graph` (the parameter graph, cycles, unused
 parameters), :mod:`~synharness.semantic.references`, :mod:`~synharness.semantic.ranges`,
-:mod:`~synharness.semantic.duplicates`, :mod:`~synharness.semantic.modulation`,
+:mod:`~synharness.semantic.duplicates`, :mod:`~synharness.semantic.controls`,
+:mod:`~synharness.semantic.types`, :mod:`~synharness.semantic.modulation`,
 :mod:`~synharness.semantic.glsl` (with :mod:`~synharness.semantic.glsl_parse`),
 :mod:`~synharness.semantic.tone`, :mod:`~synharness.semantic.haptic`,
 :mod:`~synharness.semantic.rules` (with :mod:`~synharness.semantic.vocabulary`).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 from synharness.findings import Finding
+from synharness.semantic.controls import check_controls
 from synharness.semantic.duplicates import check_duplicates
 from synharness.semantic.glsl import check_glsl
 from synharness.semantic.graph import check_cycles, check_unused, collect_graph, parameter_graph
@@ -29,6 +31,7 @@ from synharness.semantic.references import check_references
 from synharness.semantic.rules import check_rules
 from synharness.semantic.scope import scope_of
 from synharness.semantic.tone import check_tone
+from synharness.semantic.types import check_types
 
 __all__ = ["check_document", "parameter_graph"]
 
@@ -50,6 +53,8 @@ def check_document(kind: str, model: BaseModel) -> list[Finding]:
     found = check_references(scope)
     found += check_ranges(scope)
     found += check_duplicates(scope)
+    found += check_controls(scope)
+    found += check_types(scope)
     found += check_modulations(scope)
     found += check_glsl(scope)
     found += check_tone(scope)

@@ -1,4 +1,4 @@
-"""Duplicate ids, names and bindings (SYN-DUP-*).
+"""Duplicate ids, names, paths and bindings (SYN-DUP-*).
 
 The first occurrence wins; every later one is reported at its own pointer,
 naming the pointer of the first.
@@ -7,6 +7,7 @@ naming the pointer of the first.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import Any
 
 from synharness.codes import finding
 from synharness.findings import Finding
@@ -50,7 +51,7 @@ def _combo_text(combo: Combo) -> str:
 
 
 def check_duplicates(scope: Scope) -> list[Finding]:
-    """SYN-DUP-001..005."""
+    """SYN-DUP-001..006."""
     found: list[Finding] = []
     mods = scope.modulations
     for i, first in _repeats([m.id for _, m in mods]):
@@ -120,6 +121,7 @@ def _duplicate_paths(scope: Scope) -> list[Finding]:
     ):
         if component is None or not component.input_parameters:
             continue
+        found += _duplicate_names(component.input_parameters, ptr)
         paths: list[Hashable] = [
             item.get("path") if isinstance(item, dict) else item.path
             for item in component.input_parameters
@@ -137,3 +139,21 @@ def _duplicate_paths(scope: Scope) -> list[Finding]:
                 )
             )
     return found
+
+
+def _duplicate_names(items: Sequence[Any], ptr: str) -> list[Finding]:
+    # Names label the parameters in a host's UI (and key them in some hosts);
+    # a raw tone item may carry any name, a non-string is never a duplicate.
+    names: list[Hashable] = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item.name
+        names.append(name if isinstance(name, str) and name else object())
+    return [
+        finding(
+            "SYN-DUP-006",
+            f"{ptr}/input_parameters/{i}/name",
+            f"Input parameter name {names[i]!r} is already used at "
+            f"{ptr}/input_parameters/{first}/name",
+        )
+        for i, first in _repeats(names)
+    ]

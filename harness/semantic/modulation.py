@@ -1,5 +1,9 @@
 """Modulation reach, depth and frequency (SYN-MOD-*).
 
+*Depth* (SYN-MOD-003): a modulation whose depth is below its target's step is
+reported only when its sweep is also imperceptible (:func:`_imperceptible`):
+the step quantises what a control sets, not what a modulation adds.
+
 *Reach*: the interval a modulation sweeps. The waveform and the scale profile
 map onto [-1, 1] at their extremes, so with depth ``d = amplitude · scale``
 an additive modulation reaches ``offset ± d`` and a multiplicative one
@@ -16,7 +20,39 @@ from synharness.semantic.scope import Scope
 
 #: Above this an LFO is audio-rate: the control-rate runtime aliases it.
 MAX_FREQUENCY_HZ = 1000.0
+#: A sweep whose peak-to-peak is below this fraction of the target's range is
+#: imperceptible (SYN-MOD-003): one part in a thousand is finer than an 8-bit
+#: colour channel (1/256), a pixel of a 1000-pixel travel, and the loudness
+#: (about 1 dB of a 60 dB range) or pitch (about 5 cents of 2,400) difference
+#: listeners notice.
+JND_FRACTION = 1e-3
+#: float32 (uniforms, Web Audio AudioParams) resolves about 2^-24 of a value.
+FLOAT32_RESOLUTION = 2.0**-24
 _EPS = 1e-9
+
+
+def _imperceptible(
+    depth: float, offset: float, low: float | None, high: float | None
+) -> str | None:
+    """Why a sweep of ``±depth`` around ``offset`` cannot be seen or heard, or None.
+
+    A step quantises controls, not modulations, so the step alone says
+    nothing; the measure is the sweep against the target's range, or against
+    float32 resolution where the range is unknown.
+    """
+    if depth * 2 < FLOAT32_RESOLUTION * max(1.0, abs(offset)):
+        return "the sweep is below float32 resolution"
+    if (
+        low is not None
+        and high is not None
+        and high > low
+        and depth * 2 < JND_FRACTION * (high - low)
+    ):
+        return (
+            f"its peak-to-peak {depth * 2:g} is under 1/1000 of the range "
+            f"[{low:g}, {high:g}] (imperceptible)"
+        )
+    return None
 
 
 def reach(mod: ModulationItem) -> tuple[float, float]:
@@ -88,12 +124,18 @@ def check_modulations(scope: Scope) -> list[Finding]:
         depth = abs(mod.amplitude * mod.scale)
         if mod.type == "multiplicative":
             depth *= abs(mod.offset)
-        if target is not None and target.step is not None and depth < target.step:
+        if (
+            target is not None
+            and target.step is not None
+            and depth < target.step
+            and (why := _imperceptible(depth, mod.offset, target.min, target.max))
+        ):
             found.append(
                 finding(
                     "SYN-MOD-003",
                     f"{pointer}/amplitude",
-                    f"Modulation {mod.id!r}: depth {depth:g} is below the step {target.step:g} of {path!r}",
+                    f"Modulation {mod.id!r}: depth {depth:g} is below the step {target.step:g} "
+                    f"of {path!r}, and {why}",
                 )
             )
     return found

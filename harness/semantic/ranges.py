@@ -147,8 +147,9 @@ def check_ranges(scope: Scope) -> list[Finding]:
 
 def _control_agreement(scope: Scope) -> list[Finding]:
     # A control may cover part of its target's range (a deliberate restriction);
-    # one that reaches beyond it has dead travel where the runtime clamps, and a
-    # different default leaves the start value ambiguous.
+    # one that reaches beyond it has dead travel where the runtime clamps. A
+    # different default is not reported: the control's default is where the
+    # control starts, which an author may well choose apart from the target's.
     found: list[Finding] = []
     for pointer, control in scope.controls:
         path = scope.lookup(control.parameter)[0]
@@ -158,7 +159,6 @@ def _control_agreement(scope: Scope) -> list[Finding]:
         # Floats, the usual values, skip the call to number().
         low = control.min if type(control.min) is float else number(control.min)
         high = control.max if type(control.max) is float else number(control.max)
-        default = control.default if type(control.default) is float else number(control.default)
         problems: list[str] = []
         if (
             low is not None
@@ -174,24 +174,16 @@ def _control_agreement(scope: Scope) -> list[Finding]:
             and not _close(high, target.max)
         ):
             problems.append(f"max {high:g} is above the target's max {target.max:g}")
-        target_default = number(target.default)
-        if (
-            default is not None
-            and target_default is not None
-            and not _close(default, target_default)
-        ):
-            problems.append(
-                f"default {default:g} differs from the target's default {target_default:g}"
-            )
         if problems:
             found.append(
                 finding(
                     "SYN-RANGE-004",
                     pointer,
                     f"Control {control.parameter!r} disagrees with {path!r}: "
-                    + "; ".join(problems),
-                    hint=f"Give the control the range [{_g(target.min)}, {_g(target.max)}] and "
-                    f"default {_g(target_default)} of {path!r}, or a sub-range of it.",
+                    + "; ".join(problems)
+                    + " (that part of the control's travel is clamped and does nothing)",
+                    hint=f"Keep the control within the range [{_g(target.min)}, {_g(target.max)}] "
+                    f"of {path!r}, or widen the target's range.",
                 )
             )
     return found

@@ -1,4 +1,4 @@
-"""Rule triggers and effects (SYN-RULE-001, -002, -003, -005).
+"""Rule triggers and effects (SYN-RULE-001, -002, -003, -005, -006).
 
 Cycles (SYN-RULE-004) need the whole parameter graph: see
 :mod:`synharness.semantic.graph`. The known trigger types and ops are in
@@ -105,11 +105,27 @@ def _check_effect(rule: Rule, effect: dict[str, Any], pointer: str) -> list[Find
     ]
 
 
+def _check_has_effects(rule: Rule, pointer: str) -> list[Finding]:
+    # An expression rule (``expr``) acts through its expression, not its effects.
+    if rule.effects or rule.expr is not None:
+        return []
+    if rule.effects is None:
+        return [finding("SYN-RULE-006", pointer, f"Rule {rule.id!r} has no effects")]
+    return [
+        finding(
+            "SYN-RULE-006",
+            f"{pointer}/effects",
+            f"Rule {rule.id!r} has an empty effects list: when it fires, nothing happens",
+        )
+    ]
+
+
 def check_rules(scope: Scope) -> list[Finding]:
-    """SYN-RULE-001, -002, -003 and -005 for every rule of the scope."""
+    """SYN-RULE-001, -002, -003, -005 and -006 for every rule of the scope."""
     found: list[Finding] = []
     for pointer, rule in scope.rules:
         found += _check_trigger(rule, pointer)
+        found += _check_has_effects(rule, pointer)
         for j, effect in enumerate(rule.effects or []):
             found += _check_effect(rule, effect, f"{pointer}/effects/{j}")
     return found

@@ -60,7 +60,9 @@ def step(
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     (tmp_path / "assets").mkdir()
-    shutil.copy(ROOT / "examples" / "broken" / "bare-name.json", tmp_path / "assets" / "bare.json")
+    shutil.copy(ROOT / "examples" / "style" / "bare-name.json", tmp_path / "assets" / "bare.json")
+    # SYN-REF-004 is an info since issue 17; the strict profile makes it the warning used here.
+    (tmp_path / "synharness.toml").write_text("strict = true\n")
     shutil.copy(ROOT / "examples" / "heartbeat.json", tmp_path / "assets" / "heartbeat.json")
     (tmp_path / "package.json").write_text('{"name": "x"}\n')
     (tmp_path / "runner-temp").mkdir()

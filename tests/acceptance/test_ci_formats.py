@@ -119,9 +119,10 @@ def test_run_prints_concise_findings_first_in_ci(
 ) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("CI", "true")
-    path = "examples/broken/bare-name.json"
+    # --strict: SYN-REF-004 is an info since issue 17, a warning under the strict profile.
+    path = "examples/style/bare-name.json"
     result = CliRunner().invoke(
-        cli, ["run", path, "--report-dir", str(tmp_path), "--format", "json"]
+        cli, ["run", path, "--strict", "--report-dir", str(tmp_path), "--format", "json"]
     )
     assert result.exit_code == 0, render(result)
     lines = result.stdout.splitlines()
@@ -129,9 +130,9 @@ def test_run_prints_concise_findings_first_in_ci(
     assert "synharness" in lines[1]  # the table's title follows the findings
     assert lines[-1].startswith("1 asset: 0 pass, 1 warn, 0 fail")
     github = CliRunner().invoke(
-        cli, ["run", path, "--report-dir", str(tmp_path), "--format", "github"]
+        cli, ["run", path, "--strict", "--report-dir", str(tmp_path), "--format", "github"]
     )
-    assert github.stdout.startswith("::warning file=examples/broken/bare-name.json,line=208,col=22")
+    assert github.stdout.startswith("::warning file=examples/style/bare-name.json,line=208,col=22")
     assert not (tmp_path / "annotations.txt").exists()  # log formats go to stdout, not files
 
 

@@ -23,6 +23,11 @@ BROKEN = EXAMPLES / "broken"
 EXPECTED: dict[str, list[str]] = json.loads((BROKEN / "EXPECTED.json").read_text(encoding="utf-8"))
 CLEAN_FILES = sorted(EXAMPLES.glob("*.json"))
 BROKEN_FILES = sorted(p for p in BROKEN.glob("*.json") if p.name != "EXPECTED.json")
+STYLE = EXAMPLES / "style"
+STYLE_EXPECTED: dict[str, list[str]] = json.loads(
+    (STYLE / "EXPECTED.json").read_text(encoding="utf-8")
+)
+STYLE_FILES = sorted(p for p in STYLE.glob("*.json") if p.name != "EXPECTED.json")
 
 
 def _render(result: Result) -> str:
@@ -66,6 +71,25 @@ def test_broken_example_produces_its_codes(path: Path) -> None:
     missing = set(EXPECTED[path.name]) - codes
     assert not missing, f"{path.name}: missing {sorted(missing)}, got {sorted(codes)}"
     assert result.verdict != "pass"
+
+
+def test_style_expected_lists_every_style_file() -> None:
+    assert sorted(STYLE_EXPECTED) == [p.name for p in STYLE_FILES] != []
+
+
+@pytest.mark.parametrize("path", STYLE_FILES, ids=lambda p: p.name)
+def test_style_example_passes_and_warns_under_strict(path: Path) -> None:
+    result = pipeline.validate_bytes(path.read_bytes(), source=str(path))
+    assert result.verdict == "pass"
+    infos = {f.code for f in result.findings if f.severity == "info"}
+    assert set(STYLE_EXPECTED[path.name]) <= infos
+    strict = pipeline.validate_bytes(
+        path.read_bytes(), source=str(path), options=pipeline.ValidationOptions(strict=True)
+    )
+    assert strict.verdict == "warn"
+    assert set(STYLE_EXPECTED[path.name]) <= {
+        f.code for f in strict.findings if f.severity == "warning"
+    }
 
 
 def test_validate_paths_walks_the_folder() -> None:

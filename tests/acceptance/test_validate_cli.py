@@ -176,13 +176,28 @@ def test_unusable_schema_dir_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
 
 def test_fail_on_warning(run_cli: RunCli, write: Callable[[str, bytes], Path]) -> None:
     asset = make_asset()
-    del asset["$schema"]  # SYN-ENV-001 is a warning
+    asset["rule_bundle"]["rules"][0]["effects"] = []  # SYN-RULE-006 is a warning
     path = write("a.json", json.dumps(asset).encode())
     assert run_cli(str(path)).exit_code == 0
     result = run_cli("--fail-on", "warning", str(path))
     assert result.exit_code == 1, render(result)
     assert result.stdout.startswith("WARN  ")
-    assert "  warning SYN-ENV-001 <root> 1:1 " in result.stdout
+    assert "  warning SYN-RULE-006 /rule_bundle/rules/0/effects " in result.stdout
+
+
+def test_strict_raises_style_infos_to_warnings(
+    run_cli: RunCli, write: Callable[[str, bytes], Path]
+) -> None:
+    asset = make_asset()
+    del asset["$schema"]  # SYN-ENV-001: an info, a warning under --strict
+    path = write("a.json", json.dumps(asset).encode())
+    relaxed = run_cli("--fail-on", "warning", str(path))
+    assert relaxed.exit_code == 0, render(relaxed)
+    assert "  info SYN-ENV-001 <root> 1:1 " in relaxed.stdout
+    strict = run_cli("--strict", "--fail-on", "warning", str(path))
+    assert strict.exit_code == 1, render(strict)
+    assert strict.stdout.startswith("WARN  ")
+    assert "  warning SYN-ENV-001 <root> 1:1 " in strict.stdout
 
 
 def test_json_report_version_1(

@@ -34,7 +34,7 @@ def test_writes_validate_first_422_with_findings(client):
 
 def test_warnings_are_stored_with_the_asset(client):
     body = make_asset()
-    del body["$schema"]  # SYN-ENV-001 is a warning
+    body["rule_bundle"]["rules"][0]["effects"] = []  # SYN-RULE-006 is a warning
     response = client.post("/synesthetic-assets/", content=json.dumps(body))
     assert response.status_code == 201
     assert response.json()["verdict"] == "warn"

@@ -23,7 +23,7 @@ from synharness.agents.scoring import (
     score_bytes,
     score_parts,
 )
-from synharness.codes import finding
+from synharness.codes import finding, strict_findings
 from synharness.findings import Verdict
 from synharness.models import SynestheticAsset
 from synharness.result import ParameterMetrics, ScenarioOutcome
@@ -98,8 +98,12 @@ def test_gate_errors_score_zero(code: str) -> None:
 
 
 def test_env_warning_does_not_gate() -> None:
-    s = score_parts([finding("SYN-ENV-001", "", "no $schema")], asset=model())
+    # SYN-ENV-001 is an info by default and a warning under the strict profile.
+    [strict] = strict_findings([finding("SYN-ENV-001", "", "no $schema")])
+    s = score_parts([strict], asset=model())
     assert band(1)[0] <= s.score <= band(1)[1]
+    s = score_parts([finding("SYN-ENV-001", "", "no $schema")], asset=model())
+    assert band(0)[0] <= s.score <= band(0)[1]
 
 
 def test_health_penalises_clamping_and_nan() -> None:
@@ -250,9 +254,11 @@ def unknown_rule_op(a: dict[str, Any]) -> bool:
     return True
 
 
-def missing_schema(a: dict[str, Any]) -> bool:
-    # An envelope warning, not a gate: the asset drops one band.
-    a.pop("$schema", None)
+def empty_rule_effects(a: dict[str, Any]) -> bool:
+    # A warning (SYN-RULE-006), not a gate: the asset drops one band. (A
+    # missing $schema used to serve here; it is an info since issue 17.)
+    bundle = a.setdefault("rule_bundle", {"name": "rules", "rules": []})
+    bundle.setdefault("rules", []).append({"id": "does_nothing", "effects": []})
     return True
 
 
@@ -262,7 +268,7 @@ def wrong_type(a: dict[str, Any]) -> bool:
 
 
 DEFECTS: list[Defect] = [
-    missing_schema,
+    empty_rule_effects,
     wrong_type,
     undeclared_target,
     duplicate_modulation_id,
@@ -293,11 +299,21 @@ def test_fixing_a_defect_never_lowers_the_score(
     assert not math.isnan(broken_score.score)
 
 
-@pytest.mark.parametrize("defect", [missing_schema, wrong_type])
+@pytest.mark.parametrize("defect", [empty_rule_effects, wrong_type])
 def test_defects_that_always_cause_findings_lower_the_score(defect: Defect) -> None:
     broken = make_asset()
     defect(broken)
     assert score(broken, scenarios=()).score < score(make_asset(), scenarios=()).score
+
+
+def test_a_missing_schema_costs_a_band_only_under_the_strict_profile() -> None:
+    clean = make_asset()
+    bare = make_asset()
+    bare.pop("$schema")
+    assert score(bare, scenarios=()).score == score(clean, scenarios=()).score
+    strict = score(bare, scenarios=(), strict=True)
+    assert strict.components["defects"] == 1.0
+    assert strict.score < score(clean, scenarios=(), strict=True).score
 
 
 @needs_simulation
@@ -318,7 +334,8 @@ def test_worked_example_in_the_docs_is_current() -> None:
     assert f"= {clean.components['coverage']:.6f}" in doc
     no_schema = dict(heartbeat)
     no_schema.pop("$schema")
-    assert f"= {score(no_schema).score:.6f}" in doc
+    assert score(no_schema).score == clean.score  # SYN-ENV-001 is an info
+    assert f"= {score(no_schema, strict=True).score:.6f}" in doc
     overshoot = copy.deepcopy(heartbeat)
     overshoot["modulations"][0]["amplitude"] *= 10
     assert f"**{score(overshoot).score:.6f}**" in doc

@@ -2,7 +2,9 @@
 
 For each code in :data:`synharness.codes.CATALOGUE`:
 - ``docs/findings.md`` has a section headed ``## <CODE> — <title>`` that
-  states the catalogued severity;
+  states the catalogued severity, the reason for it (the catalogue's
+  ``reason``, word for word) and, for codes of the strict profile, the strict
+  severity;
 - ``tests/fixtures/codes/<CODE>/`` has a ``fail.*`` and a ``pass.*`` file;
 - outside SIM and SCN (tested by the simulation's own tests), the pipeline
   reports the code on ``fail`` and not on ``pass``. A fixture folder may hold
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from synharness.codes import ALL_CODES, CATALOGUE
+from synharness.findings import Finding, Severity
 from synharness.loading import Source
 from synharness.pipeline import ValidationOptions, check_source
 
@@ -51,14 +54,17 @@ def _fixture(code: str, kind: str) -> Path:
     return found[0]
 
 
-def _codes_of(path: Path) -> list[str]:
+def _findings_of(path: Path, *, strict: bool = False) -> list[Finding]:
     options_file = path.parent / "options.json"
     fields = json.loads(options_file.read_text(encoding="utf-8")) if options_file.exists() else {}
     if (path.parent / "schemas").is_dir():
         fields["schema_dir"] = path.parent / "schemas"  # as --schema-dir (SYN-SCHEMA-000)
-    options = ValidationOptions(**fields)
-    result = check_source(Source(name=str(path), path=path), options=options).result
-    return [f.code for f in result.findings]
+    options = ValidationOptions(**fields, strict=strict)
+    return list(check_source(Source(name=str(path), path=path), options=options).result.findings)
+
+
+def _codes_of(path: Path) -> list[str]:
+    return [f.code for f in _findings_of(path)]
 
 
 def test_catalogue_codes_are_well_formed() -> None:
@@ -75,7 +81,38 @@ def test_code_is_documented(code: str) -> None:
     title, body = sections[code]
     assert title == CATALOGUE[code].title, f"{code}: heading says {title!r}"
     assert f"**Severity:** {CATALOGUE[code].severity.value}" in body, code
+    reason = CATALOGUE[code].reason
+    assert reason, f"{code} has no reason for its severity in harness/codes.py"
+    assert f"**Reason:** {reason}" in body, f"{code}: the section does not state its reason"
+    strict = CATALOGUE[code].strict
+    if strict is None:
+        assert "**Strict:**" not in body, f"{code}: strict severity documented but not catalogued"
+    else:
+        assert f"**Strict:** {strict.value}" in body, f"{code}: strict severity undocumented"
     assert "```" in body, f"{code}: the section shows no example"
+
+
+def test_every_code_has_a_severity_and_a_reason() -> None:
+    missing = [c for c, info in CATALOGUE.items() if not info.reason.strip()]
+    assert missing == [], f"codes without a reason for their severity: {missing}"
+    for code, info in CATALOGUE.items():
+        assert info.severity in (Severity.ERROR, Severity.WARNING, Severity.INFO), code
+        # The strict profile only ever raises a severity.
+        assert info.strict is None or info.strict.rank > info.severity.rank, code
+
+
+def test_strict_profile_raises_exactly_its_codes() -> None:
+    raised = {code for code, info in CATALOGUE.items() if info.strict is not None}
+    for code in ALL_CODES:
+        if code.split("-")[1] in SIMULATED_AREAS:
+            continue
+        path = _fixture(code, "fail")
+        default = _findings_of(path, strict=False)
+        strict = _findings_of(path, strict=True)
+        assert [f.code for f in default] == [f.code for f in strict], code
+        for before, after in zip(default, strict, strict=True):
+            expected = CATALOGUE[before.code].strict if before.code in raised else None
+            assert after.severity is (expected or before.severity), (code, before.code)
 
 
 def test_docs_document_no_unknown_code() -> None:

@@ -24,6 +24,7 @@ from synharness.result import AssetResult
 from tests.conftest import ROOT
 
 BROKEN = ROOT / "examples" / "broken"
+STYLE = ROOT / "examples" / "style"
 
 
 def render(result: Result) -> str:
@@ -115,7 +116,7 @@ def test_globs(glob: str, path: str, hit: bool) -> None:
 
 
 def broken_results() -> list[AssetResult]:
-    return validate_paths([str(BROKEN / "legacy-namespaces.json"), str(BROKEN / "bare-name.json")])
+    return validate_paths([str(BROKEN / "legacy-namespaces.json"), str(STYLE / "bare-name.json")])
 
 
 def test_apply_config_changes_exactly_what_it_says(tmp_path: Path) -> None:
@@ -139,7 +140,7 @@ def test_apply_config_changes_exactly_what_it_says(tmp_path: Path) -> None:
     assert graded[0] is results[0]
     (item,) = graded[1].findings
     assert item.severity is Severity.ERROR and graded[1].verdict.value == "fail"
-    assert item.model_copy(update={"severity": Severity.WARNING}) == results[1].findings[0]
+    assert item.model_copy(update={"severity": Severity.INFO}) == results[1].findings[0]
     # The longest severity selector wins over a shorter one.
     both = Config(severity=(("SYN-REF-004", Severity.INFO), ("SYN-REF", Severity.ERROR)))
     assert apply_config(results, both, cwd=root)[1].findings[0].severity is Severity.INFO
@@ -158,7 +159,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "assets" / "legacy" / "l.json").write_bytes(
         (BROKEN / "legacy-namespaces.json").read_bytes()
     )
-    (tmp_path / "assets" / "bare.json").write_bytes((BROKEN / "bare-name.json").read_bytes())
+    (tmp_path / "assets" / "bare.json").write_bytes((STYLE / "bare-name.json").read_bytes())
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     return tmp_path
 
@@ -181,9 +182,10 @@ def test_config_file_found_walking_up_and_precedence(
     assert (
         "SYN-REF-003" in result.stdout
     )  # the glob is anchored at the root: assets/legacy ≠ legacy
+    # strict: SYN-REF-004 (an info since issue 17) is a warning again.
     (project / "pyproject.toml").write_text(
-        '[tool.synharness]\nfail-on = "warning"\n\n[tool.synharness.per-file-ignores]\n'
-        '"assets/legacy/*.json" = ["SYN-REF-003"]\n',
+        '[tool.synharness]\nfail-on = "warning"\nstrict = true\n\n'
+        '[tool.synharness.per-file-ignores]\n"assets/legacy/*.json" = ["SYN-REF-003"]\n',
         encoding="utf-8",
     )
     monkeypatch.chdir(project / "sub" / "deeper")

@@ -25,8 +25,11 @@ from tests.factories import SCHEMA_URL, make_asset
 
 GOLDEN = ROOT / "tests" / "fixtures" / "fix"
 BROKEN = ROOT / "examples" / "broken"
+STYLE = ROOT / "examples" / "style"  # infos since issue 17, still fixable
 REPO_SOURCES = [
-    BROKEN / n for n in ("legacy-namespaces.json", "bare-name.json", "hex-colour-default.json")
+    BROKEN / "legacy-namespaces.json",
+    STYLE / "bare-name.json",
+    STYLE / "hex-colour-default.json",
 ]
 
 

@@ -105,29 +105,53 @@ def test_corpus_errors_are_exactly_its_known_defects(ssot_examples: list[Path]) 
     assert errors == CORPUS_ERRORS
 
 
-def test_corpus_warnings_are_the_expected_kinds(ssot_examples: list[Path]) -> None:
+#: The warnings the corpus really has (issue 17: every one is a defect one can
+#: name): the Haptic example's copy-pasted names and path; legacy audio. names
+#: (the rule's synth target, Example3/4's volume control); Example1/5's two
+#: Radius controls on shader.u_r, each with its own value; Example2's controls
+#: reaching beyond their targets' ranges (Initial Radius to 2 over [0.01, 1],
+#: Vibration Frequency from 10 Hz over [20, 250]).
+CORPUS_WARNINGS = {
+    ("Haptic_Example.json", "SYN-DUP-006", "/input_parameters/1/name"),
+    ("Haptic_Example.json", "SYN-DUP-006", "/input_parameters/2/name"),
+    ("Haptic_Example.json", "SYN-DUP-005", "/input_parameters/1/path"),
+    ("SynestheticAsset_Example1.json", "SYN-REF-003", "/rule_bundle/rules/0/effects/0/target"),
+    ("SynestheticAsset_Example1.json", "SYN-CTRL-001", "/control/control_parameters/4"),
+    ("SynestheticAsset_Example2.json", "SYN-REF-003", "/rule_bundle/rules/0/effects/0/target"),
+    ("SynestheticAsset_Example2.json", "SYN-RANGE-004", "/control/control_parameters/2"),
+    ("SynestheticAsset_Example2.json", "SYN-RANGE-004", "/control/control_parameters/15"),
+    ("SynestheticAsset_Example3.json", "SYN-REF-003", "/control/control_parameters/4/parameter"),
+    ("SynestheticAsset_Example4.json", "SYN-REF-003", "/control/control_parameters/4/parameter"),
+    ("SynestheticAsset_Example5.json", "SYN-CTRL-001", "/control/control_parameters/4"),
+}
+
+
+def test_corpus_warnings_are_exactly_its_named_defects(ssot_examples: list[Path]) -> None:
     corpus = _corpus(ssot_examples)
     warnings = {
-        (n, f.code) for n, (_, fs) in corpus.items() for f in fs if f.severity is Severity.WARNING
-    }
-    assert ("SynestheticAsset_Example1.json", "SYN-REF-003") in warnings  # audio.poly.trigger
-    assert ("SynestheticAsset_Example1.json", "SYN-GLSL-005") in warnings  # "#1a1a1a"
-    assert ("SynestheticAsset_Example1.json", "SYN-MOD-003") in warnings  # scale 0.001
-    assert ("SynestheticAsset_Example3.json", "SYN-REF-004") in warnings  # target "u_r"
-    # add_pulse is the corpus's own op (a nudge that relaxes back), not a defect.
-    assert ("Rule-Bundle_Example.json", "SYN-RULE-003") not in warnings
-    assert ("Haptic_Example.json", "SYN-DUP-005") in warnings  # haptic.intensity twice
-    assert ("Shader_Example.json", "SYN-GLSL-002") in warnings
-    # The vertex shaders use only three.js built-ins.
-    assert not any(code == "SYN-GLSL-006" for _, code in warnings)
-    info = {
         (n, f.code, f.pointer)
         for n, (_, fs) in corpus.items()
         for f in fs
-        if f.severity is Severity.INFO
+        if f.severity is Severity.WARNING
     }
-    assert info == {
-        ("SynestheticAsset_Example4.json", "SYN-REF-005", "/tone/input_parameters/1/path")
+    assert warnings == CORPUS_WARNINGS
+    # add_pulse is the corpus's own op (a nudge that relaxes back), not a defect.
+    assert not any(code == "SYN-RULE-003" for _, code, _ in warnings)
+    # The vertex shaders use only three.js built-ins.
+    assert not any(code == "SYN-GLSL-006" for _, code, _ in warnings)
+    info = {(n, f.code) for n, (_, fs) in corpus.items() for f in fs if f.severity is Severity.INFO}
+    # The corpus's conventions are infos (issue 17), still reported.
+    assert ("SynestheticAsset_Example1.json", "SYN-GLSL-005") in info  # "#1a1a1a"
+    assert ("SynestheticAsset_Example1.json", "SYN-MOD-003") in info  # ±0.0001 over [0.1, 2]
+    assert ("SynestheticAsset_Example3.json", "SYN-REF-004") in info  # target "u_r"
+    assert ("Shader_Example.json", "SYN-GLSL-002") in info  # u_backgroundColor
+    assert ("SynestheticAsset_Example4.json", "SYN-REF-005") in info
+    assert {code for _, code in info} == {
+        "SYN-GLSL-002",
+        "SYN-GLSL-005",
+        "SYN-MOD-003",
+        "SYN-REF-004",
+        "SYN-REF-005",
     }
     assert corpus["Tone_Example.json"][1] == []
     assert corpus["Control-Bundle_Example.json"][1] == []
@@ -224,13 +248,16 @@ def test_range_checks_on_every_kind_of_declaration() -> None:
     }
 
 
-def test_a_control_over_a_sub_range_agrees_but_not_a_different_default() -> None:
+def test_a_control_over_a_sub_range_or_from_another_default_agrees() -> None:
     a = make_asset()
     a["control"]["control_parameters"][4].update(min=-100.0, max=100.0)
     assert _only(_check(a), "SYN-RANGE-004") == []
+    # Where the control starts is the author's choice (issue 17: not a defect).
     a["control"]["control_parameters"][4]["default"] = 50.0
+    assert _only(_check(a), "SYN-RANGE-004") == []
+    a["control"]["control_parameters"][4]["max"] = 2400.0
     [f] = _only(_check(a), "SYN-RANGE-004")
-    assert f.pointer == "/control/control_parameters/4" and "default 50" in f.message
+    assert f.pointer == "/control/control_parameters/4" and "max 2400" in f.message
 
 
 def test_range_checks_on_component_documents() -> None:
@@ -423,7 +450,8 @@ def test_haptic_limits_apply_by_parameter_name() -> None:
     ],
 )
 def test_triggers(trigger: dict[str, Any], expected: list[tuple[str, str]]) -> None:
-    bundle = {"name": "r", "rules": [{"id": "r1", "trigger": trigger, "effects": []}]}
+    effect = {"op": "triggerAttackRelease", "target": "tone.synth", "value": {"note": "C4"}}
+    bundle = {"name": "r", "rules": [{"id": "r1", "trigger": trigger, "effects": [effect]}]}
     assert [(f.code, f.pointer) for f in _check(bundle, "rule-bundle")] == expected
 
 

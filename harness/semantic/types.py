@@ -1,0 +1,146 @@
+"""Values against the type a parameter declares (SYN-TYPE-*).
+
+Controls and component input parameters declare a ``type``; their ``options``
+(the values a host offers to choose from) and ``default`` must be values of
+that type. The schema cannot say so: controls and haptic parameters type
+options as strings whatever the parameter's type, and tone parameters are
+free objects. Types this module knows:
+
+- *string* (``string``, ``str``): a JSON string;
+- *float* (``float``, ``number``, ``double``): a number, or a string that
+  reads as a finite number (the schema makes options strings);
+- *int* (``int``, ``integer``): a whole number, or a string that reads as one;
+- *bool* (``bool``, ``boolean``): ``true``/``false``, the strings
+  ``"true"``/``"false"``, or 0 and 1 as a default.
+
+Other types (``vec3``, unknown ones) are not judged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from synharness.codes import finding
+from synharness.findings import Finding
+from synharness.semantic.scope import Scope
+
+_KINDS = {
+    "string": "string",
+    "str": "string",
+    "float": "float",
+    "number": "float",
+    "double": "float",
+    "int": "int",
+    "integer": "int",
+    "bool": "bool",
+    "boolean": "bool",
+}
+
+
+def _float_text(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def fits(value: Any, kind: str, *, default: bool = False) -> bool:
+    """Whether ``value`` is a value of the type ``kind`` (one of the known kinds).
+
+    Args:
+        value: An option or a default, as parsed JSON.
+        kind: ``string``, ``float``, ``int`` or ``bool``.
+        default: The value is a default: a bool parameter may start at 0 or 1,
+            and a ``{"value": n, "unit": u}`` object stands for ``n``.
+
+    Returns:
+        True when the value is of the type.
+    """
+    if default and isinstance(value, dict) and "value" in value:
+        value = value["value"]
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return True
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "false")
+        return default and is_number and value in (0, 1)
+    if isinstance(value, str):
+        number = _float_text(value.strip())
+    elif is_number:
+        number = float(value)
+    else:
+        return False
+    if number is None or not math.isfinite(number):
+        return False
+    return kind == "float" or number.is_integer()
+
+
+def _typed_items(scope: Scope) -> Iterator[tuple[str, str, Any, Any, Any]]:
+    """(pointer, label, type, options, default) of every control and input parameter."""
+    for pointer, control in scope.controls:
+        yield (
+            pointer,
+            f"Control {control.parameter!r}",
+            control.type,
+            control.options,
+            control.default,
+        )
+    for component, ptr in (
+        (scope.shader, scope.shader_ptr),
+        (scope.tone, scope.tone_ptr),
+        (scope.haptic, scope.haptic_ptr),
+    ):
+        if component is None:
+            continue
+        for i, item in enumerate(component.input_parameters or ()):
+            raw = item if isinstance(item, dict) else None
+            get = raw.get if raw is not None else (lambda k, o=item: getattr(o, k, None))
+            name = get("path") or get("name")
+            yield (
+                f"{ptr}/input_parameters/{i}",
+                f"Input parameter {str(name)!r}",
+                get("type"),
+                get("options"),
+                get("default"),
+            )
+
+
+def _shown(value: Any) -> str:
+    kind = "bool" if isinstance(value, bool) else type(value).__name__
+    return f"{value!r} ({kind})"
+
+
+def check_types(scope: Scope) -> list[Finding]:
+    """SYN-TYPE-001 (options) and SYN-TYPE-002 (default) for every typed declaration."""
+    found: list[Finding] = []
+    for pointer, label, declared, options, default in _typed_items(scope):
+        kind = _KINDS.get(declared.strip().lower()) if isinstance(declared, str) else None
+        if kind is None:
+            continue
+        if isinstance(options, list):
+            for j, option in enumerate(options):
+                if not fits(option, kind):
+                    found.append(
+                        finding(
+                            "SYN-TYPE-001",
+                            f"{pointer}/options/{j}",
+                            f"{label} is typed {declared!r}, but its option {_shown(option)} "
+                            f"is not a {kind}",
+                        )
+                    )
+        if default is not None and not fits(default, kind, default=True):
+            found.append(
+                finding(
+                    "SYN-TYPE-002",
+                    f"{pointer}/default",
+                    f"{label} is typed {declared!r}, but its default {_shown(default)} "
+                    f"is not a {kind}",
+                )
+            )
+    return found
