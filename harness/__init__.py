@@ -11,7 +11,10 @@ __all__ = [
     "__version__",
     "check_bytes",
     "check_data",
+    "reward",
     "score",
+    "score_bytes",
+    "score_many",
     "validate_bytes",
     "validate_data",
     "validate_paths",
@@ -35,10 +38,14 @@ def __getattr__(name: str) -> Any:
     # ``synharness.score`` lives in agents.scoring (the score needs the simulation),
     # and the core must not import agents at import time: agents imports the
     # core, and importing the engine would slow every ``import synharness``.
-    if name == "score":
-        from synharness.agents.scoring import score
+    if name in ("score", "score_bytes", "score_many"):
+        from synharness.agents import scoring
 
-        return score
+        return getattr(scoring, name)
+    if name == "reward":
+        from synharness.agents.reward import reward
+
+        return reward
     if name in _PIPELINE_NAMES:
         from synharness import pipeline
 

@@ -27,7 +27,9 @@ Areas:
 - ``NUM``    numbers no float64 (or the simulation's arithmetic) holds;
 - ``INTERNAL`` an unexpected exception, turned into a finding by the last-resort guard;
 - ``SIM``    what a simulation run observes;
-- ``SCN``    scenarios and their expectations.
+- ``SCN``    scenarios and their expectations;
+- ``ENRICH`` the enrichment keys of the 0.7.4 draft the generator loop writes;
+- ``SCORE``  what only the score looks at (substance, strobing, batch duplicates).
 """
 
 from __future__ import annotations
@@ -88,6 +90,17 @@ _REASONS: dict[str, str] = {
     "SYN-ENV-004": "No schema of that kind exists, so the document cannot be validated.",
     "SYN-ENV-005": "The default version is assumed and every check runs; the published examples write it so (style).",
     "SYN-ENV-006": "The envelope cannot be read, so neither kind nor version is known.",
+    "SYN-ENV-007": "Every check still runs against the shipped schemas, but the document claims a schema nobody publishes there: a copy that may differ, or a typo.",
+    "SYN-SCHEMA-008": "The document breaks its schema: a property under a name the schema does not have, so its value is not read.",
+    "SYN-SCHEMA-009": "The document breaks its schema: the asset is one level down, so nothing of it is read.",
+    "SYN-ENRICH-001": "The document is validated as completely as a 0.7.3 asset; naming the draft is information, not a defect.",
+    "SYN-ENRICH-002": "The loop indexes the asset by a list of parameters that does not match the asset: lookups by it fail.",
+    "SYN-ENRICH-003": "An enrichment key of the wrong type breaks the loop's own reading of the draft.",
+    "SYN-SCORE-001": "Nothing can be seen, heard or felt to change: the asset does nothing, whatever else is right.",
+    "SYN-SCORE-002": "The asset runs but never changes: it works, yet almost surely not as meant.",
+    "SYN-SCORE-003": "Flashing faster than three times a second can trigger seizures (WCAG 2.3.1, level A): the asset is unsafe to show.",
+    "SYN-SCORE-004": "The asset works, but repeats an earlier one of the batch: no new behaviour for the loop to learn from.",
+    "SYN-SCORE-005": "The score is complete without rendering; the renderers would only add evidence.",
     "SYN-SCHEMA-000": "The document breaks its schema.",
     "SYN-SCHEMA-001": "The document breaks its schema: a required property is missing.",
     "SYN-SCHEMA-002": "The document breaks its schema (additionalProperties: false).",
@@ -232,6 +245,12 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "$schema is not a string",
         "Set $schema to the URL (or relative path) of the schema.",
     ),
+    (
+        "SYN-ENV-007",
+        W,
+        "Non-canonical schema host",
+        "Point $schema at https://delk73.github.io/synesthetic-schemas/schema/<version>/<kind>.schema.json; the schema was read from the version and kind only.",
+    ),
     # --- SCHEMA: one code per JSON Schema keyword -----------------------------------
     ("SYN-SCHEMA-000", E, "Schema violation", "Make the value conform to the schema."),
     ("SYN-SCHEMA-001", E, "Missing required property", "Add the property named in the message."),
@@ -260,6 +279,37 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         E,
         "No alternative matches",
         "Make the value match one of the allowed shapes (see the schema's anyOf).",
+    ),
+    (
+        "SYN-SCHEMA-008",
+        E,
+        "Property misnamed",
+        "Rename the property as the message says; the value can stay.",
+    ),
+    (
+        "SYN-SCHEMA-009",
+        E,
+        "Asset wrapped in another object",
+        "Write the asset itself as the top-level object, not inside a wrapper key.",
+    ),
+    # --- ENRICH: the 0.7.4 enriched draft -------------------------------------------
+    (
+        "SYN-ENRICH-001",
+        INFO,
+        "Enriched draft validated as its base version",
+        "Nothing to fix: the draft's enrichment keys are checked on their own, the rest as 0.7.3.",
+    ),
+    (
+        "SYN-ENRICH-002",
+        E,
+        "parameter_index disagrees with the declared parameters",
+        "List in parameter_index exactly the parameters the components declare (their paths).",
+    ),
+    (
+        "SYN-ENRICH-003",
+        E,
+        "Enrichment key of the wrong type",
+        "asset_id: non-empty string; prompt: string; timestamp: RFC 3339 date-time; seed: integer or null; parameter_index: array of strings; provenance: object.",
     ),
     # --- REF: references between parameters ------------------------------------------
     (
@@ -515,6 +565,37 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         W,
         "Heavy clamping at rest",
         "Fit offset ± amplitude·scale inside the modulation's min/max and the parameter's range: clamped steps flatten the waveform.",
+    ),
+    # --- SCORE: what only the score looks at -------------------------------------------
+    (
+        "SYN-SCORE-001",
+        E,
+        "Asset without substance",
+        "Declare at least one numeric parameter with a range in a shader, tone or haptic component.",
+    ),
+    (
+        "SYN-SCORE-002",
+        W,
+        "Nothing is driven",
+        "Drive a declared parameter with a control, a modulation or a rule effect.",
+    ),
+    (
+        "SYN-SCORE-003",
+        E,
+        "Strobing: faster than three flashes per second",
+        "Keep swings of brightness and loudness over half their range at or below 3 Hz (WCAG 2.3.1), or make them shallower.",
+    ),
+    (
+        "SYN-SCORE-004",
+        W,
+        "Duplicate of an earlier asset in the batch",
+        "Make the asset behave differently from the earlier one: a new name alone is the same asset.",
+    ),
+    (
+        "SYN-SCORE-005",
+        INFO,
+        "Renderers not installed",
+        "Install the render extra (pip install 'synharness[render]') for rendered metrics in the score.",
     ),
     (
         "SYN-SCN-001",

@@ -12,6 +12,17 @@ Accepted spellings of ``$schema``:
 - ``jsonschema/<kind>.schema.json`` (the published examples) and bare
   ``<kind>.schema.json``: no version, so the default is assumed (``SYN-ENV-005``).
 
+A fragment (``...schema.json#/SynestheticAsset``, a trailing ``#``) is ignored:
+it names a part of the schema, not another schema. An absolute URL on another
+host than the canonical one is read the same way but warned about
+(``SYN-ENV-007``): the document claims a schema nobody publishes there.
+
+*Enriched draft*: ``0.7.4`` is the draft the generator loop writes, 0.7.3 plus
+the enrichment keys ``asset_id``, ``prompt``, ``timestamp``, ``seed``,
+``parameter_index`` (and ``provenance``). When the registry has no 0.7.4 of its
+own, such a document is validated as 0.7.3 with the enrichment set aside for
+:mod:`synharness.enrichment` (``SYN-ENRICH-001`` says so).
+
 Without an envelope the kind is inferred from the document's keys (``SYN-ENV-001``).
 """
 
@@ -39,6 +50,20 @@ _REFERENCE = re.compile(
     r"(?:^|/)(?:(?P<version>\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)/)?"
     r"(?P<kind>[A-Za-z0-9_-]+)\.schema\.json$"
 )
+#: Where the published schemas live; any other absolute URL is SYN-ENV-007.
+CANONICAL_BASE = "https://delk73.github.io/synesthetic-schemas/schema/"
+#: Enriched drafts -> the version they extend.
+ENRICHED_DRAFTS: dict[str, str] = {"0.7.4": "0.7.3"}
+#: The top-level keys an enriched draft adds to its base version.
+ENRICHMENT_KEYS: tuple[str, ...] = (
+    "asset_id",
+    "prompt",
+    "timestamp",
+    "seed",
+    "parameter_index",
+    "provenance",
+)
+_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: Keys only a full asset has at its top level.
 _ASSET_KEYS = frozenset({"shader", "tone", "haptic", "control", "rule_bundle", "modulation"})
 
@@ -52,8 +77,13 @@ class Envelope:
     #: The schema version, or None when it is unknown (see the findings).
     version: str | None
     findings: tuple[Finding, ...]
-    #: The document without ``$schema`` / ``$schemaRef``.
+    #: The document without ``$schema`` / ``$schemaRef`` (and without the
+    #: enrichment keys of an enriched draft).
     stripped_data: dict[str, Any]
+    #: The enrichment keys of an enriched draft (present ones only), else None.
+    enrichment: dict[str, Any] | None = None
+    #: The version the document named when it is an enriched draft (``0.7.4``).
+    draft: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -98,10 +128,19 @@ def read_envelope(
     if not isinstance(value, str):
         message = f"{key} is {_describe(value)}, not a string"
         return Envelope(None, None, (*findings, finding("SYN-ENV-006", pointer, message)), stripped)
-    match = _REFERENCE.search(value.strip())
+    # A fragment names a part of the schema (#/SynestheticAsset), not another file.
+    reference = value.strip().split("#", 1)[0]
+    match = _REFERENCE.search(reference)
     if match is None:
         message = f"{key} {value!r} names no schema file (<kind>.schema.json)"
         return Envelope(None, None, (*findings, finding("SYN-ENV-004", pointer, message)), stripped)
+    if _ABSOLUTE_URL.match(reference) and not reference.startswith(CANONICAL_BASE):
+        host = reference.split("://", 1)[1].split("/", 1)[0]
+        message = (
+            f"{key} names the schema on {host!r}, not on the canonical "
+            f"{CANONICAL_BASE}; validating against the shipped schemas"
+        )
+        findings.append(finding("SYN-ENV-007", pointer, message))
     version = match["version"]
     if version is None:
         version = default_version
@@ -120,6 +159,9 @@ def _checked(
     pointer: str = "",
 ) -> Envelope:
     schemas = registry.get(version)
+    base = ENRICHED_DRAFTS.get(version)
+    if schemas is None and base is not None and registry.get(base) is not None:
+        return _enriched(kind, version, base, findings, stripped, registry, pointer=pointer)
     if schemas is None:
         known = ", ".join(registry.versions) or "none"
         message = f"schema version {version} is unknown (known: {known})"
@@ -131,6 +173,39 @@ def _checked(
             None, version, (*findings, finding("SYN-ENV-004", pointer, message)), stripped
         )
     return Envelope(kind, version, tuple(findings), stripped)
+
+
+def _enriched(
+    kind: str,
+    draft: str,
+    base: str,
+    findings: list[Finding],
+    stripped: dict[str, Any],
+    registry: SchemaRegistry,
+    *,
+    pointer: str,
+) -> Envelope:
+    """Validate an enriched draft as its base version, the enrichment set aside."""
+    # Only a full asset is enriched; a component keeps its keys (and its schema errors).
+    enrichment = (
+        {k: stripped[k] for k in ENRICHMENT_KEYS if k in stripped} if kind == DEFAULT_KIND else {}
+    )
+    rest = {k: v for k, v in stripped.items() if k not in enrichment}
+    message = (
+        f"{draft} is the enriched draft of {base} ({', '.join(ENRICHMENT_KEYS)}): "
+        f"validated as {base} plus checks of its enrichment"
+    )
+    envelope = _checked(
+        kind, base, [*findings, finding("SYN-ENRICH-001", pointer, message)], rest, registry
+    )
+    return Envelope(
+        envelope.kind,
+        envelope.version,
+        envelope.findings,
+        envelope.stripped_data,
+        enrichment=enrichment if kind == DEFAULT_KIND else None,
+        draft=draft,
+    )
 
 
 def infer_kind(data: Mapping[str, Any]) -> str:

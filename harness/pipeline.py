@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
 from synharness.codes import finding, strict_findings
+from synharness.enrichment import check_enrichment
 from synharness.envelope import read_envelope
 from synharness.findings import Finding, sort_findings
 from synharness.guard import guarded_result
@@ -40,7 +41,7 @@ from synharness.loading import (
     parse_document,
     read_source,
 )
-from synharness.models import MODEL_BY_KIND
+from synharness.models import MODEL_BY_KIND, SynestheticAsset
 from synharness.numbers import huge_numbers, may_hold_huge_numbers
 from synharness.positions import Locator
 from synharness.result import AssetResult
@@ -163,6 +164,9 @@ def _check_parsed(
             findings += model_findings
         if model is not None:
             findings += check_document(envelope.kind, model)
+        if envelope.enrichment is not None and envelope.draft is not None:
+            asset = model if isinstance(model, SynestheticAsset) else None
+            findings += check_enrichment(envelope.enrichment, asset, draft=envelope.draft)
     if options.strict:
         findings = strict_findings(findings)
     if findings and text is not None:

@@ -10,7 +10,8 @@ Vocabulary:
   canonical path, controls copy the range of the parameter they drive, each
   modulation's reach (``offset ± amplitude·scale``, multiplicative
   ``offset·(1 ± amplitude·scale)``) fits its own and its target's range with a
-  depth of at least one step, and the GLSL declares and reads exactly the
+  depth of at least one step, no modulation swings its target over more than
+  half its range faster than 3 Hz, and the GLSL declares and reads exactly the
   listed uniforms.
 
 :func:`make_asset` gives one small fixed asset, :func:`generate_assets` many
@@ -295,6 +296,12 @@ def modulation(
     }
 
 
+def _calm(frequency: float, swing: float, span: float) -> float:
+    # Clean means not strobing either (the score's SYN-SCORE-003, after WCAG
+    # 2.3.1): a swing over half the range stays at or below 3 Hz.
+    return min(frequency, 3.0) if swing > 0.5 * span else frequency
+
+
 def fit_modulation(
     id_: str,
     spec: ParamSpec,
@@ -326,7 +333,7 @@ def fit_modulation(
                 spec,
                 waveform=waveform,
                 type_="multiplicative",
-                frequency=frequency,
+                frequency=_calm(frequency, 2 * offset * ratio, span),
                 depth=ratio,
                 offset=offset,
                 scale=scale,
@@ -340,7 +347,7 @@ def fit_modulation(
         spec,
         waveform=waveform,
         type_="additive",
-        frequency=frequency,
+        frequency=_calm(frequency, 2 * depth, span),
         depth=depth,
         offset=offset,
         scale=scale,

@@ -1,13 +1,19 @@
-"""``synharness score [FILE...|-] [--jsonl] [--jobs N]``: one score per asset, as JSON Lines.
+"""``synharness score [FILE...|-] [--jsonl] [--jobs N] [--render]``: one score per asset, as JSON Lines.
 
 Vocabulary:
 - *record*: one output line, ``{"source", "score", "verdict", "components",
-  "findings"}`` (see :mod:`synharness.agents.scoring`), in the order of the input.
+  "findings", "losses"}`` (see :mod:`synharness.agents.scoring`), in the order
+  of the input (plus ``"diversity"`` with ``--diversity``).
 - *stream mode* (``--jsonl``): each input is JSON Lines, one asset per line.
   Lines are read, scored and answered one at a time and stdout is flushed
   after each record, so a training loop can write one asset and wait for its
-  score. A malformed line scores 0 with its finding; the stream goes on.
-  Blank lines are skipped (the ``source`` of each record names its line).
+  score. Every input line gets exactly one record, so outputs match inputs
+  by position: a malformed line scores 0 with its finding, a blank one 0 with
+  ``SYN-LOAD-002``; the stream goes on.
+- *batch*: one invocation. A later asset that behaves like an earlier one
+  (another name, the same behaviour: :mod:`synharness.agents.dedupe`) gets
+  ``SYN-SCORE-004`` and scores lower; workers fingerprint, the main process
+  decides in input order, whatever ``--jobs``.
 
 With ``--jobs N`` a process pool scores in parallel and records still come out
 in input order. Lines are handed to workers in batches of whatever has
@@ -56,6 +62,8 @@ class ScoreInvocation:
     diversity: bool = False
     #: Cosine distance of fingerprints for ``--diversity`` (None: the default).
     threshold: float | None = None
+    #: Also run the renderers, when installed (``--render``).
+    render: bool = False
 
 
 #: One unit of work: (source name, raw bytes or the finding that stopped
@@ -68,6 +76,7 @@ def score_items(
     scenarios: tuple[str, ...],
     strict: bool = False,
     diversity: bool = False,
+    render: bool = False,
 ) -> list[bytes]:
     """Score items and encode their records (runs in a worker, so it must be top-level).
 
@@ -77,40 +86,78 @@ def score_items(
         strict: Apply the strict severity profile.
         diversity: Add each asset's behaviour fingerprint to its record
             (``"fingerprint"``, a list or null), for the parent to group.
+        render: Also run the renderers, when installed.
 
     Returns:
         One encoded JSON record per item, without newline.
     """
-    from synharness.agents.scoring import score_bytes, score_parts
+    return [record for _, record, _ in score_marked(items, scenarios, strict, diversity, render)]
+
+
+#: One scored item: (source, encoded record, digest of its behaviour or None).
+Marked = tuple[str, bytes, str | None]
+
+
+def score_marked(
+    items: Sequence[Item],
+    scenarios: tuple[str, ...],
+    strict: bool = False,
+    diversity: bool = False,
+    render: bool = False,
+) -> list[Marked]:
+    """:func:`score_items`, each record with the digest the batch's duplicates are judged by.
+
+    Runs in a worker (top-level); the digest is taken from the document the
+    pipeline parsed, so nothing is parsed twice and the work is parallel.
+    """
+    from synharness.agents.batch import score_document
+    from synharness.agents.scoring import score_parts
     from synharness.guard import guarded
 
-    records: list[bytes] = []
+    options = {"scenarios": scenarios, "render": render, "strict": strict}
+    out: list[Marked] = []
     for source, raw, line in items:
         if isinstance(raw, Finding):
-            result = score_parts([raw], asset=None)
+            result, digest = score_parts([raw], asset=None), None
         else:
-            # The last resort: a bug scores this line 0 with SYN-INTERNAL-001; the stream goes on.
-            result = guarded(
-                partial(score_bytes, raw, source=source, scenarios=scenarios, strict=strict),
+            # The last resort: a bug scores this line with SYN-INTERNAL-001; the stream goes on.
+            result, digest = guarded(
+                partial(score_document, raw, source, options),
                 source=source,
-                fallback=lambda f: score_parts([f], asset=None),
+                fallback=lambda f: (score_parts([f], asset=None), None),
             )
-        findings = [
-            # A line parsed on its own reports line 1: give the line in the stream.
-            (f.located(line, f.column) if line and f.line == 1 else f).model_dump(mode="json")
-            for f in result.findings
-        ]
-        record: dict[str, Any] = {
-            "source": source,
-            "score": result.score,
-            "verdict": result.verdict.value,
-            "components": result.components,
-            "findings": findings,
-        }
+        record = _record(source, result, line)
         if diversity:
             record["fingerprint"] = _fingerprint(raw)
-        records.append(orjson.dumps(record))
-    return records
+        out.append((source, orjson.dumps(record), digest))
+    return out
+
+
+def _record(source: str, result: Any, line: int) -> dict[str, Any]:
+    findings = [
+        # A line parsed on its own reports line 1: give the line in the stream.
+        (f.located(line, f.column) if line and f.line == 1 else f).model_dump(mode="json")
+        for f in result.findings
+    ]
+    return {
+        "source": source,
+        "score": result.score,
+        "verdict": result.verdict.value,
+        "components": result.components,
+        "findings": findings,
+        "losses": [loss.model_dump(mode="json") for loss in result.losses],
+    }
+
+
+def mark_duplicate(record: bytes, duplicate: Finding) -> bytes:
+    """The record of a later duplicate: its score recomputed with ``duplicate`` added."""
+    from synharness.agents.scoring import Score, rescored
+
+    data = orjson.loads(record)
+    fields = {k: data[k] for k in ("score", "verdict", "components", "findings", "losses")}
+    result = rescored(Score.model_validate(fields), [duplicate])
+    rest = {k: v for k, v in data.items() if k not in fields and k != "source"}
+    return orjson.dumps({**_record(data["source"], result, 0), **rest})
 
 
 def _fingerprint(raw: bytes | Finding) -> list[float] | None:
@@ -164,11 +211,9 @@ class _DiversityMarks:
 
 
 def jsonl_items(stream: BinaryIO, name: str) -> Iterator[Item]:
-    """Yield the non-blank lines of a JSON Lines stream as they arrive."""
+    """Yield every line of a JSON Lines stream as it arrives (blank ones too: one record each)."""
     for number, line in enumerate(iter(stream.readline, b""), start=1):
-        raw = line.rstrip(b"\r\n")
-        if raw.strip():
-            yield f"{name}:{number}", raw, number
+        yield f"{name}:{number}", line.rstrip(b"\r\n"), number
 
 
 def document_items(invocation: ScoreInvocation, stdin: BinaryIO) -> Iterator[Item]:
@@ -261,11 +306,18 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
     Raises:
         CliError: A path does not exist or cannot be read.
     """
+    from synharness.agents.dedupe import Deduper
+
     items = document_items(invocation, stdin)
     marks = _DiversityMarks(invocation.threshold) if invocation.diversity else None
+    # Records are written in input order, so duplicates are decided here, in that order.
+    seen = Deduper()
 
-    def emit(records: Iterable[bytes]) -> None:
-        for record in records:
+    def emit(records: Iterable[Marked]) -> None:
+        for source, record, digest in records:
+            duplicate = seen.observe(digest, source)
+            if duplicate is not None:
+                record = mark_duplicate(record, duplicate)
             out.write((record if marks is None else marks.mark(record)) + b"\n")
             out.flush()
 
@@ -277,12 +329,12 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
 
 
 def _run(
-    invocation: ScoreInvocation, items: Iterator[Item], emit: Callable[[Iterable[bytes]], None]
+    invocation: ScoreInvocation, items: Iterator[Item], emit: Callable[[Iterable[Marked]], None]
 ) -> int:
-    extra = (invocation.scenarios, invocation.strict, invocation.diversity)
+    extra = (invocation.scenarios, invocation.strict, invocation.diversity, invocation.render)
     if invocation.jobs <= 1:
         for item in items:
-            emit(score_items([item], *extra))
+            emit(score_marked([item], *extra))
         return 0
     # Import the scorer (and with it the schemas and the engine) before the
     # workers fork, so that they inherit it instead of each importing it; and
@@ -291,11 +343,11 @@ def _run(
 
     with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
         for warm in [
-            pool.submit(score_items, [], invocation.scenarios) for _ in range(invocation.jobs)
+            pool.submit(score_marked, [], invocation.scenarios) for _ in range(invocation.jobs)
         ]:
             warm.result()
         feed = _Feed(items, limit=MAX_BATCH)
-        pending: deque[Future[list[bytes]]] = deque()
+        pending: deque[Future[list[Marked]]] = deque()
         ended = False
         while not ended or pending:
             while pending and pending[0].done():
@@ -309,7 +361,7 @@ def _run(
                 continue
             batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
             if batch:
-                pending.append(pool.submit(score_items, batch, *extra))
+                pending.append(pool.submit(score_marked, batch, *extra))
     return 0
 
 
@@ -342,6 +394,11 @@ def _run(
     type=click.FloatRange(min=0.0, max=2.0),
     help="Cosine distance for --diversity near-duplicates [default: 0.005].",
 )
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Also render shader and sound, when the render extra is installed.",
+)
 def command(
     paths: Sequence[str],
     jsonl: bool,
@@ -350,6 +407,7 @@ def command(
     strict: bool,
     diversity: bool,
     threshold: float | None,
+    render: bool,
 ) -> None:
     """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
     invocation = ScoreInvocation(
@@ -360,7 +418,19 @@ def command(
         strict=strict,
         diversity=diversity,
         threshold=threshold,
+        render=render,
     )
+    if render:
+        from synharness.agents.scoring import missing_renderers
+
+        missing = missing_renderers()
+        if missing:
+            # One line, once: each record also carries a SYN-SCORE-005 info.
+            click.echo(
+                f"synharness score: --render: {', '.join(missing)} not installed; "
+                "scoring without rendering (pip install 'synharness[render]')",
+                err=True,
+            )
     # sys streams, not click.get_binary_stream (deprecated in click 8.2);
     # CliRunner swaps sys.stdin and sys.stdout, so tests still capture them.
     code = run(invocation, stdin=sys.stdin.buffer, out=sys.stdout.buffer)

@@ -139,7 +139,23 @@ class SchemaSet:
         # times cheaper than collecting every error.
         if engine.is_valid(data):
             return []
-        return to_findings(engine.errors(data))
+        found = to_findings(engine.errors(data))
+        if kind == "synesthetic-asset" and isinstance(data, dict):
+            # A wrapped asset ({"asset": {...}}) is one cause, not a finding per key.
+            from synharness.schema.unwrap import unwrapped_findings
+
+            found = unwrapped_findings(data, found, validate=self.validate)
+        return found
+
+    def repaired(self, kind: str, data: Any) -> Any | None:
+        """A copy of ``data`` edited until it validates (see :mod:`synharness.schema.repair`).
+
+        Returns:
+            The repaired copy, or None when no repair was found.
+        """
+        from synharness.schema.repair import repair
+
+        return repair(self._engines[kind], data)
 
     def __repr__(self) -> str:
         return f"SchemaSet(version={self.version!r}, kinds={sorted(self.kinds)!r})"

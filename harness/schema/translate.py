@@ -14,12 +14,25 @@ Vocabulary:
 
 Pointers are RFC 6901: a missing property points at the object that lacks it,
 an unexpected property at the property itself.
+
+One finding per cause:
+- *rename*: an unexpected property whose intended name the object allows and
+  lacks (a known mistake such as ``minimum`` for ``min``, ``meta`` for
+  ``meta_info``, or a close spelling) is one ``SYN-SCHEMA-008`` finding that
+  names the rename, instead of "not allowed" plus "missing";
+- *same cause, many places*: findings of one code whose pointers differ only
+  in array indices and whose messages differ only there (the same rename in
+  every input parameter, the same missing key in every control) are merged
+  into the first one, whose message ends with ``[N places: ...]``
+  (:func:`places` reads the count back, for the score).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -55,6 +68,43 @@ _JSON_TYPE = {
     dict: "object",
 }
 
+#: Unexpected property -> the name the schema has for it (the common mistakes).
+RENAMES: dict[str, str] = {
+    "minimum": "min",
+    "maximum": "max",
+    "min_value": "min",
+    "max_value": "max",
+    "meta": "meta_info",
+    "metadata": "meta_info",
+    "default_value": "default",
+    "defaultValue": "default",
+    "smoothing_time": "smoothingTime",
+    "smoothing": "smoothingTime",
+    "fragment": "fragment_shader",
+    "vertex": "vertex_shader",
+    "fragmentShader": "fragment_shader",
+    "vertexShader": "vertex_shader",
+    "ruleBundle": "rule_bundle",
+    "rules_bundle": "rule_bundle",
+    "controls": "control",
+    "modulation_list": "modulations",
+    "inputs": "input_parameters",
+    "inputParameters": "input_parameters",
+    "params": "input_parameters",
+    "parameters": "input_parameters",
+    "freq": "frequency",
+    "amp": "amplitude",
+}
+#: Top-level keys of the 0.7.4 enriched draft (see synharness.envelope).
+_ENRICHMENT = ("asset_id", "prompt", "timestamp", "seed", "parameter_index", "provenance")
+#: Findings of one cause in at least this many places merge into one.
+MERGE_AT = 3
+#: Pointers a merged finding lists before "…".
+_LISTED = 4
+_PLACES = re.compile(r" \[(\d+) places: [^\]]*\]$")
+_INDEX = re.compile(r"/\d+(?=/|$|\s|\)|,|;)")
+_RENAMED = re.compile(r'^rename: property "(?P<old>.*)" should be "(?P<new>.*)" in ')
+
 _FORMAT_EXAMPLE = {
     "date-time": "RFC 3339, e.g. 2025-01-31T12:00:00Z",
     "date": "RFC 3339 full-date, e.g. 2025-01-31",
@@ -79,7 +129,57 @@ def to_findings(errors: Iterable[RawError]) -> list[Finding]:
             if (pointer, message) != (f.pointer, f.message):
                 f = f.model_copy(update={"pointer": pointer, "message": message})
             unique.setdefault((f.pointer, f.code, f.message), f)
-    return sorted(unique.values(), key=_order)
+    found = sorted(unique.values(), key=_order)
+    if len(found) > 1:
+        found = _merge(_renames_explain_missing(found))
+    return found
+
+
+def places(f: Finding) -> int:
+    """How many places a (merged) finding stands for: 1, or the N of ``[N places: ...]``."""
+    hit = _PLACES.search(f.message)
+    return int(hit[1]) if hit else 1
+
+
+def _renames_explain_missing(found: list[Finding]) -> list[Finding]:
+    """Drop "X is missing" where a rename finding at the same object supplies X."""
+    supplied: set[tuple[str, str]] = set()
+    for f in found:
+        if f.code == "SYN-SCHEMA-008" and (hit := _RENAMED.match(f.message)):
+            supplied.add((f.pointer.rsplit("/", 1)[0], hit["new"]))
+    if not supplied:
+        return found
+    return [
+        f
+        for f in found
+        if not (f.code == "SYN-SCHEMA-001" and (f.pointer, _missing_name(f.message)) in supplied)
+    ]
+
+
+def _missing_name(message: str) -> str:
+    head = 'required: property "'
+    return message[len(head) :].split('"', 1)[0] if message.startswith(head) else ""
+
+
+def _merge(found: list[Finding]) -> list[Finding]:
+    """Merge findings of one cause that differ only in array indices (see the module doc)."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in found:
+        key = (f.code, _INDEX.sub("/*", f.pointer), _INDEX.sub("/*", f.message))
+        groups.setdefault(key, []).append(f)
+    if all(len(g) < MERGE_AT for g in groups.values()):
+        return found
+    merged: list[Finding] = []
+    for group in groups.values():
+        if len(group) < MERGE_AT:
+            merged.extend(group)
+            continue
+        first = group[0]
+        listed = ", ".join(f.pointer or "/" for f in group[:_LISTED])
+        more = ", …" if len(group) > _LISTED else ""
+        message = f"{first.message} [{len(group)} places: {listed}{more}]"
+        merged.append(first.model_copy(update={"message": message}))
+    return sorted(merged, key=_order)
 
 
 def show(value: Any) -> str:
@@ -119,11 +219,28 @@ def _translate(error: RawError) -> Iterator[Finding]:
     elif keyword == "additionalProperties":
         allowed = sorted((error.schema or {}).get("properties", {}))
         also = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        present = error.instance.keys() if isinstance(error.instance, Mapping) else ()
         for name in error.expected or ():
+            renamed = rename_target(name, allowed, present)
+            if renamed is not None:
+                yield finding(
+                    "SYN-SCHEMA-008",
+                    pointer_of(*error.path, name),
+                    f'rename: property "{name}" should be "{renamed}" in {_place(where)}',
+                    hint=f'Rename "{name}" to "{renamed}" (the value can stay).',
+                )
+                continue
+            hint = None
+            if not error.path and name in _ENRICHMENT:
+                hint = (
+                    f'"{name}" belongs to the 0.7.4 enriched draft: remove it, or name '
+                    "the draft in $schema (.../schema/0.7.4/synesthetic-asset.schema.json)."
+                )
             yield finding(
                 "SYN-SCHEMA-002",
                 pointer_of(*error.path, name),
                 f'additionalProperties: property "{name}" is not allowed in {_place(where)}{also}',
+                hint=hint,
             )
     elif keyword == "type":
         yield _type_finding(where, error.instance, _types_of(error))
@@ -163,6 +280,18 @@ def _translate(error: RawError) -> Iterator[Finding]:
             where,
             f"{keyword}: {error.message or show(error.instance)}",
         )
+
+
+def rename_target(name: str, allowed: list[str], present: Iterable[str]) -> str | None:
+    """The allowed, absent property that ``name`` was probably meant to be."""
+    if not allowed:
+        return None
+    absent = [a for a in allowed if a not in set(present)]
+    known = RENAMES.get(name)
+    if known is not None and known in absent:
+        return known
+    close = difflib.get_close_matches(name, absent, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _collapse(error: RawError, where: str) -> Iterator[Finding]:

@@ -54,19 +54,56 @@ def test_malformed_lines_score_zero_and_the_stream_goes_on() -> None:
     lines = broken_lines()
     out = records(invoke(["--jsonl"], "\n".join(lines) + "\n"))
     assert [r["source"] for r in out] == ["<stdin>:1", "<stdin>:2", "<stdin>:3", "<stdin>:4"]
-    assert all(r["score"] == 0.0 and r["verdict"] == "fail" for r in out)
+    assert all(r["verdict"] == "fail" for r in out)
+    # What does not load scores 0; what loads but fails its schema scores below the gate.
+    assert [r["score"] == 0.0 for r in out] == [True, True, False, True]
+    assert 0 < out[2]["score"] < 0.5
     codes = [r["findings"][0]["code"] for r in out]
     assert codes[0] == "SYN-LOAD-001" and codes[1] == "SYN-LOAD-008"
     assert codes[2].startswith("SYN-SCHEMA") and codes[3] == "SYN-LOAD-001"
     # Positions name the line of the stream, not line 1 of the line.
     assert out[3]["findings"][0]["line"] == 4
     for r in out:
-        assert set(r) == {"source", "score", "verdict", "components", "findings"}
+        assert set(r) == {"source", "score", "verdict", "components", "findings", "losses"}
+        assert sum(loss["cost"] for loss in r["losses"]) == pytest.approx(1 - r["score"], abs=2e-5)
 
 
-def test_blank_lines_are_skipped_but_keep_numbering() -> None:
-    out = records(invoke(["--jsonl"], "\n[1]\n\n   \n{\n"))
-    assert [r["source"] for r in out] == ["<stdin>:2", "<stdin>:5"]
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_line_blank_or_not_gets_exactly_one_record(jobs: str) -> None:
+    out = records(invoke(["--jsonl", "--jobs", jobs], "\n[1]\n\n   \n{\n\r\n"))
+    assert [r["source"] for r in out] == [f"<stdin>:{i}" for i in range(1, 7)]
+    blank = [r for i, r in enumerate(out, start=1) if i in (1, 3, 4, 6)]
+    assert all(r["score"] == 0 and r["findings"][0]["code"] == "SYN-LOAD-002" for r in blank)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_later_duplicate_in_the_stream_is_discounted_and_marked(jobs: str) -> None:
+    asset = make_asset()
+    renamed = {**make_asset(), "name": "Same behaviour, another name"}
+    lines = [json.dumps(asset), json.dumps(renamed), json.dumps(asset)]
+    out = records(invoke(["--jsonl", "--jobs", jobs], "\n".join(lines) + "\n"))
+    codes = [[f["code"] for f in r["findings"]] for r in out]
+    assert "SYN-SCORE-004" not in codes[0]
+    assert codes[1].count("SYN-SCORE-004") == 1 and codes[2].count("SYN-SCORE-004") == 1
+    assert out[1]["score"] < out[0]["score"] and out[1]["score"] == out[2]["score"]
+    assert (
+        "<stdin>:1"
+        in next(f for f in out[1]["findings"] if f["code"] == "SYN-SCORE-004")["message"]
+    )
+
+
+def test_render_without_renderers_says_so_in_one_line() -> None:
+    from synharness.agents.scoring import missing_renderers
+
+    result = CliRunner().invoke(
+        cli, ["score", "--jsonl", "--render"], input=json.dumps(make_asset())
+    )
+    out = records(result)
+    if missing_renderers():
+        assert len(result.stderr.strip().splitlines()) == 1 and "--render" in result.stderr
+        assert "SYN-SCORE-005" in [f["code"] for f in out[0]["findings"]]
+    else:  # pragma: no cover - once the render extra is installed
+        assert "SYN-SCORE-005" not in [f["code"] for f in out[0]["findings"]]
 
 
 def test_jobs_keep_the_input_order() -> None:
@@ -84,7 +121,7 @@ def test_file_mode_scores_each_file(tmp_path: Path) -> None:
     out = records(invoke([str(bad), str(empty)]))
     assert [r["source"] for r in out] == [str(bad), str(empty)]
     assert out[1]["findings"][0]["code"] == "SYN-LOAD-002"
-    assert all(r["score"] == 0 for r in out)
+    assert 0 < out[0]["score"] < 0.5 and out[1]["score"] == 0
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:

@@ -1,24 +1,32 @@
-"""The score: gate, bands, quality components, determinism and monotonicity."""
+"""The score: tiers, bands, quality components, losses, determinism and monotonicity."""
 
 from __future__ import annotations
 
 import copy
 import json
 import math
+import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import synharness
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from synharness.agents import scoring
 from synharness.agents.scoring import (
+    CLEAN_FLOOR,
+    FLOOR,
+    GATE_PENALTY,
+    MARGIN,
+    WEIGHTS,
     Score,
     band,
     coverage,
     defects,
     health,
+    position,
     score,
     score_bytes,
     score_parts,
@@ -28,7 +36,9 @@ from synharness.findings import Verdict
 from synharness.models import SynestheticAsset
 from synharness.result import ParameterMetrics, ScenarioOutcome
 
-from tests.factories import make_asset
+from tests import defects as injected
+from tests.defects import ALL_DEFECTS, SCHEMA_DEFECTS, chain, hacks
+from tests.factories import generate_assets, make_asset
 from tests.strategies import assets
 
 try:
@@ -72,12 +82,16 @@ def model() -> SynestheticAsset:
 # --- the pure formula ---------------------------------------------------------------------
 
 
-def test_bands_do_not_overlap_and_shrink() -> None:
+def test_bands_are_disjoint_with_a_margin() -> None:
     for d in range(20):
         low, high = band(d)
         assert 0 < low < high <= 1
         assert band(d + 1)[1] == pytest.approx(low)
+        # The margin: the best of d + 1 defects is below the worst of d.
+        assert position(d + 1, 1.0) < position(d, 0.0)
     assert band(0) == (0.5, 1.0)
+    assert position(0, 1.0) == 1.0
+    assert position(0, 0.0) == pytest.approx(0.5 + 0.5 * MARGIN)
 
 
 def test_defects_weigh_errors_three_warnings_one_infos_nothing() -> None:
@@ -89,21 +103,70 @@ def test_defects_weigh_errors_three_warnings_one_infos_nothing() -> None:
     assert defects(found) == 4
 
 
-@pytest.mark.parametrize(
-    "code", ["SYN-LOAD-001", "SYN-ENV-003", "SYN-SCHEMA-001", "SYN-SCHEMA-000"]
-)
-def test_gate_errors_score_zero(code: str) -> None:
+def test_a_merged_finding_costs_more_with_every_place() -> None:
+    one = finding("SYN-SCHEMA-008", "/a/0/minimum", "rename")
+    costs = [
+        defects([one.model_copy(update={"message": f"rename [{n} places: /a/0/minimum, …]"})])
+        for n in (3, 4, 10)
+    ]
+    assert 2 * defects([one]) < costs[0] < costs[1] < costs[2]
+
+
+@pytest.mark.parametrize("code", ["SYN-LOAD-001", "SYN-LOAD-002", "SYN-LOAD-008"])
+def test_what_does_not_load_scores_zero(code: str) -> None:
     s = score_parts([finding(code, "", "broken")], asset=None)
     assert s.score == 0.0 and s.verdict is Verdict.FAIL and s.components == {"validity": 0.0}
+    assert [loss.cost for loss in s.losses] == [1.0]
+
+
+@pytest.mark.parametrize("code", ["SYN-ENV-003", "SYN-SCHEMA-001", "SYN-SCHEMA-000"])
+def test_what_fails_the_gate_unrepaired_scores_in_the_lower_tier(code: str) -> None:
+    s = score_parts([finding(code, "", "broken")], asset=None, data={"name": "x"})
+    assert 0.0 < s.score < FLOOR
+    assert s.components["validity"] == 0.0 and s.components["repaired"] == 0.0
+    assert "soundness" in s.components
+
+
+def test_what_fails_the_gate_repaired_shares_the_scale_with_a_penalty() -> None:
+    one = [finding("SYN-SCHEMA-003", "/name", "type")]
+    s = score_parts(one, asset=None, data={"name": 3, "x": 1}, repaired=True)
+    assert FLOOR < s.score < CLEAN_FLOOR
+    # Worse than a passing document with the same defects, better than one more defect.
+    passing = score_parts([finding("SYN-RANGE-001", "/a", "x")], asset=model())
+    assert s.score < passing.score
+    assert s.components["defects"] == 3.0 and GATE_PENALTY > 0
+    assert any(loss.what == "gate" for loss in s.losses)
+
+
+def test_soundness_is_the_share_of_each_part_the_errors_leave_alone() -> None:
+    data = {"name": 3, "shader": {"a": 1, "b": 2, "c": 3, "d": 4}, "tone": {"x": 1}}
+    bad = [
+        finding("SYN-SCHEMA-003", "/name", "type"),
+        finding("SYN-SCHEMA-003", "/shader/a", "type"),
+        finding("SYN-SCHEMA-001", "/tone", "missing: names nothing there"),
+    ]
+    s = score_parts(bad, asset=None, data=data)
+    # name: 0, shader: 3/4, tone: 1 (a missing key touches nothing present).
+    assert s.components["soundness"] == pytest.approx((0 + 0.75 + 1) / 3, abs=1e-6)
+
+
+def test_losses_explain_every_point() -> None:
+    data = make_asset()
+    data["modulations"][0]["target"] = "shader.u_nowhere"
+    for doc in (make_asset(), data, {"name": 3}, {"$schema": data["$schema"], "name": "x"}):
+        s = score(doc)
+        assert sum(loss.cost for loss in s.losses) == pytest.approx(1 - s.score, abs=2e-5)
+    broken = score(data)
+    assert any(loss.what.startswith("SYN-REF-001 /modulations/0/target") for loss in broken.losses)
 
 
 def test_env_warning_does_not_gate() -> None:
     # SYN-ENV-001 is an info by default and a warning under the strict profile.
     [strict] = strict_findings([finding("SYN-ENV-001", "", "no $schema")])
     s = score_parts([strict], asset=model())
-    assert band(1)[0] <= s.score <= band(1)[1]
+    assert FLOOR + (1 - FLOOR) * band(1)[0] <= s.score <= FLOOR + (1 - FLOOR) * band(1)[1]
     s = score_parts([finding("SYN-ENV-001", "", "no $schema")], asset=model())
-    assert band(0)[0] <= s.score <= band(0)[1]
+    assert CLEAN_FLOOR <= s.score <= 1.0
 
 
 def test_health_penalises_clamping_and_nan() -> None:
@@ -126,9 +189,16 @@ def test_clean_asset_components() -> None:
     assert s.components["driven"] == 1.0
     assert s.components["health"] == 1.0
     assert s.components["coverage"] == pytest.approx(0.5 / 7, abs=1e-6)  # 7 ranged parameters
-    expected = 0.4 * 1.0 + 0.35 * (0.5 / 7) + 0.25 * 1.0
+    # Three modalities, three kinds of driver, 7 of 8 driven parameters for full richness.
+    assert s.components["substance"] == pytest.approx((1 + 1 + 7 / 8) / 3, abs=1e-6)
+    expected = (
+        WEIGHTS["health"] * 1.0
+        + WEIGHTS["coverage"] * (0.5 / 7)
+        + WEIGHTS["driven"] * 1.0
+        + WEIGHTS["substance"] * (1 + 1 + 7 / 8) / 3
+    )
     assert s.components["quality"] == pytest.approx(expected, abs=1e-6)
-    assert s.score == pytest.approx(0.5 + 0.5 * expected, abs=1e-6)
+    assert s.score == pytest.approx(FLOOR + (1 - FLOOR) * position(0, expected), abs=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -158,6 +228,8 @@ def test_undriven_parameters_lower_driven() -> None:
 
 def test_public_api_exports_score() -> None:
     assert synharness.score is score
+    assert synharness.score_bytes is score_bytes
+    assert synharness.score_many is scoring.score_many
 
 
 def test_non_object_scores_zero() -> None:
@@ -171,17 +243,17 @@ def test_malformed_bytes_score_zero_with_a_located_finding() -> None:
     assert s.findings[0].code == "SYN-LOAD-001" and s.findings[0].line == 1
 
 
-def test_schema_violation_scores_zero() -> None:
+def test_schema_violation_scores_below_the_gate_but_above_zero() -> None:
     data = make_asset(name=None)
     s = score(data, scenarios=())
-    assert s.score == 0 and any(f.code.startswith("SYN-SCHEMA") for f in s.findings)
+    assert 0 < s.score < CLEAN_FLOOR and any(f.code.startswith("SYN-SCHEMA") for f in s.findings)
 
 
 @pytest.mark.parametrize("scenarios", SCENARIO_SETS)
 def test_clean_asset_scores_in_the_top_band(scenarios: tuple[str, ...]) -> None:
     s = score(make_asset(), scenarios=scenarios)
     assert s.verdict is Verdict.PASS
-    assert 0.5 <= s.score <= 1.0
+    assert CLEAN_FLOOR <= s.score <= 1.0
     if scenarios:
         assert s.components["coverage"] > 0  # the modulations move something under idle
 
@@ -192,7 +264,7 @@ def test_deterministic_and_json_serialisable(scenarios: tuple[str, ...]) -> None
     b = score(make_asset(), scenarios=scenarios)
     assert a == b
     dumped = json.loads(a.model_dump_json())
-    assert set(dumped) == {"score", "verdict", "components", "findings"}
+    assert set(dumped) == {"score", "verdict", "components", "findings", "losses"}
 
 
 # --- monotonicity: fixing a defect never lowers the score --------------------------------
@@ -319,29 +391,7 @@ def test_a_missing_schema_costs_a_band_only_under_the_strict_profile() -> None:
 @needs_simulation
 def test_simulation_findings_count_as_defects() -> None:
     s = score(make_asset())
-    assert s.components["defects"] == float(defects(s.findings))
-
-
-@needs_simulation
-def test_worked_example_in_the_docs_is_current() -> None:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[3]
-    doc = (root / "docs" / "score.md").read_text(encoding="utf-8")
-    heartbeat = json.loads((root / "examples" / "heartbeat.json").read_text(encoding="utf-8"))
-    clean = score(heartbeat)
-    assert f"= {clean.score:.6f}" in doc
-    assert f"= {clean.components['coverage']:.6f}" in doc
-    no_schema = dict(heartbeat)
-    no_schema.pop("$schema")
-    assert score(no_schema).score == clean.score  # SYN-ENV-001 is an info
-    assert f"= {score(no_schema, strict=True).score:.6f}" in doc
-    overshoot = copy.deepcopy(heartbeat)
-    overshoot["modulations"][0]["amplitude"] *= 10
-    assert f"**{score(overshoot).score:.6f}**" in doc
-    # The score is the band's lower bound plus its width times the quality.
-    low, high = band(int(clean.components["defects"]))
-    assert clean.score == pytest.approx(low + (high - low) * clean.components["quality"], abs=1e-6)
+    assert s.components["defects"] == pytest.approx(defects(s.findings))
 
 
 @needs_simulation
@@ -376,3 +426,153 @@ def test_importing_the_core_does_not_import_agents() -> None:
 
     code = "import sys, synharness; assert not any(m == 'synharness.agents' or m.startswith('synharness.agents.') for m in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# --- issue 10: one more defect strictly lowers; hacks never pay -----------------------------
+
+CLEAN_EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.json"))
+
+
+def _example(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+@settings(max_examples=40, deadline=None)
+@given(clean=assets(), seed=st.integers(0, 2**32 - 1), length=st.integers(1, 5))
+def test_one_more_defect_strictly_lowers_the_score(
+    clean: dict[str, Any], seed: int, length: int
+) -> None:
+    docs = chain(clean, random.Random(seed), length)
+    scores = [score(d).score for d in docs]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    for k in range(1, len(docs)):
+        assert scores[k] < scores[k - 1], (k, scores, docs[k])
+
+
+@pytest.mark.parametrize("defect", ALL_DEFECTS, ids=lambda d: d.__name__)
+def test_every_defect_kind_lowers_the_factory_asset(defect: Any) -> None:
+    base = make_asset()
+    broken = copy.deepcopy(base)
+    assert defect(broken, random.Random(0), set())
+    assert score(broken).score < score(base).score
+
+
+@pytest.mark.parametrize("schema_defect", SCHEMA_DEFECTS, ids=lambda d: d.__name__)
+def test_fixing_the_last_schema_error_crosses_the_gate(schema_defect: Any) -> None:
+    # Even an asset riddled with semantic defects scores above any schema-invalid one.
+    riddled = generate_assets(1, seed=5, modulations=6)[0]
+    used: set[tuple[str, Any]] = set()
+    for semantic in (
+        injected.undeclared_target,
+        injected.overreach,
+        injected.control_default_outside,
+        injected.strobe,
+    ):
+        assert semantic(riddled, random.Random(1), used)
+    broken = copy.deepcopy(riddled)
+    assert schema_defect(broken, random.Random(2), used)
+    assert score(broken).score < score(riddled).score
+
+
+def test_the_hacks_score_below_every_clean_example() -> None:
+    lowest = min(score(_example(p)).score for p in CLEAN_EXAMPLES)
+    for path in CLEAN_EXAMPLES:
+        for name, hack in hacks(_example(path)).items():
+            assert score(hack).score < lowest, (path.name, name)
+    # A renamed copy in the same batch is discounted and says so.
+    heartbeat = _example(CLEAN_EXAMPLES[0])
+    renamed = {**copy.deepcopy(heartbeat), "name": "Another name"}
+    first, second = scoring.score_many([heartbeat, renamed])
+    assert second.score < lowest <= first.score
+    assert [f.code for f in second.findings].count("SYN-SCORE-004") == 1
+
+
+def test_strobing_is_judged_against_three_flashes_per_second() -> None:
+    base = _example(CLEAN_EXAMPLES[0])
+    target = base["modulations"][0]["target"]
+
+    def with_swing(hz: float) -> Score:
+        doc = copy.deepcopy(base)
+        doc["shader"]["input_parameters"][0]["min"] = 0.0
+        p = doc["shader"]["input_parameters"][0]
+        doc["modulations"].append(
+            {
+                "id": "swing",
+                "target": "shader." + p["parameter"],
+                "type": "additive",
+                "waveform": "sine",
+                "frequency": hz,
+                "amplitude": (p["max"] - p["min"]) / 2,
+                "offset": (p["max"] + p["min"]) / 2,
+                "phase": 0.0,
+                "min": p["min"],
+                "max": p["max"],
+            }
+        )
+        return score(doc)
+
+    assert target  # the example has modulations to compare with
+    assert "SYN-SCORE-003" not in [f.code for f in with_swing(scoring.FLASH_LIMIT_HZ).findings]
+    assert "SYN-SCORE-003" in [f.code for f in with_swing(scoring.FLASH_LIMIT_HZ + 0.5).findings]
+
+
+def test_a_rule_fired_by_a_fast_modulation_strobes() -> None:
+    doc = make_asset()
+    doc.pop("rule_bundle", None)
+    doc["modulations"].append(
+        {
+            "id": "fast_volume",
+            "target": "tone.detune",
+            "type": "additive",
+            "waveform": "sine",
+            "frequency": 12.0,
+            "amplitude": 100.0,
+            "offset": 0.0,
+            "phase": 0.0,
+            "min": -1200.0,
+            "max": 1200.0,
+        }
+    )
+
+    def with_rule(target: str) -> list[str]:
+        d = copy.deepcopy(doc)
+        d["rule_bundle"] = {
+            "name": "flash",
+            "rules": [
+                {
+                    "id": "flash_on_detune",
+                    "trigger": {
+                        "type": "threshold",
+                        "params": {"source": "tone.detune", "value": 0},
+                    },
+                    "effects": [{"op": "set", "target": target, "value": 1.0}],
+                }
+            ],
+        }
+        return [f.code for f in score(d, scenarios=()).findings]
+
+    # A shallow detune at 12 Hz is vibrato, not a flash; the rule it fires writes brightness.
+    assert "SYN-SCORE-003" in with_rule("shader.u_hue")
+    assert "SYN-SCORE-003" not in with_rule("haptic.intensity")
+
+
+def test_an_unusable_envelope_counts_what_the_default_schema_would_find() -> None:
+    broken = make_asset()
+    broken["$schema"] = broken["$schema"].replace("0.7.3", "9.9.9")
+    broken["name"] = 42
+    fixed_version = make_asset(name=42)
+    s_broken, s_version = score(broken), score(fixed_version)
+    messages = [f.message for f in s_broken.findings if f.code == "SYN-SCHEMA-003"]
+    assert messages and messages[0].startswith("as synesthetic-asset 0.7.3:")
+    # Fixing the version cannot reveal the schema error: it was counted already.
+    assert s_broken.score < s_version.score < score(make_asset()).score
+
+
+def test_semantic_defects_behind_schema_errors_still_count() -> None:
+    broken = make_asset(name=42)
+    worse = make_asset(name=42)
+    worse["modulations"][0]["target"] = "shader.u_nowhere"
+    s = score(worse)
+    hidden = [f for f in s.findings if f.code == "SYN-REF-001"]
+    assert hidden and hidden[0].message.startswith("behind the schema errors:")
+    assert s.score < score(broken).score

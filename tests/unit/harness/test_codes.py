@@ -30,10 +30,11 @@ from synharness.pipeline import ValidationOptions, check_source
 from tests.conftest import CODE_FIXTURES, ROOT
 
 DOCS = ROOT / "docs" / "findings.md"
-#: Codes whose behaviour is tested by the simulation's tests, not by one document;
-#: INTERNAL (a bug caught by the guard) by tests/unit/harness/test_guard.py, which
-#: injects the fault its fail fixture is checked under.
-SIMULATED_AREAS = ("SIM", "SCN", "INTERNAL")
+#: Codes whose behaviour is tested by the simulation's tests (SIM, SCN), the
+#: score's (SCORE: tests/unit/agents/test_codes_score.py) or the guard's
+#: (INTERNAL: tests/unit/harness/test_guard.py, which injects the fault its fail
+#: fixture is checked under), not by validating one document.
+SIMULATED_AREAS = ("SIM", "SCN", "SCORE", "INTERNAL")
 _SECTION = re.compile(r"^## (SYN-[A-Z]+-\d{3}) — (.+)$", re.M)
 
 

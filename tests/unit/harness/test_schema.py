@@ -60,6 +60,8 @@ def test_all_is_complete_and_sorted() -> None:
         "backends",
         "registry",
         "translate",
+        "unwrap",
+        "repair",
     }
     assert synharness.schema.__all__ == sorted(synharness.schema.__all__)
     assert set(synharness.schema.__all__) == public
