@@ -28,6 +28,8 @@ Areas:
 - ``INTERNAL`` an unexpected exception, turned into a finding by the last-resort guard;
 - ``SIM``    what a simulation run observes;
 - ``SCN``    scenarios and their expectations;
+- ``RENDER`` the GL runtime that compiles and renders shaders;
+- ``VISUAL`` what the rendered frames of a scenario show;
 - ``ENRICH`` the enrichment keys of the 0.7.4 draft the generator loop writes;
 - ``SCORE``  what only the score looks at (substance, strobing, batch duplicates).
 """
@@ -135,6 +137,8 @@ _REASONS: dict[str, str] = {
     "SYN-GLSL-005": "The corpus writes vec3 colours as hex strings and three.js-side code converts them to a Color: host-dependent convention.",
     "SYN-GLSL-006": "The vertex shader does not compile.",
     "SYN-GLSL-007": "Moving the parameter changes nothing on screen: works, almost surely a wrong name.",
+    "SYN-GLSL-010": "The GL compiler rejects the stage: three.js shows nothing and logs the error.",
+    "SYN-GLSL-011": "The program does not link: three.js shows nothing and logs the error.",
     "SYN-TONE-001": "Tone.js has no such synth class: the tone cannot be built.",
     "SYN-TONE-002": "Tone.js has no such effect class: the effect chain cannot be built.",
     "SYN-TONE-003": "Tone.js asserts against the value and throws: the tone cannot be built.",
@@ -158,6 +162,13 @@ _REASONS: dict[str, str] = {
     "SYN-SCN-001": "The asset does not do what its scenario requires.",
     "SYN-SCN-002": "The scenario cannot be read, so it cannot run.",
     "SYN-SCN-003": "The scenario names no asset, so it cannot run.",
+    "SYN-RENDER-001": "Nothing is wrong with the asset: the machine cannot compile or render, so those checks did not run.",
+    "SYN-RENDER-002": "The frame could not be drawn or read: what the user would see is unknown.",
+    "SYN-VISUAL-001": "A flat fill is a valid picture, but almost surely not the one meant.",
+    "SYN-VISUAL-002": "The picture renders, but what the scenario drives never reaches it: works, almost surely not as meant.",
+    "SYN-VISUAL-003": "NaN and infinite colours are undefined on the GPU: browsers show black or garbage, differently per device.",
+    "SYN-VISUAL-004": "Flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
+    "SYN-VISUAL-005": "Red flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
 }
 
 #: The strict profile (``--strict``, config key ``strict``): the infos the
@@ -447,6 +458,18 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "Shader input parameter names no uniform",
         "Name a listed uniform in the input parameter, or add the uniform.",
     ),
+    (
+        "SYN-GLSL-010",
+        E,
+        "GLSL compile error",
+        "Fix the GLSL at this position; the message is the GL compiler's own.",
+    ),
+    (
+        "SYN-GLSL-011",
+        E,
+        "GLSL link error",
+        "Make the two stages agree (varyings, uniforms) and give each a `void main()`.",
+    ),
     # --- TONE ------------------------------------------------------------------------------
     (
         "SYN-TONE-001",
@@ -552,6 +575,49 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         E,
         "Internal error",
         "This is a bug in synharness, not in the document: please report it with the file attached.",
+    ),
+    # --- RENDER / VISUAL: the shader rendered under a scenario (synharness.render) -----
+    (
+        "SYN-RENDER-001",
+        INFO,
+        "No GL context",
+        "Install the 'render' extra and Mesa's EGL (libegl-mesa0, libgl1-mesa-dri) to compile and render shaders.",
+    ),
+    (
+        "SYN-RENDER-002",
+        E,
+        "Rendering failed",
+        "The GL driver refused a frame: see the message; simplify the shader (loops, texture sizes).",
+    ),
+    (
+        "SYN-VISUAL-001",
+        W,
+        "Draws nothing",
+        "Every frame is one colour: check that gl_FragColor depends on vUv, gl_FragCoord or a uniform.",
+    ),
+    (
+        "SYN-VISUAL-002",
+        W,
+        "Frozen while its uniforms change",
+        "The uniforms the scenario drives do not reach the output: use them in the colour computation.",
+    ),
+    (
+        "SYN-VISUAL-003",
+        E,
+        "Non-finite colour",
+        "Guard divisions, sqrt, log and pow against zero and negative arguments.",
+    ),
+    (
+        "SYN-VISUAL-004",
+        E,
+        "General flashes above the WCAG 2.x threshold",
+        "Keep large bright/dark changes to at most three per second, or confine them to a small area.",
+    ),
+    (
+        "SYN-VISUAL-005",
+        E,
+        "Red flashes above the WCAG 2.x threshold",
+        "Avoid alternating to and from saturated red more than three times a second over a large area.",
     ),
     # --- SIM / SCN: simulation and scenarios (filled by the simulation) ---------------
     (

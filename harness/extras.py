@@ -26,6 +26,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     ),
     "plots": ("matplotlib",),
     "graph": ("networkx",),
+    "render": ("moderngl", "glcontext", "PIL"),
     "ann": ("usearch",),
 }
 

@@ -9,9 +9,12 @@ Stages, each running only when the ones before let it:
 4. *model*: the strict pydantic model of the kind (:mod:`synharness.models`), only
    when the schema passed; a model error the schema missed is a bug in one of
    the two and is filed as ``SYN-SCHEMA-000``;
-5. *semantic*: the checks the schema cannot express (:mod:`synharness.semantic`),
+5. *compile*: the shader pair compiled and linked in a real GL implementation
+   under a host profile (:mod:`synharness.render.check`, ``SYN-GLSL-010/011``),
+   when a GL context can be made (else one ``SYN-RENDER-001`` info);
+6. *semantic*: the checks the schema cannot express (:mod:`synharness.semantic`),
    only for documents that passed the schema and the model;
-6. *positions*: line and column of every finding's pointer, only when there
+7. *positions*: line and column of every finding's pointer, only when there
    are findings and the text is known (:mod:`synharness.positions`).
 
 This is the hot path of the RLHF loop: the schema registry is compiled once and
@@ -47,6 +50,7 @@ from synharness.positions import Locator
 from synharness.result import AssetResult
 from synharness.schema import SchemaRegistry, load_registry
 from synharness.semantic import check_document
+from synharness.semantic.glsl import CompiledUniforms
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,9 @@ class ValidationOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     #: A directory of schemas (``--schema-dir``) besides the shipped ones.
     schema_dir: Path | str | None = None
+    #: Compile the shader under this host profile (``--glsl-host``) when a GL
+    #: context can be made; None skips compiling (the regex reader alone).
+    glsl_host: str | None = "three"
     #: The strict profile (``--strict``, config key ``strict``): style and
     #: legacy infos are reported as warnings (:func:`~synharness.codes.strict_findings`).
     strict: bool = False
@@ -163,7 +170,13 @@ def _check_parsed(
             model, model_findings = _model(envelope.kind, envelope.stripped_data)
             findings += model_findings
         if model is not None:
-            findings += check_document(envelope.kind, model)
+            compiled = None
+            if options.glsl_host is not None:
+                compile_found, compiled = _compile_stage(
+                    envelope.kind, model, options.glsl_host, text, unique_keys=unique_keys
+                )
+                findings += compile_found
+            findings += check_document(envelope.kind, model, compiled=compiled)
         if envelope.enrichment is not None and envelope.draft is not None:
             asset = model if isinstance(model, SynestheticAsset) else None
             findings += check_enrichment(envelope.enrichment, asset, draft=envelope.draft)
@@ -179,6 +192,15 @@ def _check_parsed(
         findings=tuple(sort_findings(findings)),
     )
     return CheckedDocument(result, data, model, text)
+
+
+def _compile_stage(
+    kind: str, model: BaseModel, profile: str, text: str | None, *, unique_keys: bool
+) -> tuple[list[Finding], CompiledUniforms | None]:
+    # Imported here: only documents with a shader that passed the model get this far.
+    from synharness.render.check import compile_stage
+
+    return compile_stage(kind, model, profile=profile, text=text, unique_keys=unique_keys)
 
 
 def _model(kind: str, data: dict[str, Any]) -> tuple[BaseModel | None, list[Finding]]:

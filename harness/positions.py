@@ -337,3 +337,48 @@ def position_of_offset(text: str, offset: int) -> tuple[int, int]:
     """Return the 1-based ``(line, column)`` of a character offset of ``text``."""
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def offset_in_string(text: str, start: int, line: int, column: int) -> int | None:
+    """The offset in ``text`` of a character of a decoded JSON string, by its line and column.
+
+    A GLSL source lives in a JSON string, where its newlines are ``\\n`` escapes
+    and a character may be written ``\\u0041``: a compiler's position in the
+    decoded source is found in the file by walking the string's raw text.
+
+    Args:
+        text: The JSON text.
+        start: Offset of the string's opening quote (what :meth:`Locator.offset` gives).
+        line: 1-based line in the decoded string.
+        column: 1-based column in that line (characters; a column past the
+            line's end gives the offset of the newline escape that ends it).
+
+    Returns:
+        The offset of the raw character (or escape) that decodes to that
+        position, or None when ``start`` is not a string or the string is shorter.
+    """
+    if start >= len(text) or text[start] != '"':
+        return None
+    i, at_line, at_column, end = start + 1, 1, 1, len(text)
+    while i < end:
+        if at_line == line and at_column == column:
+            return i
+        ch = text[i]
+        if ch == '"':
+            return i if at_line == line else None  # past the last line's end: the quote
+        if ch == "\\" and i + 1 < end:
+            escape = text[i + 1]
+            decoded, step = (_ESCAPES.get(escape, escape), 2) if escape != "u" else ("?", 6)
+        else:
+            decoded, step = ch, 1
+        if decoded == "\n":
+            if at_line == line:
+                return i
+            at_line, at_column = at_line + 1, 1
+        else:
+            at_column += 1
+        i += step
+    return None

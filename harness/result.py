@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, computed_field
 from synharness.findings import Finding, Severity, Verdict, verdict_of
+from synharness.render.visual import ScenarioRender
 
 REPORT_VERSION = 1
 
@@ -89,6 +90,8 @@ class ScenarioOutcome(BaseModel):
     event_count: int = 0
     #: Downsampled trace for plots (HTML report), when kept.
     plot: TracePlot | None = None
+    #: The shader rendered under this scenario (``run`` with a GL context).
+    render: ScenarioRender | None = None
 
 
 class AssetResult(BaseModel):

@@ -6,7 +6,9 @@ Vocabulary:
   be archived as a CI artefact and opened offline.
 - *summary*: the verdict counts and a table with one row per asset.
 - *asset section*: the asset's findings, then per scenario its expectations,
-  its metrics and one plot per traced parameter (see :mod:`synharness.reports.plots`).
+  its metrics, its render (filmstrip and animated preview, see
+  :mod:`synharness.reports.filmstrip`) and one plot per traced parameter (see
+  :mod:`synharness.reports.plots`).
 
 Verbosity 0 leaves the plots out (for very large runs); 1 and 2 include them.
 """
@@ -20,9 +22,12 @@ from synharness import __version__
 from synharness.extras import has_extra
 from synharness.findings import Severity, sort_findings
 from synharness.reports.base import Reporter, register
+from synharness.reports.filmstrip import CSS as RENDER_CSS
+from synharness.reports.filmstrip import render_fragment
 from synharness.result import AssetResult, ScenarioOutcome, summarise
 
-CSS = """
+CSS = (
+    """
 :root { --pass: #1a7f37; --warn: #9a6700; --fail: #cf222e; --muted: #57606a; }
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
        max-width: 70rem; padding: 0 1rem; color: #1f2328; line-height: 1.4; }
@@ -43,6 +48,8 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size:
 .plot svg { width: 100%; height: auto; max-width: 52rem; display: block; }
 .meta { color: var(--muted); font-size: .85rem; }
 """
+    + RENDER_CSS
+)
 
 _VERDICT_CLASS = {"pass": "pass", "warn": "warn", "fail": "fail"}
 
@@ -177,6 +184,7 @@ class HtmlReporter(Reporter):
                     f'<td class="num">{m.coverage:.1%}</td><td class="num">{m.nan_count}</td></tr>\n'
                 )
             w("</tbody>\n</table>\n")
+        w(render_fragment(outcome.render, images=self.verbosity >= 1))
         if outcome.plot is not None and self.verbosity >= 1 and not has_extra("plots"):
             w(
                 '<p class="note">Plots need the <code>plots</code> extra: '

@@ -57,3 +57,26 @@ def pointer_resolves(data: Any, pointer: str) -> bool:
         else:
             return False
     return True
+
+
+def gl_unavailable_reason() -> str | None:
+    """Why no GL context can be made here (None when one can)."""
+    from synharness.extras import missing_modules
+
+    missing = missing_modules("render")
+    if missing:
+        return f"the render extra is missing ({', '.join(missing)})"
+    from synharness.render.gl import shared_runtime
+
+    runtime = shared_runtime()
+    return runtime if isinstance(runtime, str) else None
+
+
+def require_gl() -> None:
+    """Skip (or fail under ``CI=true``) when no GL context can be created."""
+    reason = gl_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but no GL context: {reason}")
+    pytest.skip(f"no GL context: {reason}")

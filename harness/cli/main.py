@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "synharness.cli.report",
     "synharness.cli.simulate",
     "synharness.cli.run",
+    "synharness.cli.render",
     "synharness.cli.similar",
     "synharness.cli.fix",
 )

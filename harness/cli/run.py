@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from synharness.agents.scenario import Scenario
     from synharness.api.client import StoredAsset
     from synharness.pipeline import CheckedDocument
+    from synharness.result import ScenarioOutcome
 
 #: The bundled examples (not ``examples/broken/``, whose documents fail on purpose).
 DEFAULT_PATHS = ("examples/*.json",)
@@ -54,6 +55,11 @@ class RunOptions:
 
     duration: float = 10.0
     keep_plot: bool = True
+    #: Render each scenario's shader when a GL context can be made (``--no-render`` turns it off).
+    render: bool = True
+    #: Canvas side and frame rate of those renders (small: a run renders every scenario).
+    render_size: int = 64
+    render_fps: float = 30.0
     #: The strict severity profile (``--strict``).
     strict: bool = False
 
@@ -134,6 +140,9 @@ def _simulate_checked(
         return result
     runs = [*mine, *builtin_scenarios(checked.model, duration=options.duration)]
     outcomes, found = run_scenarios(checked.model, runs, keep_plot=options.keep_plot)
+    if options.render and checked.model.shader is not None:
+        outcomes, rendered = _render(checked.model, runs, outcomes, options)
+        found = [*found, *rendered]
     known = {(f.code, f.pointer, f.file) for f in result.findings}
     extra = locate_findings(
         [f for f in found if (f.code, f.pointer, f.file) not in known], checked.text
@@ -144,6 +153,37 @@ def _simulate_checked(
             "scenarios": tuple(outcomes),
         }
     )
+
+
+def _render(
+    asset: Any, runs: Sequence[Scenario], outcomes: list[ScenarioOutcome], options: RunOptions
+) -> tuple[list[ScenarioOutcome], list[Finding]]:
+    """Render every scenario's shader; without a GL context validation filed SYN-RENDER-001."""
+    from synharness.extras import has_extra
+
+    if not has_extra("render"):
+        return outcomes, []
+    from synharness.render.gl import shared_runtime
+    from synharness.render.shader import RenderSettings, render_asset, scenario_render
+
+    runtime = shared_runtime()
+    if isinstance(runtime, str):
+        return outcomes, []
+    settings = RenderSettings(
+        width=options.render_size, height=options.render_size, fps=options.render_fps
+    )
+    renders, found = render_asset(runtime, asset, runs, settings=settings)
+    with_render = [
+        outcome.model_copy(
+            update={
+                "render": scenario_render(
+                    render, profile=settings.profile, preview=options.keep_plot
+                )
+            }
+        )
+        for outcome, render in zip(outcomes, renders, strict=True)
+    ]
+    return with_render, found
 
 
 def locate_findings(findings: list[Finding], text: str | None) -> list[Finding]:
@@ -244,7 +284,10 @@ def _run_jobs(
     """Run ``work(*args)`` for each argument tuple, in a process pool when ``jobs > 1``."""
     results: list[AssetResult] = []
     if jobs > 1 and len(arguments) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        from synharness.render.gl import pool_context
+
+        # No fork from a process that holds a GL context (validation made one): see pool_context.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
             futures = [pool.submit(work, *args) for args in arguments]
             for i, future in enumerate(futures):
                 results.append(future.result())
@@ -355,6 +398,12 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     help="More detail: infos of passing assets, skipped files, timings.",
 )
 @click.option(
+    "--render/--no-render",
+    default=True,
+    show_default=True,
+    help="Render each scenario's shader (when a GL context can be made).",
+)
+@click.option(
     "--from",
     "store_url",
     metavar="URL",
@@ -368,6 +417,7 @@ def command(
     formats: Sequence[str],
     fail_on: Severity | None,
     quiet: bool,
+    render: bool,
     strict: bool,
     verbose: int,
     store_url: str | None,
@@ -389,7 +439,7 @@ def command(
         fail_on=config.fail_on or Severity.ERROR,
         quiet=quiet,
         # --strict, or the configuration's `strict` key (issue 17).
-        options=RunOptions(strict=strict or bool(config.strict)),
+        options=RunOptions(strict=strict or bool(config.strict), render=render),
         store_url=store_url,
         config=config,
         verbosity=0 if quiet else 1 + verbose,

@@ -182,6 +182,13 @@ def write_report(text: str, output: Path | None) -> None:
 )
 @strict_option
 @click.option(
+    "--glsl-host",
+    type=click.Choice(["three", "webgl1", "webgl2"]),
+    default="three",
+    show_default=True,
+    help="How shaders are compiled, when a GL context can be made (see docs/render.md).",
+)
+@click.option(
     "-v", "--verbose", count=True, help="More detail: skipped files, timings (repeatable)."
 )
 @click.option("-q", "--quiet", count=True, help="Less detail: only assets that did not pass.")
@@ -202,6 +209,7 @@ def command(
     schema_dir: Path | None,
     max_bytes: int,
     strict: bool,
+    glsl_host: str,
     verbose: int,
     quiet: int,
 ) -> None:
@@ -220,7 +228,9 @@ def command(
         exclude=exclude,
         fail_on=fail_on,
     )
-    options = ValidationOptions(max_bytes=max_bytes, schema_dir=schema_dir, strict=strict)
+    options = ValidationOptions(
+        max_bytes=max_bytes, schema_dir=schema_dir, strict=strict, glsl_host=glsl_host
+    )
     invocation = ValidateInvocation(
         paths=tuple(paths),
         formats=tuple(formats) or (("text",) if report_dir is None else ()),

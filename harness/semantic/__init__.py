@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from synharness.findings import Finding
 from synharness.semantic.controls import check_controls
 from synharness.semantic.duplicates import check_duplicates
-from synharness.semantic.glsl import check_glsl
+from synharness.semantic.glsl import CompiledUniforms, check_glsl
 from synharness.semantic.graph import check_cycles, check_unused, collect_graph, parameter_graph
 from synharness.semantic.haptic import check_haptic
 from synharness.semantic.modulation import check_modulations
@@ -36,12 +36,15 @@ from synharness.semantic.types import check_types
 __all__ = ["check_document", "parameter_graph"]
 
 
-def check_document(kind: str, model: BaseModel) -> list[Finding]:
+def check_document(
+    kind: str, model: BaseModel, *, compiled: CompiledUniforms | None = None
+) -> list[Finding]:
     """Return the semantic findings of a schema-valid document of ``kind``.
 
     Args:
         kind: The document kind (``synesthetic-asset``, ``shader``, ...).
         model: Its model, from :data:`synharness.models.MODEL_BY_KIND`.
+        compiled: What the GL compiler reported for its shader, when it ran.
 
     Returns:
         Findings with RFC 6901 pointers relative to the document root, in
@@ -56,7 +59,7 @@ def check_document(kind: str, model: BaseModel) -> list[Finding]:
     found += check_controls(scope)
     found += check_types(scope)
     found += check_modulations(scope)
-    found += check_glsl(scope)
+    found += check_glsl(scope, compiled=compiled)
     found += check_tone(scope)
     found += check_haptic(scope)
     found += check_rules(scope)

@@ -4,12 +4,22 @@ The sources are read by :mod:`synharness.semantic.glsl_parse`. The runtime is
 three.js's ``ShaderMaterial``, which prepends declarations of its built-in
 attributes and uniforms (:data:`THREE_BUILTINS`) to the vertex shader, so
 those are neither "undeclared" nor expected in the uniform list.
+
+When a GL context exists, validation also compiles the pair for real
+(:mod:`synharness.render.check`) and passes what the compiler reported as
+:class:`CompiledUniforms`. Then the compiler is the authority: its active
+uniforms replace the reader's types where the two disagree, and the reader's
+own guesses that the compiler and linker check better are skipped (undeclared
+attributes, SYN-GLSL-006, are compile errors; a uniform typed differently in
+the two stages, SYN-GLSL-003 between stages, is a link error). Without a
+context those checks run as before.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -126,23 +136,55 @@ def _base(type_: str) -> str:
     return m[1] if m else type_
 
 
-def check_glsl(scope: Scope) -> list[Finding]:
-    """SYN-GLSL-001..007 for the scope's shader."""
+@dataclass(frozen=True)
+class CompiledUniforms:
+    """What a real GL compiler reported for a shader pair."""
+
+    #: Both stages compiled and the program linked.
+    linked: bool
+    #: Active uniform name -> GLSL type (empty when it did not link).
+    active: Mapping[str, str]
+
+
+def _merged(declared: Mapping[str, str], compiled: CompiledUniforms | None) -> Mapping[str, str]:
+    """The reader's uniform types, corrected by the compiler's active uniforms."""
+    if compiled is None or not compiled.linked:
+        return declared
+    merged = dict(declared)
+    for name, type_ in compiled.active.items():
+        guess = merged.get(name)
+        # An array's active length is the last element used: keep the declared length.
+        if guess is None or _base(guess) != _base(type_):
+            merged[name] = type_
+    return merged
+
+
+def check_glsl(scope: Scope, *, compiled: CompiledUniforms | None = None) -> list[Finding]:
+    """SYN-GLSL-001..007 for the scope's shader.
+
+    Args:
+        scope: What is checked.
+        compiled: What the GL compiler reported, when it ran (see the module docstring).
+    """
     shader = scope.shader
     if shader is None:
         return []
     base = scope.shader_ptr
     pair = parse_pair(shader.vertex_shader, shader.fragment_shader)
-    declared = pair.uniforms
-    found = [
-        finding(
-            "SYN-GLSL-003",
-            f"{base}/fragment_shader",
-            f"Uniform {name!r} is {vtype} in the vertex shader but {ftype} in the fragment shader",
-            hint="Declare the uniform with one type in both stages.",
-        )
-        for name, vtype, ftype in pair.conflicts
-    ]
+    declared = _merged(pair.uniforms, compiled)
+    found = (
+        [
+            finding(
+                "SYN-GLSL-003",
+                f"{base}/fragment_shader",
+                f"Uniform {name!r} is {vtype} in the vertex shader but {ftype} in the fragment shader",
+                hint="Declare the uniform with one type in both stages.",
+            )
+            for name, vtype, ftype in pair.conflicts
+        ]
+        if compiled is None
+        else []
+    )
     names_listed = {u.name for u in shader.uniforms or []}
     listed = set(names_listed)  # grows below, as undeclared uniforms are reported
     if shader.uniforms is not None and not listed.issuperset(declared):
@@ -162,7 +204,7 @@ def check_glsl(scope: Scope) -> list[Finding]:
         found += _check_uniform(
             uniform.name, uniform.type, uniform.default, declared, f"{base}/uniforms/{i}"
         )
-    if pair.vertex.free and not pair.vertex.includes:
+    if compiled is None and pair.vertex.free and not pair.vertex.includes:
         found += _undeclared_attributes(pair.vertex, f"{base}/vertex_shader", names_listed)
     names = names_listed.union(declared)
     for i, ip in enumerate(shader.input_parameters or []):

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from synharness.cli.main import cli
 
-from tests.conftest import CODE_FIXTURES, ROOT
+from tests.conftest import CODE_FIXTURES, ROOT, gl_unavailable_reason
 from tests.factories import make_asset, write_asset
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.*"))
@@ -50,12 +50,18 @@ def test_bundled_examples_and_scenarios_pass(
     assert {"idle", "sweep", "random", "heartbeat at rest", "drum roll on one pad"} <= names
     files = {p.name for p in (project / "reports" / "latest").iterdir()}
     assert {"report.json", "junit.xml", "report.sarif"} <= files
+    if gl_unavailable_reason() is None:  # rendered: metrics per scenario, images in the HTML
+        rendered = [s["render"] for a in report["assets"] for s in a["scenarios"] if s["render"]]
+        assert len(rendered) >= 25 and all(r["metrics"]["frames"] > 1 for r in rendered)
+        html = (project / "reports" / "latest" / "report.html").read_text(encoding="utf-8")
+        assert html.count('class="render"') == len(rendered) and "data:image/" in html
 
 
 def test_jobs_give_the_same_report(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project)
-    one = run("--format", "json", "--report-dir", "one", "--quiet")
-    two = run("--format", "json", "--report-dir", "two", "--quiet", "--jobs", "2")
+    # Rendering is covered above; here it would only double the time of two runs.
+    one = run("--format", "json", "--report-dir", "one", "--quiet", "--no-render")
+    two = run("--format", "json", "--report-dir", "two", "--quiet", "--jobs", "2", "--no-render")
     assert one.exit_code == two.exit_code == 0, render(two)
     assert (project / "one" / "report.json").read_text() == (
         project / "two" / "report.json"

@@ -6,13 +6,15 @@ For each code in :data:`synharness.codes.CATALOGUE`:
   ``reason``, word for word) and, for codes of the strict profile, the strict
   severity;
 - ``tests/fixtures/codes/<CODE>/`` has a ``fail.*`` and a ``pass.*`` file;
-- outside SIM and SCN (tested by the simulation's own tests), the pipeline
+- outside SIM, SCN, RENDER and VISUAL (tested by the simulation's and the
+  renderer's own tests, tests/unit/render/test_render_codes.py), the pipeline
   reports the code on ``fail`` and not on ``pass``. A fixture folder may hold
   an ``options.json`` with :class:`~synharness.pipeline.ValidationOptions` fields
   (``max_bytes`` for SYN-LOAD-007) and a ``schemas`` folder used as
   ``--schema-dir`` (SYN-SCHEMA-000). Files are read through the pipeline's own
   reader, so an unreadable fixture (SYN-LOAD-009's dangling link) is reported
-  as the CLI would.
+  as the CLI would. Compile codes (SYN-GLSL-010/011) need a GL context: they
+  skip without one (fail under ``CI=true``).
 """
 
 from __future__ import annotations
@@ -27,14 +29,17 @@ from synharness.findings import Finding, Severity
 from synharness.loading import Source
 from synharness.pipeline import ValidationOptions, check_source
 
-from tests.conftest import CODE_FIXTURES, ROOT
+from tests.conftest import CODE_FIXTURES, ROOT, require_gl
 
 DOCS = ROOT / "docs" / "findings.md"
 #: Codes whose behaviour is tested by the simulation's tests (SIM, SCN), the
-#: score's (SCORE: tests/unit/agents/test_codes_score.py) or the guard's
-#: (INTERNAL: tests/unit/harness/test_guard.py, which injects the fault its fail
-#: fixture is checked under), not by validating one document.
-SIMULATED_AREAS = ("SIM", "SCN", "SCORE", "INTERNAL")
+#: score's (SCORE: tests/unit/agents/test_codes_score.py), the renderer's
+#: (RENDER, VISUAL: tests/unit/render/test_gl.py) or the guard's (INTERNAL:
+#: tests/unit/harness/test_guard.py, which injects the fault its fail fixture is
+#: checked under), not by validating one document.
+SIMULATED_AREAS = ("SIM", "SCN", "SCORE", "RENDER", "VISUAL", "INTERNAL")
+#: Codes only a real GL compiler reports.
+COMPILE_CODES = ("SYN-GLSL-010", "SYN-GLSL-011")
 _SECTION = re.compile(r"^## (SYN-[A-Z]+-\d{3}) — (.+)$", re.M)
 
 
@@ -128,6 +133,8 @@ def test_code_has_fixtures(code: str) -> None:
 
 @pytest.mark.parametrize("code", [c for c in ALL_CODES if c.split("-")[1] not in SIMULATED_AREAS])
 def test_fail_fixture_has_code_and_pass_fixture_has_not(code: str) -> None:
+    if code in COMPILE_CODES:
+        require_gl()
     failing = _codes_of(_fixture(code, "fail"))
     passing = _codes_of(_fixture(code, "pass"))
     assert code in failing, f"{code} missing from its fail fixture: {failing}"

@@ -24,10 +24,10 @@ def fault(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = pipeline.check_document
 
-    def crashing(kind, model):  # type: ignore[no-untyped-def]
+    def crashing(kind, model, *args, **kwargs):  # type: ignore[no-untyped-def]
         if FAULT_NAME in str(getattr(model, "name", "")):
             raise ZeroDivisionError("injected fault")
-        return real(kind, model)
+        return real(kind, model, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "check_document", crashing)
 
