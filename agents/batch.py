@@ -1,26 +1,29 @@
-"""Scoring a batch (``score_many``): sequential, or in a simple chunked process pool.
+"""Scoring a batch (``score_many``), in this process or on the parallel engine.
 
-This is the seam the parallel engine replaces: :func:`score_batch` takes the
-documents and the score's options and returns one :class:`Score` each, in
-order, with later duplicates marked (:mod:`synharness.agents.dedupe`).
-``jobs=1`` scores in this process; ``jobs > 1`` hands contiguous chunks to a
-:class:`~concurrent.futures.ProcessPoolExecutor`. Duplicates are decided here,
-in input order, after the workers return, so the result does not depend on
-``jobs``.
+:func:`score_batch` takes the documents and the score's options and returns
+one :class:`Score` each, in order, with later duplicates marked
+(:mod:`synharness.agents.dedupe`). ``jobs=1`` scores in this process; ``jobs >
+1`` maps chunks over :class:`synharness.agents.parallel.OrderedPool` (workers
+started warm once, the options handed to each worker once, results streamed
+back in order). Duplicates are decided here, in input order, as results come
+back, so the result does not depend on ``jobs``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from synharness.agents.dedupe import Deduper, fingerprint
 from synharness.agents.scoring import Score, rescored, score_checked, score_parts
 from synharness.codes import finding
 from synharness.pipeline import ValidationOptions, check_bytes, check_data
 
-#: Documents per worker task: big enough to amortise pickling.
+if TYPE_CHECKING:
+    pass
+
+#: Batches up to this size are scored in this process whatever ``jobs`` says:
+#: starting workers costs more than they would save.
 CHUNK = 64
 
 
@@ -51,25 +54,36 @@ def _chunk(
     return [score_document(d, n, options) for d, n in zip(docs, names, strict=True)]
 
 
+def _score_one(item: tuple[Any, str]) -> tuple[Score, str | None]:
+    from synharness.agents.parallel import worker_state
+
+    return score_document(item[0], item[1], worker_state()["options"])
+
+
+def _warm() -> None:
+    score_document(b"{}", "<warm-up>", {})
+
+
 def score_batch(
     documents: list[Any], names: Sequence[str], *, jobs: int, options: dict[str, Any]
 ) -> list[Score]:
     """Score ``documents`` (see :func:`synharness.agents.scoring.score_many`)."""
+    from synharness.agents.parallel import OrderedPool
+
     names = list(names)
     if jobs <= 1 or len(documents) <= CHUNK:
-        scored = _chunk(documents, names, options)
+        scored: Iterator[tuple[Score, str | None]] = iter(_chunk(documents, names, options))
     else:
-        scored = []
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [
-                pool.submit(_chunk, documents[i : i + CHUNK], names[i : i + CHUNK], options)
-                for i in range(0, len(documents), CHUNK)
-            ]
-            for future in futures:
-                scored += future.result()
+        pool = OrderedPool(jobs=jobs, state={"options": options}, warm=_warm)
+        scored = _mapped(pool, list(zip(documents, names, strict=True)))
     seen = Deduper()
     out: list[Score] = []
     for (result, print_), name in zip(scored, names, strict=True):
         duplicate = seen.observe(print_, name)
         out.append(rescored(result, [duplicate]) if duplicate is not None else result)
     return out
+
+
+def _mapped(pool: Any, items: list[tuple[Any, str]]) -> Any:
+    with pool:
+        yield from pool.map(_score_one, items, total=len(items))

@@ -95,13 +95,25 @@ class ControlAgent:
         self._by_axis: dict[str, list[ControlMapping]] = {}
         for mapping in compiled.controls:
             self._by_axis.setdefault(mapping.axis, []).append(mapping)
+        #: (axis, keys, buttons) -> the mappings that combination fires, so a move
+        #: costs the mappings it moves, not every mapping of the axis.
+        self._fired: dict[tuple[str, frozenset[str], frozenset[str]], list[ControlMapping]] = {}
+
+    def fired(
+        self, axis: str, keys: frozenset[str], buttons: frozenset[str]
+    ) -> list[ControlMapping]:
+        """The mappings of ``axis`` whose combo the held ``keys`` and ``buttons`` match."""
+        key = (axis, keys, buttons)
+        hit = self._fired.get(key)
+        if hit is None:
+            hit = [m for m in self._by_axis.get(axis, ()) if combo_matches(m, keys, buttons)]
+            self._fired[key] = hit
+        return hit
 
     def step(self, axis: str, amount: float, keys: frozenset[str], buttons: frozenset[str]) -> None:
         """Apply ``amount`` pixels (or notches) on ``axis`` with ``keys`` and ``buttons`` held."""
         state = self.state
-        for mapping in self._by_axis.get(axis, ()):
-            if not combo_matches(mapping, keys, buttons):
-                continue
+        for mapping in self.fired(axis, keys, buttons):
             raw = move_control(mapping, float(state.raw[mapping.row]), amount)
             state.raw[mapping.row] = raw
             state.target[mapping.row] = set_point(mapping, raw)

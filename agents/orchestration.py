@@ -121,7 +121,8 @@ class OrchestrationAgent:
         base = np.empty((len(table), steps))
         done = 0
         for k in sorted(timeline):
-            self._relax(base, done, k, alpha)
+            if k > done:
+                self._relax(base, done, k, alpha)
             self.step_index, self.time = k, k * dt
             actions = timeline[k]
             for axis, amount, keys, buttons in actions.moves:

@@ -15,14 +15,14 @@ Each code is reported once per pointer, whatever the number of scenarios.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from synharness.agents.config import CompiledAsset, compile_asset
 from synharness.agents.expectations import check
 from synharness.agents.orchestration import OrchestrationAgent, SimulationResult
-from synharness.agents.scenario import Scenario
+from synharness.agents.scenario import DEFAULT_MAX_STEPS, Scenario, step_cap_finding
 from synharness.codes import finding
 from synharness.findings import Finding
 from synharness.models import SynestheticAsset
@@ -177,6 +177,8 @@ def run_scenarios(
     *,
     keep_plot: bool = False,
     every: int = 1,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    on_result: Callable[[Scenario, SimulationResult], None] | None = None,
 ) -> tuple[list[ScenarioOutcome], list[Finding]]:
     """Run every scenario against one asset.
 
@@ -185,6 +187,10 @@ def run_scenarios(
         scenarios: What to run, in order.
         keep_plot: Keep a downsampled trace per outcome (for the HTML report).
         every: Record every ``every``-th step (metrics read recorded samples).
+        max_steps: Scenarios longer than this many steps are not run: each gets
+            ``SYN-SCN-004`` (checked for all of them before any runs).
+        on_result: Called with each scenario's full result before it is dropped
+            (``simulate --trace`` writes the first one).
 
     Returns:
         One outcome per scenario, and the findings of all runs (each code once
@@ -194,11 +200,21 @@ def run_scenarios(
     outcomes: list[ScenarioOutcome] = []
     findings: list[Finding] = []
     seen: set[tuple[str, str, str | None]] = set()
+    runnable = []
     for scenario in scenarios:
+        over = step_cap_finding(scenario, max_steps)
+        if over is None:
+            runnable.append(scenario)
+        elif (over.code, over.pointer, over.file) not in seen or over.file is None:
+            seen.add((over.code, over.pointer, over.file))
+            findings.append(over)
+    for scenario in runnable:
         # Floating-point overflow in the arrays is not a warning to print: a value
         # that ends up NaN or infinite is reported as SYN-SIM-001 at its declaration.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             result = OrchestrationAgent(compiled, scenario, every=every).run()
+        if on_result is not None:
+            on_result(scenario, result)
         outcome = _outcome(scenario, result, keep_plot=keep_plot)
         outcomes.append(outcome)
         for f in _run_findings(compiled, scenario, result, outcome):

@@ -34,6 +34,8 @@ from synharness.findings import Finding, pointer_of
 from synharness.positions import locate
 
 DEFAULT_DT = 1.0 / 60.0
+#: Most steps one scenario may take (``--max-steps``): 10 million steps is 46 h at 60 Hz.
+DEFAULT_MAX_STEPS = 10_000_000
 EXPECTATION_KINDS: tuple[str, ...] = (
     "within_bounds",
     "reaches",
@@ -423,3 +425,31 @@ def scenario_files(directory: Path | str) -> list[Path]:
     """Scenario files under ``directory`` (recursively), sorted."""
     root = Path(directory)
     return sorted(p for p in root.rglob("*") if p.suffix in SCENARIO_SUFFIXES and p.is_file())
+
+
+def step_cap_finding(scenario: Scenario, max_steps: int) -> Finding | None:
+    """``SYN-SCN-004`` when ``scenario`` would take more than ``max_steps`` steps.
+
+    Checked before anything runs, so an oversized run costs nothing; the
+    finding points at the scenario file's ``/duration`` (a built-in's names
+    the asset).
+
+    Args:
+        scenario: The scenario to run.
+        max_steps: The cap (``--max-steps``).
+
+    Returns:
+        The finding, or None when the scenario fits.
+    """
+    steps = scenario.steps
+    if steps <= max_steps:
+        return None
+    message = (
+        f"scenario {scenario.name!r} ({scenario.source}) would take {steps:,} steps "
+        f"({scenario.duration:g} s at dt {scenario.dt:.4g} s), over the cap of {max_steps:,}; "
+        f"it was not run"
+    )
+    if scenario.source.startswith(("builtin:", "<")):
+        return finding("SYN-SCN-004", "", message)
+    line, column = scenario.position("/duration")
+    return finding("SYN-SCN-004", "/duration", message, file=scenario.source).located(line, column)

@@ -12,8 +12,9 @@ Vocabulary:
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,6 +71,9 @@ def build_timeline(scenario: Scenario) -> dict[int, StepActions]:
     dt, steps = scenario.dt, scenario.steps
     inputs = scenario.timeline_inputs()
     timeline: dict[int, StepActions] = defaultdict(StepActions)
+    #: (step, order, axis, amount, own keys, own buttons): the held sets are added by
+    #: one sweep over the moves in step order, after every input is spread.
+    moves: list[tuple[int, int, str, float, frozenset[str], frozenset[str]]] = []
     holds = [
         (
             i,
@@ -80,25 +84,16 @@ def build_timeline(scenario: Scenario) -> dict[int, StepActions]:
         if i.hold.keys or i.hold.buttons
     ]
 
-    def held(t: float) -> tuple[frozenset[str], frozenset[str]]:
-        keys: set[str] = set()
-        buttons: set[str] = set()
-        for item, k, b in holds:
-            if _covers(item, t):
-                keys |= k
-                buttons |= b
-        return frozenset(keys), frozenset(buttons)
+    held = _HeldSets(holds)
 
     for item in inputs:
         if item.move is not None or item.wheel is not None:
             axis = item.move.axis if item.move is not None else "mouse.wheel"
             total = item.move.delta if item.move is not None else float(item.wheel or 0.0)
+            own_keys = frozenset(normalise_key(x) for x in item.hold.keys)
+            own_buttons = frozenset(b.lower() for b in item.hold.buttons)
             for k, amount in _spread(item, total, dt, steps):
-                # The input's own hold counts even on the step just after its span.
-                keys, buttons = held(k * dt)
-                keys |= frozenset(normalise_key(x) for x in item.hold.keys)
-                buttons |= frozenset(b.lower() for b in item.hold.buttons)
-                timeline[k].moves.append((axis, amount, keys, buttons))
+                moves.append((k, len(moves), axis, amount, own_keys, own_buttons))
         elif item.grid is not None:
             times = [item.at]
             if item.grid.every is not None and item.duration > 0:
@@ -108,4 +103,65 @@ def build_timeline(scenario: Scenario) -> dict[int, StepActions]:
                 k = first_step(at, dt)
                 if k < steps:
                     timeline[k].presses.append((item.grid.cell, item.grid.pressure))
+    moves.sort(key=lambda m: (m[0], m[1]))
+    # Unions repeat (the held set changes only at span ends): build each once.
+    unions: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+    for k, _, move_axis, amount, own_keys, own_buttons in moves:
+        keys, buttons = held.at(k * dt)
+        # The input's own hold counts even on the step just after its span.
+        if own_keys:
+            keys = unions.get((keys, own_keys)) or unions.setdefault(
+                (keys, own_keys), keys | own_keys
+            )
+        if own_buttons:
+            pair = (buttons, own_buttons)
+            buttons = unions.get(pair) or unions.setdefault(pair, buttons | own_buttons)
+        timeline[k].moves.append((move_axis, amount, keys, buttons))
     return dict(timeline)
+
+
+class _HeldSets:
+    """The held set at non-decreasing times, by a sweep line over the sorted spans.
+
+    ``at(t)`` must be called with non-decreasing ``t``; each span enters once
+    (when ``t`` reaches its start) and leaves once (when ``t`` passes its end),
+    so a run costs O(n log n) in the inputs plus O(1) per query while the set
+    is unchanged, instead of a scan of every input per query. Coverage is
+    :func:`_covers`'s: ``at - ε <= t <= at + duration + ε``.
+    """
+
+    def __init__(self, holds: list[tuple[Input, frozenset[str], frozenset[str]]]) -> None:
+        self._starts = sorted(
+            ((item.at - _EPS, n) for n, (item, _, _) in enumerate(holds)), reverse=True
+        )
+        self._ends: list[tuple[float, int]] = []
+        self._holds = holds
+        self._keys: Counter[str] = Counter()
+        self._buttons: Counter[str] = Counter()
+        self._current: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+        self._dirty = False
+
+    def at(self, t: float) -> tuple[frozenset[str], frozenset[str]]:
+        starts, ends = self._starts, self._ends
+        while starts and starts[-1][0] <= t:
+            _, n = starts.pop()
+            item, keys, buttons = self._holds[n]
+            end = item.at + item.duration + _EPS
+            if t <= end:
+                heapq.heappush(ends, (end, n))
+                self._keys.update(keys)
+                self._buttons.update(buttons)
+                self._dirty = True
+        while ends and ends[0][0] < t:
+            _, n = heapq.heappop(ends)
+            _, keys, buttons = self._holds[n]
+            self._keys.subtract(keys)
+            self._buttons.subtract(buttons)
+            self._dirty = True
+        if self._dirty:
+            self._current = (
+                frozenset(k for k, c in self._keys.items() if c > 0),
+                frozenset(b for b, c in self._buttons.items() if c > 0),
+            )
+            self._dirty = False
+        return self._current

@@ -169,6 +169,7 @@ _REASONS: dict[str, str] = {
     "SYN-VISUAL-003": "NaN and infinite colours are undefined on the GPU: browsers show black or garbage, differently per device.",
     "SYN-VISUAL-004": "Flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
     "SYN-VISUAL-005": "Red flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
+    "SYN-SCN-004": "The scenario was not run, so nothing it should check was checked.",
 }
 
 #: The strict profile (``--strict``, config key ``strict``): the infos the
@@ -680,6 +681,12 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         E,
         "Scenario names no asset that exists",
         "Point `assets` at existing files; paths and globs are relative to the scenario file.",
+    ),
+    (
+        "SYN-SCN-004",
+        E,
+        "Scenario exceeds the step cap",
+        "Shorten `duration`, lengthen `dt`, or raise `--max-steps` (steps = duration / dt + 1).",
     ),
 )
 

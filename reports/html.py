@@ -10,21 +10,31 @@ Vocabulary:
   :mod:`synharness.reports.filmstrip`) and one plot per traced parameter (see
   :mod:`synharness.reports.plots`).
 
-Verbosity 0 leaves the plots out (for very large runs); 1 and 2 include them.
+Verbosity 0 leaves the plots out; 1 and 2 include them. The page is written as
+results arrive (:meth:`HtmlReporter.add` renders a section into a temporary
+spool file and keeps only its summary row), so memory does not grow with the
+batch. Batches of more than :data:`LARGE_BATCH` assets show failing and warning
+assets in full and passing ones collapsed; the page draws at most
+:data:`PLOT_BUDGET` plots. The only script is the plots' hover read-out,
+inline.
 """
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
+from typing import IO
 
 from synharness import __version__
-from synharness.extras import has_extra
 from synharness.findings import Severity, sort_findings
 from synharness.reports.base import Reporter, register
 from synharness.reports.filmstrip import CSS as RENDER_CSS
 from synharness.reports.filmstrip import render_fragment
-from synharness.result import AssetResult, ScenarioOutcome, summarise
+from synharness.reports.plots import HOVER_SCRIPT, scenario_svgs
+from synharness.result import AssetResult, ScenarioOutcome
 
 CSS = (
     """
@@ -47,76 +57,169 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size:
 .hint { color: var(--muted); font-size: .85rem; }
 .plot svg { width: 100%; height: auto; max-width: 52rem; display: block; }
 .meta { color: var(--muted); font-size: .85rem; }
+details.asset { margin: .3rem 0; } details.asset summary { cursor: pointer; }
+.plot svg text { font-family: system-ui, sans-serif; }
 """
     + RENDER_CSS
 )
 
 _VERDICT_CLASS = {"pass": "pass", "warn": "warn", "fail": "fail"}
 
+#: Batches of more assets than this show passing assets collapsed (no metrics, no plots).
+LARGE_BATCH = 50
+#: Most plots one page draws; later scenarios say their plots were left out.
+PLOT_BUDGET = 2000
 
-def _anchor(index: int) -> str:
-    return f"asset-{index}"
+
+def anchor_of(source: str, seen: dict[str, int]) -> str:
+    """A stable element id for an asset: a hash of its source (and its repeat count)."""
+    n = seen.get(source, 0)
+    seen[source] = n + 1
+    digest = hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
+    return f"asset-{digest}" + (f"-{n}" if n else "")
 
 
 def _verdict(value: str) -> str:
     return f'<span class="verdict {_VERDICT_CLASS[value]}">{escape(value)}</span>'
 
 
+@dataclass(frozen=True)
+class _Row:
+    """What the summary table needs of one asset (kept while its section is spooled)."""
+
+    source: str
+    anchor: str
+    name: str
+    verdict: str
+    errors: int
+    warnings: int
+    infos: int
+    scenarios: str
+    score: float | None
+    #: Where the asset's section lies in the spool: byte offset and length.
+    offset: int
+    length: int
+
+
 @register
 class HtmlReporter(Reporter):
-    """Writes one self-contained HTML page."""
+    """Writes one self-contained HTML page; sections are spooled to a temporary file.
+
+    Size bound: each asset costs its findings and metrics tables (about 1-3 kB;
+    a passing asset of a batch over :data:`LARGE_BATCH` only its findings), and
+    the page draws at most :data:`PLOT_BUDGET` plots of at most about 5 kB each
+    (400 trace points; 25 kB with the most events), so a page of 10,000 assets
+    stays in the tens of megabytes whatever their traces.
+    """
 
     name = "html"
     filename = "report.html"
+    reads_plots = True
 
-    def report(self, results: Sequence[AssetResult]) -> None:
-        """Write the HTML page of ``results`` to the stream."""
-        ordered = sorted(results, key=lambda r: r.source)
-        s = summarise(ordered)
+    def begin(self, *, total: int | None = None) -> None:
+        """Start a page; ``total`` above :data:`LARGE_BATCH` collapses passing assets."""
+        self._spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by end()
+        self._rows: list[_Row] = []
+        self._seen: dict[str, int] = {}
+        self._large = total is not None and total > LARGE_BATCH
+        self._plots_left = PLOT_BUDGET
+        self._drew = False
+        self._parts: list[str] = []
+
+    def add(self, result: AssetResult) -> None:
+        """Render the asset's section into the spool; keep its summary row."""
+        anchor = anchor_of(result.source, self._seen)
+        self._parts = []
+        collapsed = self._large and result.verdict.value == "pass"
+        self._asset(anchor, result, collapsed=collapsed)
+        data = "".join(self._parts).encode("utf-8", "surrogateescape")
+        self._parts = []
+        offset = self._spool.tell()
+        self._spool.write(data)
+        passed = sum(1 for x in result.scenarios if x.passed)
+        self._rows.append(
+            _Row(
+                source=result.source,
+                anchor=anchor,
+                name=result.name or "",
+                verdict=result.verdict.value,
+                errors=result.count(Severity.ERROR),
+                warnings=result.count(Severity.WARNING),
+                infos=result.count(Severity.INFO),
+                scenarios=f"{passed}/{len(result.scenarios)}" if result.scenarios else "—",
+                score=result.score,
+                offset=offset,
+                length=len(data),
+            )
+        )
+
+    def end(self) -> None:
+        """Write the page: head, summary, then the sections in source order."""
+        rows = sorted(self._rows, key=lambda r: r.source)
+        counts = {v: sum(1 for r in rows if r.verdict == v) for v in ("pass", "warn", "fail")}
         w = self.stream.write
         w('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')
         w('<meta name="viewport" content="width=device-width, initial-scale=1">\n')
-        w(f"<title>synharness report: {s.fail} fail, {s.warn} warn, {s.pass_} pass</title>\n")
+        w(
+            f"<title>synharness report: {counts['fail']} fail, {counts['warn']} warn, "
+            f"{counts['pass']} pass</title>\n"
+        )
         w(f"<style>{CSS}</style>\n</head>\n<body>\n")
         w("<h1>synharness report</h1>\n")
         w(
-            f'<p class="meta">synharness {escape(__version__)} · {s.assets} asset(s): '
-            f"{_verdict('pass')} {s.pass_} {_verdict('warn')} {s.warn} "
-            f"{_verdict('fail')} {s.fail}</p>\n"
+            f'<p class="meta">synharness {escape(__version__)} · {len(rows)} asset(s): '
+            f"{_verdict('pass')} {counts['pass']} {_verdict('warn')} {counts['warn']} "
+            f"{_verdict('fail')} {counts['fail']}</p>\n"
         )
-        if ordered:
-            self._summary(ordered)
-        for i, r in enumerate(ordered):
-            self._asset(i, r)
+        if self._large:
+            w(
+                f'<p class="meta">{len(rows)} assets: failing and warning assets in full, '
+                "passing ones collapsed.</p>\n"
+            )
+        if rows:
+            self._summary(rows)
+        spool = self._spool
+        for row in rows:
+            spool.seek(row.offset)
+            w(spool.read(row.length).decode("utf-8", "surrogateescape"))
+        spool.close()
+        if self._drew:
+            w(f"<script>{HOVER_SCRIPT}</script>\n")
         w("</body>\n</html>\n")
 
-    def _summary(self, results: Sequence[AssetResult]) -> None:
+    def _summary(self, rows: Sequence[_Row]) -> None:
         w = self.stream.write
         w('<table id="summary">\n<thead><tr><th>Asset</th><th>Name</th><th>Verdict</th>')
-        scored = any(r.score is not None for r in results)
+        scored = any(r.score is not None for r in rows)
         w("<th>Errors</th><th>Warnings</th><th>Info</th><th>Scenarios</th>")
         w(("<th>Score</th>" if scored else "") + "</tr></thead>\n<tbody>\n")
-        for i, r in enumerate(results):
-            passed = sum(1 for x in r.scenarios if x.passed)
-            scen = f"{passed}/{len(r.scenarios)}" if r.scenarios else "—"
+        for r in rows:
             score = "—" if r.score is None else f"{r.score:.3f}"
             score_cell = f'<td class="num">{score}</td>' if scored else ""
             w(
-                f'<tr><td><a href="#{_anchor(i)}"><code>{escape(r.source)}</code></a></td>'
-                f"<td>{escape(r.name or '')}</td><td>{_verdict(r.verdict.value)}</td>"
-                f'<td class="num">{r.count(Severity.ERROR)}</td>'
-                f'<td class="num">{r.count(Severity.WARNING)}</td>'
-                f'<td class="num">{r.count(Severity.INFO)}</td>'
-                f'<td class="num">{scen}</td>{score_cell}</tr>\n'
+                f'<tr><td><a href="#{r.anchor}"><code>{escape(r.source)}</code></a></td>'
+                f"<td>{escape(r.name)}</td><td>{_verdict(r.verdict)}</td>"
+                f'<td class="num">{r.errors}</td>'
+                f'<td class="num">{r.warnings}</td>'
+                f'<td class="num">{r.infos}</td>'
+                f'<td class="num">{r.scenarios}</td>{score_cell}</tr>\n'
             )
         w("</tbody>\n</table>\n")
 
-    def _asset(self, index: int, result: AssetResult) -> None:
-        w = self.stream.write
-        w(
-            f'<section class="asset" id="{_anchor(index)}">\n'
-            f"<h2>{_verdict(result.verdict.value)} <code>{escape(result.source)}</code></h2>\n"
-        )
+    def _asset(self, anchor: str, result: AssetResult, *, collapsed: bool) -> None:
+        w = self._parts.append
+        heading = f"{_verdict(result.verdict.value)} <code>{escape(result.source)}</code>"
+        if collapsed:
+            passed = sum(1 for x in result.scenarios if x.passed)
+            scen = (
+                f" · {passed}/{len(result.scenarios)} scenarios passed" if result.scenarios else ""
+            )
+            w(
+                f'<details class="asset collapsed" id="{anchor}">\n'
+                f"<summary>{heading}{escape(scen)}</summary>\n"
+            )
+        else:
+            w(f'<section class="asset" id="{anchor}">\n<h2>{heading}</h2>\n')
         facts = [
             f"{label}: {escape(str(value))}"
             for label, value in (
@@ -129,31 +232,37 @@ class HtmlReporter(Reporter):
         ]
         if facts:
             w(f'<p class="meta">{" · ".join(facts)}</p>\n')
+        self._findings(result)
+        if not collapsed:
+            for j, outcome in enumerate(result.scenarios):
+                self._scenario(f"{anchor}s{j}p", outcome)
+        w("</details>\n" if collapsed else "</section>\n")
+
+    def _findings(self, result: AssetResult) -> None:
+        w = self._parts.append
         findings = sort_findings(result.findings)
-        if findings:
-            w('<table class="findings">\n<thead><tr><th>Severity</th><th>Code</th>')
-            w("<th>Location</th><th>Message</th></tr></thead>\n<tbody>\n")
-            for f in findings:
-                where = f"<code>{escape(f.pointer or '/')}</code>"
-                if f.file:
-                    where = f"<code>{escape(f.file)}</code> {where}"
-                if f.line is not None:
-                    where += f" {f.line}:{f.column or 1}"
-                hint = f'<div class="hint">{escape(f.hint)}</div>' if f.hint else ""
-                w(
-                    f'<tr><td class="sev-{f.severity.value}">{f.severity.value}</td>'
-                    f"<td><code>{escape(f.code)}</code></td><td>{where}</td>"
-                    f"<td>{escape(f.message)}{hint}</td></tr>\n"
-                )
-            w("</tbody>\n</table>\n")
-        else:
+        if not findings:
             w("<p>No findings.</p>\n")
-        for j, outcome in enumerate(result.scenarios):
-            self._scenario(f"a{index}s{j}p", outcome)
-        w("</section>\n")
+            return
+        w('<table class="findings">\n<thead><tr><th>Severity</th><th>Code</th>')
+        w("<th>Location</th><th>Message</th></tr></thead>\n<tbody>\n")
+        for f in findings:
+            where = f"<code>{escape(f.pointer or '/')}</code>"
+            if f.file:
+                where = f"<code>{escape(f.file)}</code> {where}"
+            if f.line is not None:
+                where += f" {f.line}:{f.column or 1}"
+            hint = f'<div class="hint">{escape(f.hint)}</div>' if f.hint else ""
+            w(
+                f'<tr><td class="sev-{f.severity.value}">{f.severity.value}</td>'
+                f"<td><code>{escape(f.code)}</code></td><td>{where}</td>"
+                f"<td>{escape(f.message)}{hint}</td></tr>\n"
+            )
+        w("</tbody>\n</table>\n")
 
     def _scenario(self, id_prefix: str, outcome: ScenarioOutcome) -> None:
-        w = self.stream.write
+        """One scenario: its expectations, metrics, media fragments and plots."""
+        w = self._parts.append
         status = _verdict("pass") if outcome.passed else _verdict("fail")
         w(
             f"<h3>{status} scenario <code>{escape(outcome.name)}</code></h3>\n"
@@ -184,15 +293,18 @@ class HtmlReporter(Reporter):
                     f'<td class="num">{m.coverage:.1%}</td><td class="num">{m.nan_count}</td></tr>\n'
                 )
             w("</tbody>\n</table>\n")
+        # Per-scenario media (rendered frames, audio): each area adds one call here,
+        # writing its fragment with w(...), from its own module under reports/.
         w(render_fragment(outcome.render, images=self.verbosity >= 1))
-        if outcome.plot is not None and self.verbosity >= 1 and not has_extra("plots"):
+        if outcome.plot is None or self.verbosity < 1:
+            return
+        if len(outcome.plot.params) > self._plots_left:
             w(
-                '<p class="note">Plots need the <code>plots</code> extra: '
-                "<code>pip install 'synharness[plots]'</code>.</p>\n"
+                f'<p class="note">Plots left out: this page already draws {PLOT_BUDGET} '
+                "(re-render this asset alone with <code>synharness report</code>).</p>\n"
             )
-        elif outcome.plot is not None and self.verbosity >= 1:
-            # matplotlib costs ~0.4 s to import: only pay it when there is a plot.
-            from synharness.reports.plots import scenario_svgs
-
-            for path, svg in scenario_svgs(outcome.plot, id_prefix=id_prefix).items():
-                w(f'<figure class="plot" data-parameter="{escape(path)}">\n{svg}\n</figure>\n')
+            return
+        self._plots_left -= len(outcome.plot.params)
+        for path, svg in scenario_svgs(outcome.plot, id_prefix=id_prefix).items():
+            self._drew = True
+            w(f'<figure class="plot" data-parameter="{escape(path)}">\n{svg}\n</figure>\n')

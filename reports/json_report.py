@@ -13,6 +13,11 @@ Shape::
 Keys are sorted and nothing depends on the clock, so the same results always
 give the same bytes. Non-finite floats (a NaN metric) are written as ``null``:
 JSON has no NaN.
+
+Each asset's entry is written as soon as it is added (see
+:mod:`synharness.reports.base`). The scenario traces (``plot``) are kept for
+every asset of a batch of up to ``LARGE_BATCH`` assets (the HTML report's
+threshold) and, in larger batches, for the assets that did not pass.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from synharness import __version__
-from synharness.reports.base import Reporter, register
+from synharness.reports.base import Reporter, register, slim
 from synharness.result import REPORT_VERSION, AssetResult, summarise
 from synharness.schema import DEFAULT_VERSION
 
@@ -36,12 +41,57 @@ class JsonReporter(Reporter):
 
     name = "json"
     filename = "report.json"
+    #: The JSON report keeps the traces, so `synharness report` can draw the plots again.
+    reads_plots = True
 
-    def report(self, results: Sequence[AssetResult]) -> None:
-        """Write the report document of ``results``."""
-        document = report_document(results)
-        self.stream.write(json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False))
-        self.stream.write("\n")
+    def begin(self, *, total: int | None = None) -> None:
+        """Start the document: the ``assets`` list comes first (keys are sorted)."""
+        from synharness.reports.html import LARGE_BATCH
+
+        self._verdicts = {"pass": 0, "warn": 0, "fail": 0}
+        self._first = True
+        # Traces are most of a report's bytes (300 kB an asset): a large batch keeps
+        # them for the assets that did not pass, as its HTML report draws only those.
+        self._slim_passing = total is not None and total > LARGE_BATCH
+
+    def add(self, result: AssetResult) -> None:
+        """Write the asset's entry at once, indented as inside the whole document."""
+        if self._slim_passing and result.verdict.value == "pass":
+            result = slim(result)
+        entry = json.dumps(asset_entry(result), sort_keys=True, indent=2, ensure_ascii=False)
+        self.stream.write(('{\n  "assets": [\n' if self._first else ",\n") + _indent(entry, 4))
+        self._first = False
+        self._verdicts[result.verdict.value] += 1
+
+    def end(self) -> None:
+        """Close the ``assets`` list and write the summary and the tool."""
+        v = self._verdicts
+        summary = {
+            "assets": sum(v.values()),
+            "pass": v["pass"],
+            "warn": v["warn"],
+            "fail": v["fail"],
+        }
+        rest = json.dumps(
+            {"assets": [], **_head(summary)}, sort_keys=True, indent=2, ensure_ascii=False
+        )
+        # rest starts '{\n  "assets": [],\n  ...': keep what follows the empty list.
+        tail = rest[rest.index('"assets": []') + len('"assets": []') :]
+        self.stream.write(rest[: rest.index("]") + 1] if self._first else "\n  ]")
+        self.stream.write(tail + "\n")
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line for line in text.split("\n"))
+
+
+def _head(summary: dict[str, int]) -> dict[str, Any]:
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__, "schema_version": DEFAULT_VERSION},
+        "summary": summary,
+    }
 
 
 def report_document(results: Sequence[AssetResult]) -> dict[str, Any]:

@@ -17,7 +17,8 @@ the test case they belong to, so CI shows them without going red. Times are
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from typing import IO
 from xml.etree import ElementTree as ET
 
 from synharness.codes import CATALOGUE
@@ -95,24 +96,48 @@ class JUnitReporter(Reporter):
     name = "junit"
     filename = "junit.xml"
 
-    def report(self, results: Sequence[AssetResult]) -> None:
-        """Write the JUnit XML of ``results`` to the stream."""
+    def begin(self, *, total: int | None = None) -> None:
+        """Start the document; suites are spooled to a temporary file as they arrive."""
+        self._spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by end()
+        #: (source, offset, length, tests, failures, skipped) per suite.
+        self._index: list[tuple[str, int, int, int, int, int]] = []
+
+    def add(self, result: AssetResult) -> None:
+        """Render the asset's ``<testsuite>`` into the spool."""
+        suite = self._suite(result)
+        # Indented as the second level of the document, exactly as ET.indent of the whole tree.
+        ET.indent(suite, space="  ", level=1)
+        data = ET.tostring(suite, encoding="unicode").encode("utf-8", "surrogateescape")
+        offset = self._spool.tell()
+        self._spool.write(data)
+        tests, failures, skipped = (
+            int(suite.get(k, "0")) for k in ("tests", "failures", "skipped")
+        )
+        self._index.append((result.source, offset, len(data), tests, failures, skipped))
+
+    def end(self) -> None:
+        """Write the ``<testsuites>`` document with its totals, suites in source order."""
+        index = sorted(self._index, key=lambda e: e[0])
         root = ET.Element("testsuites", name="synharness")
-        totals = {"tests": 0, "failures": 0, "skipped": 0}
-        for result in sorted(results, key=lambda r: r.source):
-            suite = self._suite(result)
-            root.append(suite)
-            for key in totals:
-                totals[key] += int(suite.get(key, "0"))
-        root.set("tests", str(totals["tests"]))
-        root.set("failures", str(totals["failures"]))
+        root.set("tests", str(sum(e[3] for e in index)))
+        root.set("failures", str(sum(e[4] for e in index)))
         root.set("errors", "0")
-        root.set("skipped", str(totals["skipped"]))
+        root.set("skipped", str(sum(e[5] for e in index)))
         root.set("time", "0")
-        ET.indent(root, space="  ")
-        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        self.stream.write(ET.tostring(root, encoding="unicode"))
-        self.stream.write("\n")
+        w = self.stream.write
+        w('<?xml version="1.0" encoding="UTF-8"?>\n')
+        if not index:
+            w(ET.tostring(root, encoding="unicode") + "\n")
+            self._spool.close()
+            return
+        opening = ET.tostring(root, encoding="unicode")
+        # "<testsuites .../>" -> "<testsuites ...>": the attributes as ET writes them.
+        w(opening[: -len(" />")] + ">")
+        for _source, offset, length, *_ in index:
+            self._spool.seek(offset)
+            w("\n  " + self._spool.read(length).decode("utf-8", "surrogateescape"))
+        w("\n</testsuites>\n")
+        self._spool.close()
 
     def _suite(self, result: AssetResult) -> ET.Element:
         suite = ET.Element("testsuite", name=result.source)

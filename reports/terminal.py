@@ -15,13 +15,17 @@ runs belongs to the ``run`` command, which knows when work starts and ends.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 from synharness.findings import Severity, Verdict, sort_findings
 from synharness.reports.base import Reporter, register
 from synharness.result import AssetResult, summarise
+
+if TYPE_CHECKING:
+    # rich is imported when a table is drawn: it is a tenth of the CLI's start-up.
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 #: Width used when the stream is not a terminal (no terminal to measure).
 PLAIN_WIDTH = 120
@@ -55,6 +59,9 @@ class TerminalReporter(Reporter):
 
     def report(self, results: Sequence[AssetResult]) -> None:
         """Write the table and summary of ``results`` to the stream."""
+        from rich.console import Console
+        from rich.text import Text
+
         tty = _is_tty(self.stream)
         # Pass force_terminal and width explicitly: rich would otherwise read
         # FORCE_COLOR and COLUMNS from the environment, and a report must not
@@ -84,6 +91,9 @@ class TerminalReporter(Reporter):
         console.print(line)
 
     def _table(self, results: Sequence[AssetResult]) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(title="synharness", title_justify="left", show_lines=False)
         table.add_column("Asset", overflow="fold")
         table.add_column("Verdict")
@@ -109,6 +119,8 @@ class TerminalReporter(Reporter):
         return table
 
     def _findings(self, console: Console, result: AssetResult) -> None:
+        from rich.text import Text
+
         findings = sort_findings(result.findings)
         if not findings:
             return
@@ -126,4 +138,6 @@ class TerminalReporter(Reporter):
 
 
 def _count(n: int, severity: Severity) -> Text:
+    from rich.text import Text
+
     return Text(str(n), style=SEVERITY_STYLE[severity] if n else "")

@@ -16,6 +16,9 @@ from hypothesis import HealthCheck, settings
 
 #: The repository root.
 ROOT = Path(__file__).resolve().parents[1]
+#: Where `make bench` writes its figures: outside tracked files, so a bench run leaves the
+#: work tree clean (bench/results.json holds the figures chosen to commit).
+BENCH_RESULTS = ROOT / "reports" / "bench" / "results.json"
 #: The reference corpus of schema 0.7.3 (may be absent); SYNHARNESS_SSOT names another
 #: checkout of it (a git worktree lives one level deeper than the main checkout).
 SSOT_VERSION_DIR = (

@@ -19,14 +19,14 @@ synesthetic document discovered from the working directory.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from synharness.cli.configuring import Timer, find_sources, in_ci, run_info
 from synharness.cli.options import exit_code_of
-from synharness.cli.output import write_reports
+from synharness.cli.output import ReportFiles
 from synharness.loading import Source
 from synharness.result import AssetResult
 
@@ -91,14 +91,58 @@ def finish_run(results: Sequence[AssetResult], *, invocation: RunInvocation, tim
     The file formats of ``--format`` (all of them without ``--format``) go to
     the report directory; the log formats to stdout (:func:`print_run`).
     """
-    code = exit_code_of(results, fail_on=invocation.fail_on)
-    info = run_info(timer, exit_code=code)
+    return stream_run(results, total=len(results), invocation=invocation, timer=timer)
+
+
+def stream_run(
+    results: Iterable[AssetResult],
+    *,
+    total: int | None,
+    invocation: RunInvocation,
+    timer: Timer,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """:func:`finish_run` for results as they complete: each goes to the report files at once.
+
+    Only what the table and the log lines need is kept of each result
+    (findings and scenario verdicts, :func:`~synharness.reports.base.lean`),
+    so memory does not grow with the traces of the batch.
+
+    Args:
+        results: The run's results, in report order, as they complete.
+        total: How many there will be (layout hint for large batches, progress).
+        invocation: The parsed command line.
+        timer: Started when the work started.
+        progress: Called with (done, total) after each result is written.
+
+    Returns:
+        The exit code.
+    """
+    from synharness.reports.base import lean
+
     files = [f for f in invocation.formats if not is_log_format(f)]
-    written = []
-    if files or not invocation.formats:
-        written = write_reports(results, directory=invocation.report_dir, formats=files, info=info)
-    print_run(results, invocation=invocation, info=info)
-    timer.report("ran", len(results), verbosity=invocation.verbosity)
+    writing = bool(files or not invocation.formats)
+    rows: list[AssetResult] = []
+    written: list[Path] = []
+    if writing:
+        with ReportFiles(directory=invocation.report_dir, formats=files, total=total) as out:
+            for result in results:
+                rows.append(out.add(result))
+                if progress:
+                    progress(len(rows), total or len(rows))
+            code = exit_code_of(rows, fail_on=invocation.fail_on)
+            info = run_info(timer, exit_code=code)
+            out.info = info
+        written = out.written
+    else:
+        for result in results:
+            rows.append(lean(result))
+            if progress:
+                progress(len(rows), total or len(rows))
+        code = exit_code_of(rows, fail_on=invocation.fail_on)
+        info = run_info(timer, exit_code=code)
+    print_run(rows, invocation=invocation, info=info)
+    timer.report("ran", len(rows), verbosity=invocation.verbosity)
     if written:
         click.echo(f"reports: {', '.join(str(p) for p in written)}", err=True)
     return code

@@ -21,9 +21,10 @@ concise line per finding, or the log formats ``--format`` names (``concise``,
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,8 @@ class RunOptions:
     #: Canvas side and frame rate of those renders (small: a run renders every scenario).
     render_size: int = 64
     render_fps: float = 30.0
+    #: Scenarios longer than this many steps are not run (SYN-SCN-004).
+    max_steps: int = 10_000_000
     #: The strict severity profile (``--strict``).
     strict: bool = False
 
@@ -133,15 +136,20 @@ def _simulate_checked(
     checked: CheckedDocument, mine: Sequence[Scenario], options: RunOptions
 ) -> AssetResult:
     from synharness.agents import builtin_scenarios, run_scenarios
+    from synharness.agents.scenario import step_cap_finding
     from synharness.models import SynestheticAsset
 
     result = checked.result
     if not isinstance(checked.model, SynestheticAsset):
         return result
     runs = [*mine, *builtin_scenarios(checked.model, duration=options.duration)]
-    outcomes, found = run_scenarios(checked.model, runs, keep_plot=options.keep_plot)
+    outcomes, found = run_scenarios(
+        checked.model, runs, keep_plot=options.keep_plot, max_steps=options.max_steps
+    )
     if options.render and checked.model.shader is not None:
-        outcomes, rendered = _render(checked.model, runs, outcomes, options)
+        # Only what ran has an outcome to attach its render to (see --max-steps).
+        ran = [s for s in runs if step_cap_finding(s, options.max_steps) is None]
+        outcomes, rendered = _render(checked.model, ran, outcomes, options)
         found = [*found, *rendered]
     known = {(f.code, f.pointer, f.file) for f in result.findings}
     extra = locate_findings(
@@ -235,18 +243,92 @@ def load_scenarios(directory: Path | None) -> tuple[list[Scenario], list[AssetRe
     return scenarios, problems
 
 
+def warm_up() -> None:
+    """Import the pipeline and the engine and load the schema registry (once per worker)."""
+    import synharness.agents  # noqa: F401
+    from synharness.pipeline import check_bytes
+
+    check_bytes(b"{}", source="<warm-up>")
+
+
+def _run_path(path: str) -> AssetResult:
+    """One asset file with the worker's scenarios and options (see ``worker_state``)."""
+    from synharness.agents.parallel import worker_state
+
+    state = worker_state()
+    return _trimmed(run_asset(path, state["scenarios"], state["options"]), state)
+
+
+def _run_fetched(item: tuple[str, bytes]) -> AssetResult:
+    from synharness.agents.parallel import worker_state
+
+    state = worker_state()
+    return _trimmed(run_stored(item[0], item[1], state["options"]), state)
+
+
+def _trimmed(result: AssetResult, state: dict[str, Any]) -> AssetResult:
+    """Drop the traces of a passing asset of a large batch, which no report shows.
+
+    The HTML and JSON reports of a batch over ``LARGE_BATCH`` keep traces only
+    for assets that did not pass; dropping them in the worker saves sending
+    them back (most of a result's bytes) and holding them.
+    """
+    if state.get("large") and result.verdict.value == "pass":
+        from synharness.reports.base import slim
+
+        return slim(result)
+    return result
+
+
+@contextmanager
+def stream_results(
+    invocation: RunInvocation, *, fetched: Sequence[StoredAsset] | None = None
+) -> Iterator[tuple[int, Iterator[AssetResult]]]:
+    """Start the workers and yield ``(total, results)``: results arrive in order as they complete.
+
+    Scenario problems come first, then one result per asset in path order. The
+    workers start on entry (each gets the scenario files once), so start
+    progress bars (threads) only inside the block.
+
+    Raises:
+        CliError: A path does not exist, or the store cannot be read (exit 2).
+    """
+    from synharness.agents.parallel import OrderedPool
+
+    problems: list[AssetResult] = []
+    fn: Callable[[Any], AssetResult]
+    items: Sequence[Any]
+    state: dict[str, Any] = {"options": invocation.options}
+    if invocation.store_url is not None:
+        stored = fetched if fetched is not None else _fetch(invocation.store_url)
+        fn, items = _run_fetched, [(a.source, a.raw) for a in stored]
+    else:
+        sources = logs.run_sources(invocation)
+        scenarios, problems = load_scenarios(invocation.scenarios)
+        state["scenarios"] = scenarios
+        fn, items = _run_path, [str(s.path) for s in sources]
+    from synharness.reports.html import LARGE_BATCH
+
+    # Not with --from: the reports pushed back to the store keep their traces.
+    state["large"] = invocation.store_url is None and len(problems) + len(items) > LARGE_BATCH
+    jobs = invocation.jobs if len(items) > 1 else 1
+    with OrderedPool(jobs=jobs, state=state, warm=warm_up) as pool:
+        yield (
+            len(problems) + len(items),
+            itertools.chain(problems, pool.map(fn, items, total=len(items))),
+        )
+
+
 def execute(
     invocation: RunInvocation,
     *,
     progress: Callable[[int, int], None] | None = None,
-    fetched: Sequence[tuple[str, bytes]] | None = None,
 ) -> list[AssetResult]:
-    """Validate and simulate every asset; scenario problems come first.
+    """Validate and simulate every asset; scenario problems come first (all results in memory).
 
     Args:
         invocation: The parsed command line.
         progress: Called with (done, total) after each asset.
-        fetched: With ``--from``: the assets already fetched (else fetched here).
 
     Returns:
         One result per asset (in path order), after one per problematic scenario file.
@@ -254,51 +336,19 @@ def execute(
     Raises:
         CliError: A path does not exist (exit 2).
     """
-    if invocation.store_url is not None:
-        return _run_jobs(
-            run_stored,
-            [
-                (source, raw, invocation.options)
-                for source, raw in (
-                    fetched
-                    if fetched is not None
-                    else [(a.source, a.raw) for a in _fetch(invocation.store_url)]
-                )
-            ],
-            jobs=invocation.jobs,
-            progress=progress,
-        )
-    sources = logs.run_sources(invocation)
-    scenarios, problems = load_scenarios(invocation.scenarios)
-    jobs = [(str(s.path), scenarios, invocation.options) for s in sources]
-    return [*problems, *_run_jobs(run_asset, jobs, jobs=invocation.jobs, progress=progress)]
-
-
-def _run_jobs(
-    work: Callable[..., AssetResult],
-    arguments: Sequence[tuple[object, ...]],
-    *,
-    jobs: int,
-    progress: Callable[[int, int], None] | None,
-) -> list[AssetResult]:
-    """Run ``work(*args)`` for each argument tuple, in a process pool when ``jobs > 1``."""
-    results: list[AssetResult] = []
-    if jobs > 1 and len(arguments) > 1:
-        from synharness.render.gl import pool_context
-
-        # No fork from a process that holds a GL context (validation made one): see pool_context.
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
-            futures = [pool.submit(work, *args) for args in arguments]
-            for i, future in enumerate(futures):
-                results.append(future.result())
-                if progress:
-                    progress(i + 1, len(arguments))
-    else:
-        for i, args in enumerate(arguments):
-            results.append(work(*args))
+    out: list[AssetResult] = []
+    with stream_results(invocation) as (total, results):
+        for result in results:
+            out.append(result)
             if progress:
-                progress(i + 1, len(arguments))
-    return results
+                progress(len(out), total)
+    return out
+
+
+def _keeping(results: Iterator[AssetResult], kept: list[AssetResult]) -> Iterator[AssetResult]:
+    for result in results:
+        kept.append(result)
+        yield result
 
 
 def _fetch(url: str) -> list[StoredAsset]:
@@ -349,7 +399,7 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     from rich.progress import Progress
 
     bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task("simulating", total=None)
+    task = bar.add_task("simulating and writing reports", total=None)
     bar.start()
 
     def update(done: int, total: int) -> None:
@@ -409,6 +459,13 @@ def _progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], Non
     metavar="URL",
     help="Verify the assets the store at URL holds (instead of PATHs) and push the reports back.",
 )
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=1),
+    default=10_000_000,
+    show_default=True,
+    help="Most steps one scenario may take; longer ones are not run (SYN-SCN-004).",
+)
 def command(
     paths: Sequence[str],
     scenarios_dir: Path | None,
@@ -421,6 +478,7 @@ def command(
     strict: bool,
     verbose: int,
     store_url: str | None,
+    max_steps: int,
     **flags: Any,
 ) -> None:
     """Validate assets and run every scenario (files plus built-ins); write the reports."""
@@ -439,7 +497,9 @@ def command(
         fail_on=config.fail_on or Severity.ERROR,
         quiet=quiet,
         # --strict, or the configuration's `strict` key (issue 17).
-        options=RunOptions(strict=strict or bool(config.strict), render=render),
+        options=RunOptions(
+            strict=strict or bool(config.strict), render=render, max_steps=max_steps
+        ),
         store_url=store_url,
         config=config,
         verbosity=0 if quiet else 1 + verbose,
@@ -449,21 +509,22 @@ def command(
         raise click.UsageError("give PATHs or --from URL, not both")
     stored = _fetch(store_url) if store_url is not None else None
     timer = Timer()
-    update, stop = _progress_bar()
-    try:
-        results = apply_config(
-            execute(
-                invocation,
-                progress=update,
-                fetched=[(a.source, a.raw) for a in stored] if stored is not None else None,
-            ),
-            config,
-            cwd=Path.cwd(),
-        )
-    finally:
-        stop()
-    code = logs.finish_run(results, invocation=invocation, timer=timer)
+    cwd = Path.cwd()
+    kept: list[AssetResult] = []
+    with stream_results(invocation, fetched=stored) as (total, results):
+        update, stop = _progress_bar()
+        try:
+            graded: Iterator[AssetResult] = (apply_config([r], config, cwd=cwd)[0] for r in results)
+            if invocation.store_url is not None:
+                # The store's assets are pushed back after the run (bounded by the store).
+                graded = _keeping(graded, kept)
+            code = logs.stream_run(
+                graded, total=total, invocation=invocation, timer=timer, progress=update
+            )
+        finally:
+            stop()
     if invocation.store_url is not None:
+        # Each report names the version it verified (If-Match): see push_back.
         etags = {a.source: a.etag for a in stored or ()}
-        click.echo(push_back(invocation.store_url, results, etags=etags), err=True)
+        click.echo(push_back(invocation.store_url, kept, etags=etags), err=True)
     click.get_current_context().exit(code)

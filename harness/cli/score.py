@@ -16,9 +16,12 @@ Vocabulary:
   decides in input order, whatever ``--jobs``.
 
 With ``--jobs N`` a process pool scores in parallel and records still come out
-in input order. Lines are handed to workers in batches of whatever has
-already arrived (never waiting to fill a batch), so throughput rises on a full
-pipe while an interactive producer still gets each answer at once.
+in input order (:meth:`synharness.agents.parallel.OrderedPool.stream`). Lines
+are handed to workers in batches of whatever has already arrived (never
+waiting to fill a batch) and the loop wakes on each arrival and each finished
+batch, never on a timer, so throughput rises on a full pipe while an
+interactive producer still gets each answer as soon as it exists. With
+``--ray ADDRESS`` the batches go to a Ray cluster instead (:mod:`synharness.ray`).
 
 Exit code 0 once every record is written (a score is data, not a failure),
 2 for usage errors.
@@ -26,25 +29,19 @@ Exit code 0 once every record is written (a score is data, not a failure),
 
 from __future__ import annotations
 
-import queue
 import sys
-import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any, BinaryIO
 
 import click
 import orjson
-from synharness.cli.options import CliError, strict_option
+from synharness.cli.options import CliError, need_extra, strict_option
 from synharness.errors import HarnessError
 from synharness.findings import Finding
 from synharness.loading import Source, iter_sources, read_source
 
-#: Most lines one worker task carries; bigger batches amortise the pickling.
-MAX_BATCH = 64
 BUILTIN_SCENARIOS = ("idle", "sweep", "random")
 
 
@@ -62,6 +59,8 @@ class ScoreInvocation:
     diversity: bool = False
     #: Cosine distance of fingerprints for ``--diversity`` (None: the default).
     threshold: float | None = None
+    #: Score on this Ray cluster (``auto``, ``local`` or an address) instead of local workers.
+    ray: str | None = None
     #: Also run the renderers, when installed (``--render``).
     render: bool = False
 
@@ -244,52 +243,16 @@ def _items(sources: Sequence[Source], *, jsonl: bool) -> Iterator[Item]:
                 raise CliError(f"{source.name}: cannot read: {exc.strerror}", exit_code=2) from None
 
 
-class _Feed:
-    """Items read by a background thread, taken in batches of what has arrived.
+def score_one(item: Item) -> Marked:
+    """Score one item with the worker's options (see ``worker_state``)."""
+    from synharness.agents.parallel import worker_state
 
-    A batch never waits to fill: it takes one item (waiting up to a timeout)
-    and then only what is already queued, so an interactive producer gets
-    each answer at once while a full pipe yields big batches.
-    """
-
-    def __init__(self, items: Iterator[Item], *, limit: int) -> None:
-        self.limit = limit
-        self.queue: queue.Queue[Item | None] = queue.Queue(maxsize=limit * 8)
-        self.failure: list[BaseException] = []
-        threading.Thread(target=self._read, args=(items,), daemon=True).start()
-
-    def _read(self, items: Iterator[Item]) -> None:
-        try:
-            for item in items:
-                self.queue.put(item)
-        except BaseException as exc:  # re-raised in the main thread by take()
-            self.failure.append(exc)
-        finally:
-            self.queue.put(None)
-
-    def take(self, *, timeout: float | None) -> tuple[list[Item], bool]:
-        """Return ``(batch, ended)``; the batch is empty when the timeout passed."""
-        try:
-            first = self.queue.get(timeout=timeout)
-        except queue.Empty:
-            return [], False
-        batch: list[Item] = []
-        nxt: Item | None = first
-        while nxt is not None:
-            batch.append(nxt)
-            if len(batch) >= self.limit:
-                return batch, False
-            try:
-                nxt = self.queue.get_nowait()
-            except queue.Empty:
-                return batch, False
-        if self.failure:
-            raise self.failure[0]
-        return batch, True
+    return score_marked([item], *worker_state()["extra"])[0]
 
 
-#: How long the main loop waits for input before checking finished work again.
-POLL_SECONDS = 0.005
+def warm_up() -> None:
+    """Import the scorer (schemas, models, engine) and score once, before workers fork."""
+    score_items([("<warm-up>", b"{}", 0)], ("idle",))
 
 
 def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
@@ -331,37 +294,17 @@ def run(invocation: ScoreInvocation, *, stdin: BinaryIO, out: IO[bytes]) -> int:
 def _run(
     invocation: ScoreInvocation, items: Iterator[Item], emit: Callable[[Iterable[Marked]], None]
 ) -> int:
-    extra = (invocation.scenarios, invocation.strict, invocation.diversity, invocation.render)
-    if invocation.jobs <= 1:
-        for item in items:
-            emit(score_marked([item], *extra))
-        return 0
-    # Import the scorer (and with it the schemas and the engine) before the
-    # workers fork, so that they inherit it instead of each importing it; and
-    # start them before the reader thread, so no thread is running at fork.
-    import synharness.agents.scoring  # noqa: F401
+    from synharness.agents.parallel import OrderedPool
 
-    with ProcessPoolExecutor(max_workers=invocation.jobs) as pool:
-        for warm in [
-            pool.submit(score_marked, [], invocation.scenarios) for _ in range(invocation.jobs)
-        ]:
-            warm.result()
-        feed = _Feed(items, limit=MAX_BATCH)
-        pending: deque[Future[list[Marked]]] = deque()
-        ended = False
-        while not ended or pending:
-            while pending and pending[0].done():
-                emit(pending.popleft().result())
-            # Block on the oldest batch at the end of input, or when the window
-            # is full, so a fast producer cannot make memory grow without end.
-            if pending and (ended or len(pending) >= 2 * invocation.jobs):
-                emit(pending.popleft().result())
-                continue
-            if ended:
-                continue
-            batch, ended = feed.take(timeout=POLL_SECONDS if pending else None)
-            if batch:
-                pending.append(pool.submit(score_marked, batch, *extra))
+    extra = (invocation.scenarios, invocation.strict, invocation.diversity, invocation.render)
+    if invocation.ray is not None:
+        from synharness.ray import connect, score_items_on_ray
+
+        connect(invocation.ray)
+        emit(score_items_on_ray(items, extra=extra))
+        return 0
+    with OrderedPool(jobs=invocation.jobs, state={"extra": extra}, warm=warm_up) as pool:
+        emit(pool.stream(score_one, items))
     return 0
 
 
@@ -395,6 +338,12 @@ def _run(
     help="Cosine distance for --diversity near-duplicates [default: 0.005].",
 )
 @click.option(
+    "--ray",
+    "ray_address",
+    metavar="auto|local|ADDRESS",
+    help="Score on a Ray cluster (needs the 'ray' extra); records keep the input order.",
+)
+@click.option(
     "--render",
     is_flag=True,
     help="Also render shader and sound, when the render extra is installed.",
@@ -407,6 +356,7 @@ def command(
     strict: bool,
     diversity: bool,
     threshold: float | None,
+    ray_address: str | None,
     render: bool,
 ) -> None:
     """Score assets in [0, 1]: FILEs (one asset each), or JSON Lines with --jsonl; - is stdin."""
@@ -418,8 +368,11 @@ def command(
         strict=strict,
         diversity=diversity,
         threshold=threshold,
+        ray=ray_address,
         render=render,
     )
+    if ray_address is not None:
+        need_extra("ray", what="synharness score --ray")
     if render:
         from synharness.agents.scoring import missing_renderers
 

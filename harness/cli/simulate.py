@@ -49,6 +49,7 @@ class SimulateInvocation:
     config: Config = DEFAULT_CONFIG
     verbosity: int = 1
     cwd: Path = Path(".")
+    max_steps: int = 10_000_000
     #: The strict severity profile (``--strict`` or the config's ``strict``).
     strict: bool = False
 
@@ -121,7 +122,6 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
         load_scenario,
         run_scenarios,
     )
-    from synharness.agents.orchestration import OrchestrationAgent
     from synharness.agents.scenario import DEFAULT_DT
     from synharness.cli.run import locate_findings
 
@@ -144,16 +144,26 @@ def run_simulate(invocation: SimulateInvocation) -> tuple[str, int, dict[str, An
             asset, duration=invocation.duration or 10.0, dt=invocation.dt or DEFAULT_DT
         )
     compiled = compile_asset(asset)
-    outcomes, findings = run_scenarios(compiled, scenarios, every=invocation.every)
+    trace: dict[str, Any] | None = None
+
+    def keep_trace(scenario: Any, result: Any) -> None:
+        # The first scenario's recorded trace, as arrays (no second run, no Python lists).
+        nonlocal trace
+        if trace is None and invocation.trace is not None and scenario is scenarios[0]:
+            trace = {
+                "t": result.t,
+                "params": dict(zip(result.paths, result.matrix, strict=True)),
+                "events": result.events,
+            }
+
+    outcomes, findings = run_scenarios(
+        compiled,
+        scenarios,
+        every=invocation.every,
+        max_steps=invocation.max_steps,
+        on_result=keep_trace,
+    )
     findings = locate_findings(findings, text)
-    trace = None
-    if invocation.trace is not None:
-        result = OrchestrationAgent(compiled, scenarios[0], every=invocation.every).run()
-        trace = {
-            "t": result.t.tolist(),
-            "params": {p: result.matrix[i].tolist() for i, p in enumerate(result.paths)},
-            "events": result.events,
-        }
     known = {(f.code, f.pointer, f.file) for f in validation}
     merged = [*validation, *(f for f in findings if (f.code, f.pointer, f.file) not in known)]
     output, code = _finish(invocation, asset.name, outcomes, merged)
@@ -194,6 +204,10 @@ def _text(source: str, name: str | None, outcomes: list[Any], findings: list[Fin
     return out.getvalue()
 
 
+#: Rows of a CSV trace converted to Python numbers at a time.
+CSV_BLOCK = 4096
+
+
 def write_trace(trace: dict[str, Any], path: Path) -> None:
     """Write a trace as JSON or, for a ``.csv`` path, as CSV."""
     try:
@@ -203,7 +217,10 @@ def write_trace(trace: dict[str, Any], path: Path) -> None:
                 names = list(trace["params"])
                 writer.writerow(["t", *names])
                 columns = [trace["t"], *(trace["params"][n] for n in names)]
-                writer.writerows(zip(*columns, strict=True))
+                # Block by block: a long trace never becomes one list of Python floats.
+                for start in range(0, len(columns[0]), CSV_BLOCK):
+                    block = [list(c[start : start + CSV_BLOCK].tolist()) for c in columns]
+                    writer.writerows(zip(*block, strict=True))
         else:
             path.write_bytes(orjson.dumps(trace, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
     except OSError as exc:
@@ -248,6 +265,13 @@ def write_trace(trace: dict[str, Any], path: Path) -> None:
     help="Output format.",
 )
 @click.option(
+    "--max-steps",
+    type=click.IntRange(min=1),
+    default=10_000_000,
+    show_default=True,
+    help="Most steps one scenario may take; longer ones are not run (SYN-SCN-004).",
+)
+@click.option(
     "--fail-on",
     type=Threshold(),
     help="Least severe finding that makes the exit code 1 [default: error, or the config's].",
@@ -267,6 +291,7 @@ def command(
     config_path: Path | None,
     strict: bool,
     verbose: int,
+    max_steps: int,
     **flags: Any,
 ) -> None:
     """Simulate one asset through a scenario, or through the built-in idle, sweep and random runs."""
@@ -284,6 +309,7 @@ def command(
         config=config,
         verbosity=1 + verbose,
         cwd=cwd,
+        max_steps=max_steps,
         strict=strict or bool(config.strict),
     )
     text, code, trace_doc = guarded(

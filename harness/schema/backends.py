@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import unquote, urljoin
 
-import jsonschema
-import referencing
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    # Imported where used: the rust backend (the default) needs neither, and they
+    # cost a fifth of a one-file `validate`'s start-up.
+    import jsonschema
 
 try:  # The fast path; the python engine stands in when the extension is missing.
     import jsonschema_rs
@@ -107,6 +108,8 @@ def check_schema(schema: Mapping[str, Any]) -> str | None:
         ``None`` when it is a valid schema, else ``"<pointer>: <message>"``
         naming the first offending location inside the schema.
     """
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     error = jsonschema.exceptions.best_match(cls(cls.META_SCHEMA).iter_errors(schema))
     if error is None:
@@ -232,6 +235,11 @@ class _PythonEngine:
     def __init__(
         self, schema: Mapping[str, Any], resources: Mapping[str, Mapping[str, Any]]
     ) -> None:
+        import jsonschema
+        import referencing
+        import referencing.exceptions
+        from referencing.jsonschema import DRAFT202012
+
         registry: referencing.Registry[Any] = referencing.Registry().with_resources(
             (uri, referencing.Resource.from_contents(doc, default_specification=DRAFT202012))
             for uri, doc in resources.items()

@@ -60,12 +60,24 @@ def test_bundled_examples_and_scenarios_pass(
 def test_jobs_give_the_same_report(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project)
     # Rendering is covered above; here it would only double the time of two runs.
-    one = run("--format", "json", "--report-dir", "one", "--quiet", "--no-render")
-    two = run("--format", "json", "--report-dir", "two", "--quiet", "--jobs", "2", "--no-render")
+    one = run("--report-dir", "one", "--quiet", "--no-render")
+    two = run("--report-dir", "two", "--quiet", "--jobs", "2", "--no-render")
     assert one.exit_code == two.exit_code == 0, render(two)
-    assert (project / "one" / "report.json").read_text() == (
-        project / "two" / "report.json"
-    ).read_text()
+    assert one.stdout == two.stdout
+    files = sorted(p.name for p in (project / "one").iterdir())
+    assert "report.html" in files and "junit.xml" in files
+    assert files == sorted(p.name for p in (project / "two").iterdir())
+    for name in files:
+        one_bytes, two_bytes = ((project / d / name).read_bytes() for d in ("one", "two"))
+        if name == "report.sarif":
+            # SARIF records the invocation (its start and end times): compare the rest.
+            one_doc, two_doc = json.loads(one_bytes), json.loads(two_bytes)
+            for doc in (one_doc, two_doc):
+                for r in doc["runs"]:
+                    r.pop("invocations", None)
+            assert one_doc == two_doc
+        else:
+            assert one_bytes == two_bytes, name
 
 
 def test_failed_and_invalid_scenarios_fail_the_run(tmp_path: Path) -> None:
@@ -103,3 +115,19 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert run(str(tmp_path / "missing.json")).exit_code == 2
     assert run("--format", "nope").exit_code == 2
     assert run("--scenarios", str(tmp_path / "none")).exit_code == 2
+
+
+def test_max_steps_reports_scn_004_and_the_batch_goes_on(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    result = run("--max-steps", "400", "--format", "json", "--report-dir", "r", "--quiet")
+    assert result.exit_code == 1, render(result)
+    report = json.loads((project / "r" / "report.json").read_text(encoding="utf-8"))
+    assets = [a for a in report["assets"] if a["kind"] == "synesthetic-asset"]
+    assert len(assets) == len(list((project / "examples").glob("*.json")))
+    for a in assets:
+        codes = [f["code"] for f in a["findings"]]
+        # The built-ins (601 steps) are over the cap and were not run; a shorter file scenario was.
+        assert codes.count("SYN-SCN-004") >= 3, codes
+        assert all(s["steps"] <= 400 for s in a["scenarios"])

@@ -28,11 +28,11 @@ from synharness.discovery import discover
 from synharness.loading import iter_sources
 from synharness.pipeline import validate_bytes
 
-from tests.conftest import ROOT
+from tests.conftest import BENCH_RESULTS, ROOT
 
 pytestmark = pytest.mark.bench
 
-RESULTS = ROOT / "bench" / "results.json"
+RESULTS = BENCH_RESULTS
 REPEATS = 5
 
 
@@ -47,7 +47,7 @@ def best_rate(work: Callable[[], object], items: int) -> float:
 
 
 def write_section(name: str, section: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     results[name] = section
     RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")

@@ -25,7 +25,6 @@ import io
 import json
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,11 +34,12 @@ from synharness.cli.score import ScoreInvocation, run
 from synharness.models import SynestheticAsset
 from synharness.pipeline import check_data
 
+from tests.conftest import BENCH_RESULTS
 from tests.factories import generate_assets
 
 pytestmark = pytest.mark.bench
 
-RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results.json"
+RESULTS = BENCH_RESULTS
 N = 1000
 REPEATS = 5
 TARGET_ONE_CORE = 1000.0
@@ -47,7 +47,7 @@ TARGET_TWO_CORES = 1800.0
 
 
 def write_section(name: str, section: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     results[name] = section
     RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")

@@ -30,10 +30,10 @@ from synharness.agents.reference import modulation_value
 from synharness.agents.waveforms import PROFILES, WAVEFORMS
 from synharness.models import SynestheticAsset
 
-from tests.conftest import ROOT
+from tests.conftest import BENCH_RESULTS, ROOT
 from tests.factories import generate_assets
 
-RESULTS = ROOT / "bench" / "results.json"
+RESULTS = BENCH_RESULTS
 STEPS = 10_000
 DT = 1 / 60
 

@@ -34,11 +34,12 @@ from synharness.envelope import read_envelope
 from synharness.pipeline import validate_bytes
 from synharness.schema import DEFAULT_VERSION, load_registry
 
+from tests.conftest import BENCH_RESULTS
 from tests.factories import generate_assets
 
 pytestmark = pytest.mark.bench
 
-RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results.json"
+RESULTS = BENCH_RESULTS
 #: Seconds per measurement; the best of REPEATS is kept (least disturbed by the machine).
 WINDOW = 1.0
 REPEATS = 3
@@ -59,7 +60,7 @@ def rate(work: Callable[[], object], items: int) -> float:
 
 
 def write_section(name: str, section: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     results[name] = section
     RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")

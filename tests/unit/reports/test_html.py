@@ -60,7 +60,9 @@ def test_well_formed_and_self_contained(results: list[AssetResult]) -> None:
     parser.feed(page)
     parser.close()
     assert parser.stack == []
-    assert "script" not in parser.tags and "link" not in parser.tags
+    # One inline script (the plots' hover read-out), which loads nothing.
+    assert parser.tags.count("script") == 1 and "link" not in parser.tags
+    assert "fetch(" not in page and "XMLHttpRequest" not in page and "import(" not in page
     # Only in-page anchors: nothing is fetched from the network or the disk.
     assert parser.urls and all(u.startswith("#") for u in parser.urls)
     assert "@import" not in page and not re.search(r"url\((?!#)", page)
@@ -88,7 +90,51 @@ def test_deterministic(results: list[AssetResult]) -> None:
 
 
 def test_no_plots_without_trace() -> None:
-    assert "<svg" not in render([passing(), warning()])
+    page = render([passing(), warning()])
+    assert "<svg" not in page and "<script" not in page
+
+
+def test_incremental_interface_writes_the_same_page(results: list[AssetResult]) -> None:
+    out = io.StringIO()
+    reporter = HtmlReporter(stream=out, verbosity=1)
+    reporter.begin(total=len(results))
+    for r in results:
+        reporter.add(r)
+    reporter.end()
+    assert out.getvalue() == render(results)
+
+
+def _named(result: AssetResult, i: int) -> AssetResult:
+    return result.model_copy(update={"source": f"examples/{i:04d}.json"})
+
+
+def test_large_batch_collapses_passing_assets_and_keeps_failing_ones_in_full() -> None:
+    from synharness.reports.html import LARGE_BATCH
+
+    batch = [_named(failing() if i % 10 == 0 else passing(), i) for i in range(LARGE_BATCH + 10)]
+    page = render(batch)
+    parser = Structure()
+    parser.feed(page)
+    parser.close()
+    assert parser.stack == []
+    fails = sum(1 for i in range(len(batch)) if i % 10 == 0)
+    assert page.count('<section class="asset"') == fails
+    assert page.count('<details class="asset collapsed"') == len(batch) - fails
+    # Failing assets keep their plots, passing ones none; the summary lists every asset.
+    assert page.count('<figure class="plot"') == 2 * fails
+    assert page.count('<tr><td><a href="#asset-') == len(batch)
+    # Every summary link has its target.
+    ids = set(re.findall(r'id="(asset-[^"]+)"', page))
+    assert set(re.findall(r'href="#(asset-[^"]+)"', page)) <= ids
+
+
+def test_plot_budget_bounds_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import synharness.reports.html as html
+
+    monkeypatch.setattr(html, "PLOT_BUDGET", 4)
+    page = render([_named(failing(), i) for i in range(5)])
+    assert page.count('<figure class="plot"') == 4
+    assert page.count("Plots left out") == 3
 
 
 CHROMIUM = next(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from xml.etree import ElementTree as ET
 
@@ -65,3 +66,53 @@ def test_nan_values_do_not_break_the_plot() -> None:
     values[3] = float("nan")
     broken = plot.model_copy(update={"params": {"tone.detune": tuple(values)}})
     assert parameter_svg(broken, "tone.detune").startswith("<svg")
+
+
+def test_events_are_labelled_by_op_and_target() -> None:
+    root = ET.fromstring(parameter_svg(make_plot(), "shader.u_r"))
+    titles = [t.text or "" for t in root.iter(f"{SVG_NS}title")]
+    assert "t=2 s: set → shader.u_r" in titles
+    assert any("set → tone.detune" in t for t in titles)  # the other event, faint
+
+
+def test_decimation_keeps_extremes_and_at_most_four_points_per_column() -> None:
+    from synharness.reports.plots import decimate
+
+    xs = [10 + i / 100 for i in range(1000)]  # ten points per pixel column
+    ys = [50 + 30 * math.sin(i / 7) for i in range(1000)]
+    runs = decimate(xs, ys)
+    assert len(runs) == 1
+    kept = runs[0]
+    per_column: dict[int, int] = {}
+    for x, _ in kept:
+        per_column[math.floor(x)] = per_column.get(math.floor(x), 0) + 1
+    assert max(per_column.values()) <= 4
+    assert min(y for _, y in kept) == min(ys) and max(y for _, y in kept) == max(ys)
+
+
+def test_nan_breaks_the_line_and_straight_runs_collapse() -> None:
+    from synharness.reports.plots import decimate
+
+    xs = [float(i) for i in range(10)]
+    runs = decimate(xs, [1.0, 1.0, 1.0, 1.0, math.nan, 2.0, 3.0, 4.0, 5.0, 6.0])
+    assert runs == [[(0.0, 1.0), (3.0, 1.0)], [(5.0, 2.0), (9.0, 6.0)]]
+
+
+def test_hover_read_out_has_what_it_needs() -> None:
+    root = ET.fromstring(parameter_svg(make_plot(), "tone.detune"))
+    assert root.get("class") == "synplot"
+    assert root.get("data-t") == "0,10" and root.get("data-v") and root.get("data-area")
+    assert root.find(f".//{SVG_NS}path[@class='trace']") is not None
+
+
+def test_no_plotting_library_is_imported() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, synharness.reports.html as h; from tests.unit.reports.conftest import failing;"
+        "import io; h.HtmlReporter(stream=io.StringIO()).report([failing()]);"
+        "print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
