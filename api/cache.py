@@ -25,7 +25,7 @@ from synharness.api.views import not_modified
 log = logging.getLogger("synharness.api.cache")
 
 #: Paths never cached (live state, or docs that do not change per write).
-_UNCACHED = ("/health", "/docs", "/redoc", "/openapi.json")
+_UNCACHED = ("/health", "/ping", "/cache", "/docs", "/redoc", "/openapi.json")
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -36,6 +36,9 @@ class ResponseCache:
         self.redis = aioredis.from_url(url)
         self.prefix = prefix
         self.ttl = ttl
+        #: Whether reads are served from the cache (``POST /cache`` switches it);
+        #: writes invalidate either way, so switching it back on serves nothing stale.
+        self.enabled = True
 
     @property
     def generation_key(self) -> str:
@@ -74,6 +77,13 @@ class ResponseCache:
         """Forget every cached response (one INCR)."""
         await self.redis.incr(self.generation_key)
 
+    async def safe_invalidate(self) -> None:
+        """Invalidate, logging instead of failing when Redis is down."""
+        try:
+            await self.invalidate()
+        except RedisError as exc:
+            log.warning("cache invalidation failed: %s", exc)
+
     async def close(self) -> None:
         """Close the connection pool."""
         await self.redis.aclose()
@@ -100,7 +110,7 @@ class CacheMiddleware:
         method = scope["method"]
         if method in _WRITES:
             await self._write(scope, receive, send)
-        elif method == "GET" and self._cacheable(scope):
+        elif method == "GET" and self.cache.enabled and self._cacheable(scope):
             await self._read(scope, receive, send)
         else:
             await self.app(scope, receive, send)

@@ -19,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
+from synharness.api import sqlite_ext
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -72,6 +73,10 @@ def make_engine(
         # Sessions move between the event loop and worker threads; another
         # process's writer is waited for as long as a connection would be.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": pool_timeout}
+        module = sqlite_ext.dbapi_module()
+        if module is not None:
+            # An sqlite3 that can load sqlite-vec (the vector index).
+            kwargs["module"] = module
     else:
         kwargs["pool_pre_ping"] = True
         if schema is not None:
@@ -91,9 +96,10 @@ def make_engine(
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, busy_ms: int) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, record: Any, *, busy_ms: int) -> None:
     # Let SQLAlchemy, not the driver, emit BEGIN (see _sqlite_begin).
     dbapi_conn.isolation_level = None
+    record.info["vec"] = sqlite_ext.load_vec(dbapi_conn)
     cur = dbapi_conn.cursor()
     # WAL: readers do not block the writer (the benchmark's 760 vs 320 creates/s).
     cur.execute("PRAGMA journal_mode=WAL")

@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from synharness.api.compat import (
+    SEED_ASSET_ID,
+    SEED_SHADER_LIB_ID,
+    drop_refused_nulls,
+    partial_replacement,
+)
 from synharness.api.errors import InvalidDocument
 from synharness.codes import finding
 from synharness.findings import Finding, Severity, verdict_of
@@ -27,7 +33,7 @@ if TYPE_CHECKING:
 
 #: Keys the store adds to a response; dropped from incoming bodies so that a
 #: GET response can be PUT back unchanged.
-METADATA_KEYS = ("id", "created_at", "updated_at", "verdict")
+METADATA_KEYS = ("id", "created_at", "updated_at", "verdict", SEED_ASSET_ID, SEED_SHADER_LIB_ID)
 #: Extra keys of the nested views (component ids).
 LINK_KEYS = (
     "shader_id",
@@ -101,13 +107,26 @@ SCHEMA_URL = "https://delk73.github.io/synesthetic-schemas/schema/0.7.3/{kind}.s
 _DROPPED = METADATA_KEYS + LINK_KEYS
 
 
-def check_raw(raw: bytes, *, kind: str, source: str) -> Document:
+def check_raw(
+    raw: bytes,
+    *,
+    kind: str,
+    source: str,
+    replacing: dict[str, Any] | None = None,
+    patch_path: str = "",
+) -> Document:
     """Parse and validate ``raw`` as a document of ``kind``.
+
+    Members sent as ``null`` where the schema wants a value are dropped
+    (SYN-STORE-001, info), as the seed's clients write absent members that way.
 
     Args:
         raw: The request body.
         kind: The expected document kind (``synesthetic-asset``, ``shader``, ...).
         source: Where the body came from, for the findings (the request path).
+        replacing: The stored document a PUT replaces: a body that lacks some of
+            its members is refused with SYN-STORE-002, which names PATCH.
+        patch_path: Where that PATCH goes, for the message.
 
     Raises:
         InvalidDocument: The body has error findings (422).
@@ -120,6 +139,22 @@ def check_raw(raw: bytes, *, kind: str, source: str) -> Document:
         # A GET response PUT back: its metadata is not part of the document.
         data = {k: v for k, v in data.items() if k not in _DROPPED}
         result = pipeline.check_data(data, source=source, text=checked.text).result
+    if isinstance(data, dict):
+        data, result = drop_refused_nulls(
+            data,
+            result,
+            revalidate=lambda d: pipeline.check_data(d, source=source, text=checked.text).result,
+        )
+        if replacing is not None:
+            partial = partial_replacement(
+                current=replacing,
+                new=data,
+                findings=result.findings,
+                kind=kind,
+                patch_path=patch_path,
+            )
+            if partial is not None:
+                raise InvalidDocument.from_findings((partial, *result.findings))
     return _accept(result, data, kind=kind)
 
 

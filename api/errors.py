@@ -1,7 +1,8 @@
 """Errors of the store and their one JSON shape.
 
-Every error response is ``{"error": {"code", "message", "details"}}``, never an
-HTML page or a stack trace. Routes and crud functions raise :class:`ApiError`
+Every error response is RFC 9457 ``application/problem+json`` holding
+``{"error": {"code", "message", "details"}}`` (see :mod:`synharness.api.problem`),
+never an HTML page or a stack trace. Routes and crud functions raise :class:`ApiError`
 subclasses; :func:`install_handlers` maps them, FastAPI's own exceptions and any
 unexpected exception (a logged 500) to that shape.
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -32,6 +32,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from synharness.api.db import StoreBusy
+from synharness.api.problem import PROBLEM_JSON, problem_bytes
 from synharness.findings import Finding
 
 log = logging.getLogger("synharness.api")
@@ -136,9 +137,9 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     return finding.model_dump(mode="json", exclude_none=True)
 
 
-def error_body(code: str, message: str, details: Any = None) -> bytes:
-    """The JSON bytes of an error response."""
-    return orjson.dumps({"error": {"code": code, "message": message, "details": details}})
+def error_body(code: str, message: str, details: Any = None, *, status: int = 400) -> bytes:
+    """The JSON bytes of an error response (problem details with the ``error`` object)."""
+    return problem_bytes(status, code, message, details)
 
 
 def error_response(
@@ -146,9 +147,9 @@ def error_response(
 ) -> Response:
     """An error response in the store's one shape."""
     return Response(
-        error_body(code, message, details),
+        error_body(code, message, details, status=status),
         status_code=status,
-        media_type="application/json",
+        media_type=PROBLEM_JSON,
         headers=headers,
     )
 

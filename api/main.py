@@ -19,11 +19,15 @@ from synharness import __version__
 from synharness.api import db
 from synharness.api.cache import CacheMiddleware, ResponseCache
 from synharness.api.deps import AppState
+from synharness.api.docs_ui import install_docs
 from synharness.api.documents import SCHEMA_VERSION
 from synharness.api.errors import error_body, install_handlers
+from synharness.api.openapi import install_openapi
+from synharness.api.problem import PROBLEM_JSON
 from synharness.api.routes import ROUTERS
 from synharness.api.security import SecurityMiddleware
 from synharness.api.settings import Settings, load_settings
+from synharness.api.version_header import SchemaVersionHeader
 
 
 class InsecureBindError(Exception):
@@ -66,13 +70,14 @@ class BodyLimitMiddleware:
                         "payload_too_large",
                         f"the body has {int(value)} bytes; the limit is {self.limit}",
                         {"limit": self.limit},
+                        status=413,
                     )
                     await send(
                         {
                             "type": "http.response.start",
                             "status": 413,
                             "headers": [
-                                (b"content-type", b"application/json"),
+                                (b"content-type", PROBLEM_JSON.encode()),
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close"),
                             ],
@@ -122,9 +127,12 @@ def create_app(
         version=__version__,
         description=(
             f"Companion store of synesthetic assets (schema {SCHEMA_VERSION}) and their "
-            'verification reports. Errors are JSON: {"error": {"code", "message", "details"}}.'
+            "verification reports. Errors are RFC 9457 application/problem+json with the "
+            'store\'s {"error": {"code", "message", "details"}} inside.'
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = AppState(
         settings=settings,
@@ -136,6 +144,8 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     install_handlers(app)
+    install_docs(app)
+    install_openapi(app)
     if cache is not None:
         app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
@@ -148,4 +158,6 @@ def create_app(
         allowed_hosts=settings.allowed_hosts,
         cors_origins=settings.cors_origins,
     )
+    # Outermost of all: every answer (413s and cache hits included) names the schema version.
+    app.add_middleware(SchemaVersionHeader, version=SCHEMA_VERSION)
     return app

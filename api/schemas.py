@@ -24,8 +24,10 @@ class StoredMeta(BaseModel):
     verdict: str = Field(pattern="^(pass|warn|fail)$")
 
 
-# An asset as GET answers it: the stored document plus the metadata keys.
+# An asset as GET answers it: the stored document plus the metadata keys
+# (``synesthetic_asset_id`` repeats ``id`` under the seed backend's name).
 class AssetPublic(StoredMeta):
+    synesthetic_asset_id: int
     name: str
 
 
@@ -54,6 +56,18 @@ class ReportPublic(BaseModel):
     result: dict[str, Any]
 
 
+# A report in a list: the result without plotted traces, the full report at links.self.
+class ReportSummaryPublic(ReportPublic):
+    links: dict[str, str]
+
+
+# GET /synesthetic-assets/{id}/findings: what the asset was stored with.
+class FindingsPublic(BaseModel):
+    id: int
+    verdict: str
+    findings: list[dict[str, Any]]
+
+
 # Options of POST /synesthetic-assets/{id}/verify.
 class VerifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -78,9 +92,39 @@ class VerifyRequest(BaseModel):
             raise InvalidDocument(f"invalid verify options: {exc}") from None
 
 
-# GET /schema/version.
+# GET /schema/version (``schema_version`` is the seed backend's key).
 class SchemaVersionPublic(BaseModel):
     schemaVersion: str
+    schema_version: str
+
+
+# GET /version.
+class VersionPublic(SchemaVersionPublic):
+    version: str
+
+
+# GET /ping.
+class PingPublic(BaseModel):
+    status: str
+    message: str
+    request_id: str
+
+
+# GET /.
+class RootPublic(BaseModel):
+    message: str
+    version: str
+    schema_version: str
+    docs: str
+    redoc: str
+    openapi: str
+
+
+# GET and POST /cache.
+class CacheStatus(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cache_enabled: bool
 
 
 # GET /health.

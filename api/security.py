@@ -32,6 +32,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from synharness.api.errors import error_body
+from synharness.api.problem import PROBLEM_JSON
 
 #: Methods whose body the routes read.
 BODY_METHODS = frozenset({b"POST", b"PUT", b"PATCH"})
@@ -48,6 +49,23 @@ CORS_REQUEST_HEADERS = (
 CORS_EXPOSED_HEADERS = ("ETag", "Location", "X-Total-Count", "Retry-After", "Idempotent-Replayed")
 #: Seconds a browser may cache a preflight answer.
 CORS_MAX_AGE = 600
+
+
+#: Routes whose bodies are not JSON, and the media types they take besides JSON.
+#: Protobuf and octet-stream are not CORS-safelisted (no cross-origin simple
+#: request can send them); multipart is (the seed's upload route; see docs/api.md).
+OTHER_BODIES: tuple[tuple[str, frozenset[bytes]], ...] = (
+    ("/protobuf-assets", frozenset({b"application/x-protobuf", b"application/octet-stream"})),
+    ("/rule-bundles/import", frozenset({b"multipart/form-data"})),
+)
+
+
+def accepts_media_type(path: str, content_type: bytes) -> bool:
+    """Whether the route at ``path`` takes a body of ``content_type`` (JSON, or its own kind)."""
+    if is_json_media_type(content_type):
+        return True
+    media = content_type.split(b";", 1)[0].strip().lower()
+    return any(path.startswith(prefix) and media in kinds for prefix, kinds in OTHER_BODIES)
 
 
 def is_json_media_type(content_type: bytes) -> bool:
@@ -119,7 +137,7 @@ class SecurityMiddleware:
             return
         if method in BODY_METHODS and _has_body(headers):
             content_type = headers.get(b"content-type")
-            if content_type is None or not is_json_media_type(content_type):
+            if content_type is None or not accepts_media_type(scope.get("path", ""), content_type):
                 await _error(
                     send,
                     415,
@@ -252,13 +270,13 @@ async def _error(
     *,
     extra: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
-    body = error_body(code, message, details)
+    body = error_body(code, message, details, status=status)
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", PROBLEM_JSON.encode()),
                 (b"content-length", str(len(body)).encode()),
                 *(extra or []),
             ],

@@ -16,7 +16,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -100,6 +109,49 @@ class ReportRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     #: The AssetResult (findings, scenario outcomes, score) as JSON.
     result: Mapped[str] = mapped_column(Text)
+
+
+class VectorSpaceRow(Base):
+    """One vector space: a namespace of vectors of one fixed dimension."""
+
+    __tablename__ = "vector_spaces"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dimension: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VectorRow(Base):
+    """One vector of a space under a key (a patch id, an asset id, ...).
+
+    ``data`` holds the float32 values (little-endian), the source of truth; the
+    nearest-neighbour index of each space (sqlite-vec ``vec0`` table or pgvector
+    HNSW index, see :mod:`synharness.api.vector_index`) is derived from it.
+    """
+
+    __tablename__ = "vectors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    space: Mapped[str] = mapped_column(ForeignKey("vector_spaces.name", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("space", "key", name="uq_vectors_space_key"),)
+
+
+class ShaderLibRow(Base):
+    """One shader library (the seed's ``/shader_libs/``): named reusable GLSL helpers."""
+
+    __tablename__ = "shader_libs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(500), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class IdempotencyRow(Base):

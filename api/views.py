@@ -15,7 +15,9 @@ from typing import Any
 import orjson
 from fastapi.responses import Response
 from sqlalchemy import Row
+from synharness.api.compat import SEED_ASSET_ID
 from synharness.api.errors import PreconditionFailed
+from synharness.api.pagination import link_header
 from synharness.api.tables import AssetRow, ComponentRow, ReportRow
 from synharness.result import AssetResult
 
@@ -42,6 +44,7 @@ def asset_meta(row: AssetRow | Row[Any]) -> dict[str, Any]:
     """The metadata keys of an asset response."""
     return {
         "id": row.id,
+        SEED_ASSET_ID: row.id,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
         "verdict": row.verdict,
@@ -74,6 +77,29 @@ def report_dict(row: ReportRow) -> dict[str, Any]:
         "verdict": row.verdict,
         "result": orjson.loads(row.result),
     }
+
+
+def report_summary(row: ReportRow) -> dict[str, Any]:
+    """A report as a list shows it: without the scenarios' plotted traces (``plot``),
+    which the full report at ``links.self`` has."""
+    data = report_dict(row)
+    scenarios = data["result"].get("scenarios")
+    for scenario in scenarios if isinstance(scenarios, list) else ():
+        if isinstance(scenario, dict):
+            scenario.pop("plot", None)
+    data["links"] = {"self": f"/reports/{row.id}"}
+    return data
+
+
+def page_headers(
+    path: str, *, offset: int, limit: int, total: int, query: dict[str, str] | None = None
+) -> dict[str, str]:
+    """``X-Total-Count`` and RFC 8288 ``Link`` headers of one page of a list."""
+    headers = {"X-Total-Count": str(total)}
+    link = link_header(path, offset=offset, limit=limit, total=total, query=query)
+    if link:
+        headers["Link"] = link
+    return headers
 
 
 def array_bytes(items: Iterable[bytes]) -> bytes:

@@ -28,10 +28,13 @@ Areas:
 - ``INTERNAL`` an unexpected exception, turned into a finding by the last-resort guard;
 - ``SIM``    what a simulation run observes;
 - ``SCN``    scenarios and their expectations;
-- ``RENDER`` the GL runtime that compiles and renders shaders;
+- ``RENDER`` rendering the asset as the runtime would (the GL runtime: 001..004; the
+  Tone.js renderer: 005..009);
+- ``AUDIO``  what the rendered tone sounds like (levels, loudness);
 - ``VISUAL`` what the rendered frames of a scenario show;
 - ``ENRICH`` the enrichment keys of the 0.7.4 draft the generator loop writes;
-- ``SCORE``  what only the score looks at (substance, strobing, batch duplicates).
+- ``SCORE``  what only the score looks at (substance, strobing, batch duplicates);
+- ``STORE``  what the companion store does to a document it is sent.
 """
 
 from __future__ import annotations
@@ -142,6 +145,17 @@ _REASONS: dict[str, str] = {
     "SYN-TONE-001": "Tone.js has no such synth class: the tone cannot be built.",
     "SYN-TONE-002": "Tone.js has no such effect class: the effect chain cannot be built.",
     "SYN-TONE-003": "Tone.js asserts against the value and throws: the tone cannot be built.",
+    "SYN-TONE-004": "Tone.js ignores an option its class does not have: the tone works, not as written.",
+    "SYN-RENDER-005": "The host lacks Node.js, not the asset anything: the tone was not heard (host-dependent).",
+    "SYN-RENDER-006": "The host lacks the renderer's packages, not the asset anything: the tone was not heard (host-dependent).",
+    "SYN-RENDER-007": "A slow or loaded host can miss the time-out with a sound asset: the tone was not heard (host-dependent).",
+    "SYN-RENDER-008": "Tone.js throws while building or playing the tone: the runtime plays nothing.",
+    "SYN-RENDER-009": "The renderer died on this tone: it may not play in the runtime either, and was not heard.",
+    "SYN-AUDIO-001": "A tone that makes no sound cannot do its job.",
+    "SYN-AUDIO-002": "The tone plays, distorted by clipping: works, not as its author meant.",
+    "SYN-AUDIO-003": "The tone plays, far quieter or louder than any playback target: works, almost surely not as meant.",
+    "SYN-AUDIO-004": "The tone plays with wasted headroom and thumps at its edges: works, not as meant.",
+    "SYN-AUDIO-005": "NaN or infinite samples break the output from there on: the tone cannot work.",
     "SYN-HAPTIC-001": "The device clamps requests above its limit, so the top of the range does nothing: works, not as written.",
     "SYN-RULE-001": "A rule with an unknown trigger type can never fire.",
     "SYN-RULE-002": "A trigger without the params its type needs can never fire.",
@@ -170,6 +184,8 @@ _REASONS: dict[str, str] = {
     "SYN-VISUAL-004": "Flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
     "SYN-VISUAL-005": "Red flashing above the WCAG 2.x thresholds can trigger seizures (success criterion 2.3.1, level A).",
     "SYN-SCN-004": "The scenario was not run, so nothing it should check was checked.",
+    "SYN-STORE-001": "A null member means absent to the clients that write it; the stored asset works the same without it (a transport detail).",
+    "SYN-STORE-002": "Stored as sent, the partial body would replace the asset and drop every member it lacks: the asset would no longer work.",
 }
 
 #: The strict profile (``--strict``, config key ``strict``): the infos the
@@ -490,6 +506,74 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         "Option value Tone.js would reject",
         "Use a value Tone.js accepts (times >= 0, wet in [0, 1]).",
     ),
+    (
+        "SYN-TONE-004",
+        W,
+        "Option the Tone.js class does not have",
+        "Use an option of the class (see the message's suggestion); Tone.js ignores unknown ones.",
+    ),
+    # --- RENDER (audio: 005..009) ---------------------------------------------------------
+    (
+        "SYN-RENDER-005",
+        INFO,
+        "Node.js not found: the tone was not heard",
+        "Install Node.js >= 20 (or set SYNHARNESS_NODE), then run `python -m synharness.render.tone install`.",
+    ),
+    (
+        "SYN-RENDER-006",
+        INFO,
+        "Tone.js renderer not installed: the tone was not heard",
+        "Run `python -m synharness.render.tone install` (or `make`) to install the pinned Node packages.",
+    ),
+    (
+        "SYN-RENDER-007",
+        INFO,
+        "Tone render timed out",
+        "Shorten the scenario, lighten the effects chain, or raise the time-out (`--audio-timeout`).",
+    ),
+    (
+        "SYN-RENDER-008",
+        E,
+        "Tone.js refused the tone",
+        "Fix the synth or effect the message names: the runtime would throw the same error.",
+    ),
+    (
+        "SYN-RENDER-009",
+        W,
+        "Tone renderer crashed",
+        "Render the asset alone to reproduce; the next asset gets a fresh worker.",
+    ),
+    # --- AUDIO: what a render sounds like ----------------------------------------------------
+    (
+        "SYN-AUDIO-001",
+        E,
+        "Silent tone",
+        "Raise the volume or gain (a Gain of 0, a volume far below 0 dB or a muted chain is silent).",
+    ),
+    (
+        "SYN-AUDIO-002",
+        W,
+        "Clipping tone",
+        "Lower the volume until the sample peak is below 0 dBFS and the true peak at most -1 dBTP.",
+    ),
+    (
+        "SYN-AUDIO-003",
+        W,
+        "Loudness outside the stated range",
+        "Adjust the volume towards -23 to -14 LUFS (see docs/audio.md for the range and its sources).",
+    ),
+    (
+        "SYN-AUDIO-004",
+        W,
+        "DC offset",
+        "Remove the constant component (a biased oscillator, an unbalanced waveshaper); a high-pass filter helps.",
+    ),
+    (
+        "SYN-AUDIO-005",
+        E,
+        "Non-finite samples",
+        "Find the option or automation that drives a node to NaN or infinity (a zero or negative time, a division).",
+    ),
     # --- HAPTIC ----------------------------------------------------------------------------
     (
         "SYN-HAPTIC-001",
@@ -687,6 +771,19 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         E,
         "Scenario exceeds the step cap",
         "Shorten `duration`, lengthen `dt`, or raise `--max-steps` (steps = duration / dt + 1).",
+    ),
+    # --- STORE: what the companion store does to a document it is sent ----------------
+    (
+        "SYN-STORE-001",
+        INFO,
+        "Null member treated as absent",
+        "Leave out members you do not have instead of writing null (the store drops them).",
+    ),
+    (
+        "SYN-STORE-002",
+        E,
+        "Partial body on a full replacement",
+        "Send the whole document with PUT, or change only some members with PATCH (a JSON merge patch).",
     ),
 )
 

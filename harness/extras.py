@@ -23,11 +23,15 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "psycopg",
         "httpx",
         "redis",
+        "sqlite_vec",
+        "multipart",
+        "fastapi_offline",
+        "google.protobuf",
     ),
     # Empty since the HTML report draws its own SVG (the extra's name stays installable).
     "plots": (),
     "graph": ("networkx",),
-    "render": ("moderngl", "glcontext", "PIL"),
+    "render": ("moderngl", "glcontext", "PIL", "pyloudnorm", "scipy"),
     "ray": ("ray",),
     "ann": ("usearch",),
 }

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 from synharness.findings import Finding, Severity, Verdict, verdict_of
 from synharness.render.visual import ScenarioRender
 
@@ -72,6 +72,45 @@ class TracePlot(BaseModel):
     events: tuple[dict[str, Any], ...] = ()
 
 
+class AudioClip(BaseModel):
+    """A short listenable excerpt and a spectrogram of a render, for the HTML report only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: ``data:audio/wav;base64,...`` (8-bit mono, 11,025 Hz, a few seconds).
+    wav_data_uri: str
+    #: ``data:image/png;base64,...``
+    spectrogram_data_uri: str
+    seconds: float
+
+
+class AudioMetrics(BaseModel):
+    """What the meters read on one scenario's render (docs/audio.md); None is minus infinity."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sample_rate: int
+    seconds: float
+    #: ITU-R BS.1770-4 integrated loudness (LUFS).
+    integrated_lufs: float | None
+    peak_dbfs: float | None
+    #: 4x oversampled (BS.1770-4 Annex 2), dBTP.
+    true_peak_dbtp: float | None
+    rms_dbfs: float | None
+    crest_factor_db: float | None
+    dc_offset: float
+    nonfinite: int
+    #: Notes played, and whether they were the audition pattern (no sound events).
+    notes: int = 0
+    audition: bool = False
+    #: Wall-clock seconds the render took.
+    render_seconds: float | None = None
+    #: The WAV written by ``synharness render``, when one was.
+    wav: str | None = None
+    #: Kept for the HTML report; never serialised (it is tens of kilobytes).
+    clip: AudioClip | None = Field(default=None, exclude=True)
+
+
 class ScenarioOutcome(BaseModel):
     """One scenario run against one asset."""
 
@@ -92,6 +131,10 @@ class ScenarioOutcome(BaseModel):
     plot: TracePlot | None = None
     #: The shader rendered under this scenario (``run`` with a GL context).
     render: ScenarioRender | None = None
+    #: The rendered tone's levels, when the scenario was rendered (``synharness render``).
+    #: Left out of the default dump so reports without renders keep their shape; the
+    #: JSON report adds it as ``audio`` when present.
+    audio: AudioMetrics | None = Field(default=None, exclude=True)
 
 
 class AssetResult(BaseModel):

@@ -30,6 +30,7 @@ from typing import IO
 
 from synharness import __version__
 from synharness.findings import Severity, sort_findings
+from synharness.reports.audio_clip import fragment as audio_fragment
 from synharness.reports.base import Reporter, register
 from synharness.reports.filmstrip import CSS as RENDER_CSS
 from synharness.reports.filmstrip import render_fragment
@@ -296,6 +297,7 @@ class HtmlReporter(Reporter):
         # Per-scenario media (rendered frames, audio): each area adds one call here,
         # writing its fragment with w(...), from its own module under reports/.
         w(render_fragment(outcome.render, images=self.verbosity >= 1))
+        w(audio_fragment(outcome) if self.verbosity >= 1 else "")
         if outcome.plot is None or self.verbosity < 1:
             return
         if len(outcome.plot.params) > self._plots_left:

@@ -29,7 +29,7 @@ from typing import Any
 
 from synharness import __version__
 from synharness.reports.base import Reporter, register, slim
-from synharness.result import REPORT_VERSION, AssetResult, summarise
+from synharness.result import REPORT_VERSION, AssetResult, ScenarioOutcome, summarise
 from synharness.schema import DEFAULT_VERSION
 
 TOOL_NAME = "synharness"
@@ -120,9 +120,16 @@ def asset_entry(result: AssetResult) -> dict[str, Any]:
         "schema_version": result.schema_version,
         "verdict": result.verdict.value,
         "findings": [f.model_dump(mode="json") for f in result.findings],
-        "scenarios": [_finite(s.model_dump(mode="json")) for s in result.scenarios],
+        "scenarios": [_scenario_entry(s) for s in result.scenarios],
         "score": _finite(result.score),
     }
+
+
+def _scenario_entry(outcome: ScenarioOutcome) -> dict[str, Any]:
+    entry: dict[str, Any] = _finite(outcome.model_dump(mode="json"))
+    if outcome.audio is not None:
+        entry["audio"] = _finite(outcome.audio.model_dump(mode="json"))
+    return entry
 
 
 def _finite(value: Any) -> Any:

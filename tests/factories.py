@@ -181,17 +181,26 @@ def tone(
     oscillator: str = "triangle",
     effects: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """A Tone.js instrument exposing ``specs`` as input parameters."""
+    """A Tone.js instrument exposing ``specs`` as input parameters.
+
+    The options are those the synth class has (SYN-TONE-004 reports the others):
+    a DuoSynth takes the oscillator and envelope per voice; a MetalSynth has no
+    oscillator, a PluckSynth neither oscillator nor envelope.
+    """
+    from synharness.semantic.tone_catalogue import defaults
+
+    voice = {
+        "oscillator": {"type": oscillator},
+        "envelope": {"attack": 0.02, "decay": 0.3, "sustain": 0.4, "release": 1.2},
+    }
+    wanted: dict[str, Any] = {**voice, "voice0": voice, "voice1": voice, "volume": -12}
+    known = defaults(synth_type.removeprefix("Tone.")) or {}
+    if synth_type.removeprefix("Tone.") == "PolySynth":
+        known = {**(defaults("Synth") or {}), **known}
+    options = {k: copy.deepcopy(v) for k, v in wanted.items() if k in known}
     return {
         "name": name,
-        "synth": {
-            "type": synth_type,
-            "options": {
-                "oscillator": {"type": oscillator},
-                "envelope": {"attack": 0.02, "decay": 0.3, "sustain": 0.4, "release": 1.2},
-                "volume": -12,
-            },
-        },
+        "synth": {"type": synth_type, "options": options},
         "effects": [dict(copy.deepcopy(e), order=i) for i, e in enumerate(effects)],
         "input_parameters": [parameter(s) for s in specs],
     }

@@ -2,8 +2,40 @@
 
 from __future__ import annotations
 
-from synharness.api.routes import assets, components, meta, reports
+from synharness.api.routes import (
+    assets,
+    cache_toggle,
+    components,
+    imports,
+    meta,
+    protobuf_assets,
+    reports,
+    shader_libs,
+    vectors,
+)
 
-ROUTERS = (meta.router, assets.router, components.router, reports.router)
+# ``imports`` before ``components``: POST /rule-bundles/import is not an item id.
+ROUTERS = (
+    meta.router,
+    cache_toggle.router,
+    vectors.router,
+    assets.router,
+    imports.router,
+    components.router,
+    shader_libs.router,
+    protobuf_assets.router,
+    reports.router,
+)
 
-__all__ = ["ROUTERS", "assets", "components", "meta", "reports"]
+__all__ = [
+    "ROUTERS",
+    "assets",
+    "cache_toggle",
+    "components",
+    "imports",
+    "meta",
+    "protobuf_assets",
+    "reports",
+    "shader_libs",
+    "vectors",
+]

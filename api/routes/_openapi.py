@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 _OBJECT: dict[str, Any] = {
     "type": "object",
     "properties": {"name": {"type": "string", "minLength": 1}},
@@ -39,3 +41,14 @@ _WHY = {
     422: "Invalid document: the findings are in error.details",
     428: "If-Match is required (store started with --require-if-match)",
 }
+
+
+def model_body(model: type[BaseModel], description: str) -> dict[str, Any]:
+    """``openapi_extra`` declaring a JSON request body of a pydantic model (read raw)."""
+    return {
+        "requestBody": {
+            "description": description,
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import ValidationError
-from synharness.api import crud, views
+from synharness.api import crud, vector_index, views
 from synharness.api.deps import (
     MAX_ID,
     BodyDep,
@@ -30,7 +30,14 @@ from synharness.api.documents import (
 from synharness.api.errors import ApiError, InvalidDocument, NotFound
 from synharness.api.idempotency import IdempotencyKey, idempotent
 from synharness.api.routes._openapi import error_responses, json_body
-from synharness.api.schemas import AssetPublic, NestedAssetPublic, ReportPublic, VerifyRequest
+from synharness.api.schemas import (
+    AssetPublic,
+    FindingsPublic,
+    NestedAssetPublic,
+    ReportPublic,
+    ReportSummaryPublic,
+    VerifyRequest,
+)
 from synharness.api.tables import AssetRow, ReportRow
 from synharness.api.verify import verify_asset
 from synharness.guard import guarded_result
@@ -74,7 +81,15 @@ def list_assets(
         session=session, limit=limit, offset=offset, name=name, verdict=verdict, tag=tag
     )
     body = views.array_bytes(views.asset_bytes(r) for r in rows)
-    return views.json_response(body, headers={"X-Total-Count": str(total)})
+    query = {"name": name, "verdict": verdict, "tag": tag}
+    headers = views.page_headers(
+        "/synesthetic-assets/",
+        offset=offset,
+        limit=limit,
+        total=total,
+        query={k: v for k, v in query.items() if v is not None},
+    )
+    return views.json_response(body, headers=headers)
 
 
 @router.post(
@@ -98,6 +113,25 @@ def create_asset(
     return idempotent(
         session=session, key=idempotency_key, scope="POST /synesthetic-assets/", raw=raw, work=work
     )
+
+
+@router.get(
+    "/offset/",
+    response_model=list[NestedAssetPublic],
+    responses=error_responses(409, 422),
+)
+def list_nested_assets(
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+) -> Response:
+    """A page of assets in the nested view (the seed's offset pagination; default 10)."""
+    rows, total = crud.list_assets(session=session, limit=limit, offset=offset)
+    items = [_nested_bytes(session, crud.get_asset(session=session, asset_id=r.id)) for r in rows]
+    headers = views.page_headers(
+        "/synesthetic-assets/offset/", offset=offset, limit=limit, total=total
+    )
+    return views.json_response(views.array_bytes(items), headers=headers)
 
 
 @router.post(
@@ -141,6 +175,14 @@ def create_nested_asset(
 def _nested(
     session: SessionDep, row: AssetRow, *, status: int = 200, location: str | None = None
 ) -> Response:
+    body = _nested_bytes(session, row)
+    headers = {"ETag": views.asset_etag(row)}
+    if location:
+        headers["Location"] = location
+    return views.json_response(body, status=status, headers=headers)
+
+
+def _nested_bytes(session: SessionDep, row: AssetRow) -> bytes:
     data: dict[str, Any] = load_json(row.body)
     links: dict[str, int] = {}
     for key, kind in NESTED.items():
@@ -154,11 +196,7 @@ def _nested(
         part = load_json(component.body)
         data[key] = {k: v for k, v in part.items() if k not in ("$schema", "$schemaRef")}
         links[f"{key}_id"] = ident
-    body = views.splice({**views.asset_meta(row), **links}, dump_json(data))
-    headers = {"ETag": views.asset_etag(row)}
-    if location:
-        headers["Location"] = location
-    return views.json_response(body, status=status, headers=headers)
+    return views.splice({**views.asset_meta(row), **links}, dump_json(data))
 
 
 @router.get(
@@ -192,6 +230,22 @@ def get_asset(asset_id: IdPath, session: SessionDep, if_none_match: IfNoneMatch 
     return _one(row)
 
 
+@router.get(
+    "/{asset_id}/findings",
+    response_model=FindingsPublic,
+    responses=error_responses(404, 409),
+)
+def get_asset_findings(asset_id: IdPath, session: SessionDep) -> Response:
+    """The findings the asset was stored with (warnings, infos such as SYN-STORE-001)."""
+    row = crud.get_asset(session=session, asset_id=asset_id)
+    body = b'{"id":%d,"verdict":%s,"findings":%s}' % (
+        row.id,
+        orjson.dumps(row.verdict),
+        row.findings.encode(),
+    )
+    return views.json_response(body, headers={"ETag": views.asset_etag(row)})
+
+
 @router.put(
     "/{asset_id}",
     response_model=AssetPublic,
@@ -204,9 +258,14 @@ def replace_asset(
 ) -> Response:
     """Replace an asset (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
-    # Validate before the transaction begins: on SQLite a write transaction
-    # holds the one writer slot, which validation need not keep.
-    doc = check_raw(raw, kind=KIND, source=_source(asset_id))
+    current = crud.get_asset(session=session, asset_id=asset_id)
+    doc = check_raw(
+        raw,
+        kind=KIND,
+        source=_source(asset_id),
+        replacing=load_json(current.body),
+        patch_path=_source(asset_id),
+    )
     row = crud.replace_asset(session=session, asset_id=asset_id, doc=doc, expected=expected)
     return _one(row)
 
@@ -248,6 +307,8 @@ def patch_asset(
 def delete_asset(asset_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete an asset and its reports (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
+    # In the same transaction as the delete, which commits both or neither.
+    vector_index.remove_asset(session=session, asset_id=asset_id)
     crud.delete_asset(session=session, asset_id=asset_id, expected=expected)
     return Response(status_code=204)
 
@@ -257,11 +318,18 @@ def _replace_part(
 ) -> Response:
     kind = NESTED[key]
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
-    part = check_raw(raw, kind=kind, source=f"{_source(asset_id)}/{key}")
     current = crud.get_asset(session=session, asset_id=asset_id, for_update=True)
+    data = load_json(current.body)
+    stored_part = data.get(key)
+    part = check_raw(
+        raw,
+        kind=kind,
+        source=f"{_source(asset_id)}/{key}",
+        replacing=stored_part if isinstance(stored_part, dict) else {},
+        patch_path=f"{_source(asset_id)} (its {key!r} member)",
+    )
     # Inside the asset the component carries no $schema of its own.
     part_data = {k: v for k, v in part.data.items() if k not in ("$schema", "$schemaRef")}
-    data = load_json(current.body)
     data[key] = part_data
     doc = check_data(data, kind=KIND, source=_source(asset_id))
     expected = expected if expected is not None else [current.version]
@@ -438,7 +506,7 @@ def parse_result(raw: bytes) -> AssetResult:
 
 @router.get(
     "/{asset_id}/reports",
-    response_model=list[ReportPublic],
+    response_model=list[ReportSummaryPublic],
     responses=error_responses(404, 409),
 )
 def list_reports(
@@ -447,7 +515,10 @@ def list_reports(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> Response:
-    """The asset's reports, newest first; the total count is in X-Total-Count."""
+    """The asset's reports, newest first, without traces (each full report at links.self)."""
     rows, total = crud.list_reports(session=session, asset_id=asset_id, limit=limit, offset=offset)
-    body = orjson.dumps([views.report_dict(r) for r in rows])
-    return views.json_response(body, headers={"X-Total-Count": str(total)})
+    body = orjson.dumps([views.report_summary(r) for r in rows])
+    headers = views.page_headers(
+        f"/synesthetic-assets/{asset_id}/reports", offset=offset, limit=limit, total=total
+    )
+    return views.json_response(body, headers=headers)

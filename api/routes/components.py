@@ -61,7 +61,14 @@ def _add_collection(path: str, kind: str) -> None:
             session=session, kind=kind, limit=limit, offset=offset, name=name
         )
         body = views.array_bytes(views.component_bytes(r) for r in rows)
-        return views.json_response(body, headers={"X-Total-Count": str(total)})
+        headers = views.page_headers(
+            f"/{path}/",
+            offset=offset,
+            limit=limit,
+            total=total,
+            query={"name": name} if name is not None else None,
+        )
+        return views.json_response(body, headers=headers)
 
     def create(
         session: SessionDep, raw: BodyDep, idempotency_key: IdempotencyKey = None
@@ -86,7 +93,14 @@ def _add_collection(path: str, kind: str) -> None:
         item_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
     ) -> Response:
         expected = views.expected_versions(if_match, prefix="c", ident=item_id)
-        doc = check_raw(raw, kind=kind, source=f"/{path}/{item_id}")
+        current = crud.get_component(session=session, kind=kind, component_id=item_id)
+        doc = check_raw(
+            raw,
+            kind=kind,
+            source=f"/{path}/{item_id}",
+            replacing=load_json(current.body),
+            patch_path=f"/{path}/{item_id}",
+        )
         row = crud.replace_component(
             session=session, component_id=item_id, doc=doc, expected=expected
         )

@@ -1,19 +1,27 @@
-"""Store-wide routes: ``/schema/version``, ``/health``, and the stateless
-``POST /validate`` and ``POST /score`` of the RLHF loop."""
+"""Store-wide routes: ``/``, ``/ping``, ``/version``, ``/schema/version``, ``/health``,
+and the stateless ``POST /validate`` and ``POST /score`` of the RLHF loop."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
+from synharness import __version__
 from synharness.api import views
 from synharness.api.db import ping
 from synharness.api.deps import BodyDep, StateDep, schema_version
 from synharness.api.documents import SCHEMA_VERSION
 from synharness.api.errors import InvalidDocument
 from synharness.api.routes._openapi import error_responses, json_body
-from synharness.api.schemas import HealthPublic, SchemaVersionPublic
+from synharness.api.schemas import (
+    HealthPublic,
+    PingPublic,
+    RootPublic,
+    SchemaVersionPublic,
+    VersionPublic,
+)
 
 #: Names of the built-in scenarios.
 BUILTIN_SCENARIOS = ("idle", "sweep", "random")
@@ -21,10 +29,46 @@ BUILTIN_SCENARIOS = ("idle", "sweep", "random")
 router = APIRouter(tags=["meta"], dependencies=[Depends(schema_version)])
 
 
+@router.get("/", response_model=RootPublic)
+async def root() -> Response:
+    """What this service is, and where its documentation lives."""
+    body = {
+        "message": "synharness store",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "docs": "/docs",
+        "redoc": "/redoc",
+        "openapi": "/openapi.json",
+    }
+    return views.json_response(orjson.dumps(body))
+
+
+@router.get("/ping", response_model=PingPublic)
+async def ping_route(
+    x_request_id: Annotated[str | None, Header(alias="X-Request-ID", max_length=200)] = None,
+) -> Response:
+    """Liveness without touching the database; echoes X-Request-ID (or makes one)."""
+    request_id = x_request_id or uuid.uuid4().hex
+    body = {"status": "ok", "message": "pong", "request_id": request_id}
+    return views.json_response(orjson.dumps(body), headers={"X-Request-ID": request_id})
+
+
+@router.get("/version", response_model=VersionPublic)
+async def version() -> Response:
+    """The schema version (both spellings) and the store's own version."""
+    body = {
+        "schemaVersion": SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "version": __version__,
+    }
+    return views.json_response(orjson.dumps(body))
+
+
 @router.get("/schema/version", response_model=SchemaVersionPublic)
 def get_schema_version() -> Response:
-    """The schema version the store validates against."""
-    return views.json_response(orjson.dumps({"schemaVersion": SCHEMA_VERSION}))
+    """The schema version the store validates against (``schema_version`` is the seed's key)."""
+    body = {"schemaVersion": SCHEMA_VERSION, "schema_version": SCHEMA_VERSION}
+    return views.json_response(orjson.dumps(body))
 
 
 @router.get(

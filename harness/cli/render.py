@@ -10,7 +10,10 @@ preview ``preview.webp`` (or ``preview.png``, an APNG, where Pillow has no
 WebP) and ``filmstrip.png``; and for the whole run ``metrics.json``: per
 scenario the :class:`~synharness.render.visual.VisualMetrics`, and the
 findings. Every output is made by one of :data:`OUTPUT_WRITERS`, so another
-renderer (audio) adds its files by adding a writer.
+renderer adds its files by adding a writer: when the asset has a tone, each
+scenario is also heard through Tone.js in one Node worker (docs/audio.md), its
+folder gets ``tone.wav`` (32-bit float) and ``metrics.json`` its ``audio`` levels;
+without Node the tone gets a SYN-RENDER-005/006 info.
 
 Exit code 0 when no finding is an error, 1 when one is (a compile error, a
 dangerous flash), 2 for usage errors (no such file, an invalid asset, no GL
@@ -32,6 +35,8 @@ from synharness.findings import Severity, sort_findings
 
 if TYPE_CHECKING:
     from synharness.agents.scenario import Scenario
+    from synharness.render.audio import AudioRender
+    from synharness.render.outputs import AudioOutputs
     from synharness.render.shader import RenderSettings, ShaderRender
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
@@ -71,6 +76,8 @@ class RenderInvocation:
     out: Path | None = None
     profile: str = "three"
     duration: float = 10.0
+    #: Seconds one scenario's tone render may take (SYN-RENDER-007).
+    audio_timeout: float = 60.0
 
 
 @dataclass
@@ -84,6 +91,8 @@ class RenderedScenario:
     shader: ShaderRender | None
     #: Metrics by renderer (``shader``; others add theirs), written to metrics.json.
     metrics: dict[str, Any] = field(default_factory=dict)
+    #: The tone heard through Tone.js (issue 12), when the asset has a tone.
+    audio: AudioRender | None = None
 
 
 #: Writes some of a scenario's files and returns their paths.
@@ -120,8 +129,20 @@ def write_preview(rendered: RenderedScenario) -> list[Path]:
     return [preview, strip]
 
 
+def write_tone(rendered: RenderedScenario) -> list[Path]:
+    """The tone as heard through Tone.js: ``tone.wav`` (32-bit float; docs/audio.md)."""
+    from synharness.render.wav import float_wav
+
+    audio = rendered.audio
+    if audio is None or audio.samples is None:
+        return []
+    path = rendered.directory / "tone.wav"
+    path.write_bytes(float_wav(audio.samples, audio.sample_rate))
+    return [path]
+
+
 #: The writers ``render`` runs for every scenario, in order.
-OUTPUT_WRITERS: list[OutputWriter] = [write_frames, write_preview]
+OUTPUT_WRITERS: list[OutputWriter] = [write_frames, write_preview, write_tone]
 
 
 def _slug(name: str) -> str:
@@ -148,6 +169,20 @@ def _scenarios(invocation: RenderInvocation, asset: Any) -> list[Scenario]:
         except ScenarioError as exc:
             raise CliError(str(exc), exit_code=2) from None
     return chosen
+
+
+def _hear(asset: Any, scenarios: Sequence[Scenario], *, timeout: float) -> AudioOutputs:
+    """The tone of every scenario through one Tone.js worker (no tone: nothing).
+
+    A missing Node or renderer is a SYN-RENDER-005/006 info, never an exit.
+    """
+    from synharness.render.node import ToneWorker
+    from synharness.render.outputs import AudioOutputs, render_audio
+
+    if asset.tone is None:
+        return AudioOutputs()
+    with ToneWorker(request_timeout=timeout, lazy=True) as worker:
+        return render_audio(worker, asset, scenarios, keep_samples=True)
 
 
 def run_render(invocation: RenderInvocation) -> tuple[str, int]:
@@ -177,15 +212,20 @@ def run_render(invocation: RenderInvocation) -> tuple[str, int]:
         renders, render_findings = render_asset(runtime, asset, scenarios, settings=settings)
     findings = [f for f in findings if f.code != "SYN-RENDER-001"]
     findings += locate_findings(render_findings, text)
+    heard = _hear(asset, scenarios, timeout=invocation.audio_timeout)
+    findings += locate_findings(heard.findings, text)
+    tones = {r.scenario: r for r in heard.renders}
     lines, entries = [], []
     for scenario, render in zip(scenarios, renders, strict=True):
         rendered = RenderedScenario(
             asset=invocation.asset, scenario=scenario, directory=out / _slug(scenario.name),
-            settings=settings, shader=render,
+            settings=settings, shader=render, audio=tones.get(scenario.name),
         )  # fmt: skip
         rendered.directory.mkdir(parents=True, exist_ok=True)
         if render.metrics is not None:
             rendered.metrics["shader"] = render.metrics.model_dump(mode="json")
+        if scenario.name in heard.metrics:
+            rendered.metrics["audio"] = heard.metrics[scenario.name].model_dump(mode="json")
         written = [p for writer in OUTPUT_WRITERS for p in writer(rendered)]
         entries.append(
             {
@@ -253,6 +293,10 @@ def _line(name: str, render: ShaderRender, files: int, directory: Path) -> str:
     "--duration", type=click.FloatRange(min=0, min_open=True, max=600), default=10.0,
     show_default=True, help="Seconds of the built-in scenarios.",
 )  # fmt: skip
+@click.option(
+    "--audio-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+    help="Seconds one scenario's tone render may take (SYN-RENDER-007; docs/audio.md).",
+)  # fmt: skip
 def command(
     asset: Path,
     scenarios: Sequence[str],
@@ -262,12 +306,13 @@ def command(
     out: Path | None,
     profile: str,
     duration: float,
+    audio_timeout: float,
 ) -> None:
     """Render an asset's shader under scenarios: PNG frames, animated preview, metrics.json."""
     need_extra("render", what="synharness render")
     invocation = RenderInvocation(
         asset=asset, scenarios=tuple(scenarios) or ("idle",), frames=frames, size=size, fps=fps,
-        out=out, profile=profile, duration=duration,
+        out=out, profile=profile, duration=duration, audio_timeout=audio_timeout,
     )  # fmt: skip
     text, code = run_render(invocation)
     click.echo(text, nl=False)

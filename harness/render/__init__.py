@@ -10,6 +10,13 @@ simulation), :mod:`~synharness.render.visual` (metrics and WCAG flash
 analysis), :mod:`~synharness.render.shader` (rendering scenarios) and
 :mod:`~synharness.render.images` (PNG, filmstrip, animated preview; Pillow).
 
+The tone is heard through Tone.js: :mod:`~synharness.render.node` (the Node
+worker and its lifetime), :mod:`~synharness.render.audio` (the render request
+and one scenario's render), :mod:`~synharness.render.loudness` (levels and the
+audio findings), :mod:`~synharness.render.outputs` (an asset's renders, WAVs,
+joined to its result), :mod:`~synharness.render.wav` and
+:mod:`synharness.render.tone` (the renderer's Node package).
+
 Importing this package imports neither moderngl nor Pillow, and only the
 light modules (profiles, the metrics models): :mod:`synharness.result` imports
 it for :class:`ScenarioRender`. The renderer itself is

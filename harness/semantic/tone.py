@@ -1,10 +1,16 @@
 """Tone.js synth, effects and options (SYN-TONE-*).
 
 The tone schema lets any object through as a synth or an effect, so the class
-names and the option values are checked here against what Tone.js accepts.
-Options may be plain numbers or ``{"value": n, "unit": u}`` objects, both in
-the synth (``synth.envelope`` or ``synth.options.envelope``) and in effects.
-A class is written ``Tone.Synth``; the bare ``Synth`` is accepted too.
+names, option names and option values are checked here against what Tone.js
+accepts. Class and option names come from the option catalogue generated from
+the real Tone.js (:mod:`synharness.semantic.tone_catalogue`): a synth is an
+Instrument class, an effect any other audio-node class (Tone.js effects and
+the components chained like them: Filter, Compressor, Gain, ...), and an
+option must be a key of the class's ``getDefaults()`` at its depth
+(SYN-TONE-004). Options may be plain numbers or ``{"value": n, "unit": u}``
+objects, both in the synth (``synth.envelope`` or ``synth.options.envelope``)
+and in effects. A class is written ``Tone.Synth``; the bare ``Synth`` is
+accepted too.
 """
 
 from __future__ import annotations
@@ -14,24 +20,17 @@ from typing import Any
 
 from synharness.codes import finding
 from synharness.findings import Finding, escape_pointer_token
+from synharness.semantic import tone_catalogue
 from synharness.semantic.scope import Scope, number
 
-SYNTH_TYPES: tuple[str, ...] = (
-    "Synth", "PolySynth", "MonoSynth", "FMSynth", "AMSynth", "DuoSynth",
-    "MembraneSynth", "MetalSynth", "PluckSynth",
-)  # fmt: skip
-#: PolySynth voices must be monophonic synths: not PolySynth, not PluckSynth.
-VOICE_TYPES: tuple[str, ...] = tuple(t for t in SYNTH_TYPES if t not in ("PolySynth", "PluckSynth"))
-EFFECT_TYPES: tuple[str, ...] = (
-    # Tone.js effects
-    "AutoFilter", "AutoPanner", "AutoWah", "BitCrusher", "Chebyshev", "Chorus", "Distortion",
-    "FeedbackDelay", "Freeverb", "FrequencyShifter", "JCReverb", "Phaser", "PingPongDelay",
-    "PitchShift", "Reverb", "StereoWidener", "Tremolo", "Vibrato",
-    # components commonly chained as effects
-    "Filter", "Compressor", "Limiter", "MultibandCompressor", "EQ3", "Gate", "Panner",
-    "Panner3D", "Volume", "Gain", "Mono", "Convolver", "Delay", "LowpassCombFilter",
-    "FeedbackCombFilter", "OnePoleFilter", "MidSideCompressor",
-)  # fmt: skip
+#: Tone.js Instrument classes (from the catalogue).
+SYNTH_TYPES: tuple[str, ...] = tone_catalogue.classes("synth")
+#: PolySynth voices must be monophonic synths (the catalogue's ``voice`` flag).
+VOICE_TYPES: tuple[str, ...] = tone_catalogue.voices()
+#: Tone.js effects, then every other audio-node class that can sit in a chain.
+EFFECT_TYPES: tuple[str, ...] = tone_catalogue.classes("effect") + tone_catalogue.classes(
+    "component"
+)
 #: Options in seconds (or ms for Chorus.delayTime): Tone.js rejects negative times.
 TIME_OPTIONS: frozenset[str] = frozenset(
     {"attack", "decay", "release", "delayTime", "preDelay", "predelay", "portamento", "maxDelay"}
@@ -84,8 +83,64 @@ def _option_findings(options: Any, pointer: str, owner: str, effect: str | None)
     return found
 
 
+def _is_leaf(value: Any) -> bool:
+    return type(value) is not dict or "value" in value
+
+
+def _unknown_options(
+    options: Any, known: dict[str, Any] | None, pointer: str, owner: str
+) -> list[Finding]:
+    """SYN-TONE-004 for every option below ``options`` that ``known`` (defaults) lacks."""
+    if not isinstance(options, dict) or not known:
+        return []
+    found: list[Finding] = []
+    stack: list[tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] = [(options, known, ())]
+    while stack:
+        node, reference, path = stack.pop()
+        for key, raw in node.items():
+            if key not in reference:
+                close = difflib.get_close_matches(key, list(reference), n=1, cutoff=0.6)
+                where = pointer + "".join(f"/{escape_pointer_token(t)}" for t in (*path, key))
+                dotted = ".".join((*path, key))
+                found.append(
+                    finding(
+                        "SYN-TONE-004",
+                        where,
+                        f"{owner} has no option {dotted!r}; Tone.js ignores it",
+                        hint=f"Did you mean {'.'.join((*path, close[0]))!r}?" if close else None,
+                    )
+                )
+                continue
+            inner = reference[key]
+            # An empty default tree ({} in PolySynth.options, partials) accepts any key.
+            if not _is_leaf(raw) and isinstance(inner, dict) and inner:
+                stack.append((raw, inner, (*path, key)))
+    return found
+
+
+def _synth_option_findings(kind: str | None, synth: dict[str, Any], base: str) -> list[Finding]:
+    """SYN-TONE-004 for the synth's options (``synth.<key>`` and ``synth.options.<key>``)."""
+    known = tone_catalogue.defaults(kind) if kind else None
+    if known is None:
+        return []
+    options = synth.get("options")
+    if kind == "PolySynth":
+        # The runtime passes the flat options to the voice: both trees are known.
+        voice = _class(options.get("voice")) if isinstance(options, dict) else None
+        if voice is not None and voice not in VOICE_TYPES:
+            return []  # SYN-TONE-001 reports the voice; its options cannot be known
+        voice_known = tone_catalogue.defaults(voice or "Synth") or {}
+        known = {**voice_known, **known, "voice": None, "options": voice_known}
+    owner = f"Tone.{kind}"
+    found = _unknown_options(
+        {k: v for k, v in synth.items() if k not in ("type", "options")}, known, base, owner
+    )
+    found += _unknown_options(options, known, f"{base}/options", owner)
+    return found
+
+
 def check_tone(scope: Scope) -> list[Finding]:
-    """SYN-TONE-001..003 for the scope's tone."""
+    """SYN-TONE-001..004 for the scope's tone."""
     tone = scope.tone
     if tone is None:
         return []
@@ -130,6 +185,7 @@ def check_tone(scope: Scope) -> list[Finding]:
         None,
     )
     found += _option_findings(options, f"{base}/synth/options", "Synth", None)
+    found += _synth_option_findings(kind if kind in SYNTH_TYPES else None, synth, f"{base}/synth")
     for i, effect in enumerate(tone.effects or []):
         raw = effect if isinstance(effect, dict) else effect.model_dump(exclude_unset=True)
         name = _class(raw.get("type"))
@@ -146,4 +202,11 @@ def check_tone(scope: Scope) -> list[Finding]:
         found += _option_findings(
             raw.get("options"), f"{base}/effects/{i}/options", f"Effect {raw.get('type')}", name
         )
+        if name in EFFECT_TYPES:
+            found += _unknown_options(
+                raw.get("options"),
+                tone_catalogue.defaults(name),
+                f"{base}/effects/{i}/options",
+                f"Tone.{name}",
+            )
     return found

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from tests.factories import make_asset
 
-METADATA = ("id", "created_at", "updated_at", "verdict")
+METADATA = ("id", "synesthetic_asset_id", "created_at", "updated_at", "verdict")
 
 
 def asset_bytes(**overrides: Any) -> bytes:
@@ -29,9 +29,12 @@ def without_metadata(doc: dict[str, Any]) -> dict[str, Any]:
 def error_of(response: Any) -> dict[str, Any]:
     """The ``error`` object of a response, after checking the error shape."""
     body = response.json()
-    assert set(body) == {"error"}, body
+    assert set(body) == {"type", "title", "status", "detail", "error"}, body
+    assert body["status"] == response.status_code, body
+    assert body["type"] == "urn:synharness:problem:" + body["error"]["code"], body
+    assert body["detail"] == body["error"]["message"], body
     assert set(body["error"]) == {"code", "message", "details"}, body
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"].startswith("application/problem+json")
     error: dict[str, Any] = body["error"]
     return error
 

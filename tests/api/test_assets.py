@@ -31,7 +31,13 @@ def test_round_trip_returns_exactly_what_was_stored(client):
     got = client.get(f"/synesthetic-assets/{created['id']}")
     assert got.status_code == 200
     assert without_metadata(got.json()) == sent
-    assert list(got.json())[:4] == ["id", "created_at", "updated_at", "verdict"]
+    assert list(got.json())[:5] == [
+        "id",
+        "synesthetic_asset_id",
+        "created_at",
+        "updated_at",
+        "verdict",
+    ]
     assert "$schema" in got.json()
 
 

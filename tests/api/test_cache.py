@@ -94,3 +94,19 @@ def test_unreachable_redis_never_fails_a_request(make_client):
     assert created.status_code == 201
     got = client.get(created.headers["location"])
     assert got.status_code == 200 and json.loads(got.content)["id"] == created.json()["id"]
+
+
+def test_cache_toggle_switches_reads_off_and_back_on(cached):
+    client, _ = cached
+    assert client.get("/cache").json() == {"cache_enabled": True}
+    url = client.post("/synesthetic-assets/", content=asset_bytes()).headers["location"]
+    client.get(url)
+    assert client.get(url).headers["x-cache"] == "hit"
+    assert client.post("/cache", json={"cache_enabled": False}).json() == {"cache_enabled": False}
+    assert "x-cache" not in client.get(url).headers
+    # a write while reads bypass the cache still invalidates it
+    client.patch(url, json={"description": "changed"})
+    assert client.post("/cache", json={"cache_enabled": True}).json() == {"cache_enabled": True}
+    fresh = client.get(url)
+    assert "x-cache" not in fresh.headers and fresh.json()["description"] == "changed"
+    assert client.get(url).headers["x-cache"] == "hit"

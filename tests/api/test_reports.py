@@ -214,3 +214,19 @@ def test_verify_refuses_an_invalid_scenario_document_with_pointer(client):
     details = error_of(response)["details"]
     assert details["pointer"].startswith("/scenarios/1")
     assert client.get(f"/synesthetic-assets/{asset_id}/reports").json() == []
+
+
+def test_report_list_leaves_traces_to_the_full_report(client):
+    from tests.api.helpers import asset_bytes
+
+    url = client.post("/synesthetic-assets/", content=asset_bytes()).headers["location"]
+    for _ in range(2):
+        assert client.post(f"{url}/verify").status_code == 201
+    listed = client.get(f"{url}/reports")
+    assert listed.headers["x-total-count"] == "2" and "link" in listed.headers
+    items = listed.json()
+    for item in items:
+        assert all("plot" not in s for s in item["result"]["scenarios"])
+        full = client.get(item["links"]["self"]).json()
+        assert any("plot" in s for s in full["result"]["scenarios"])
+    assert len(listed.content) * 5 < len(client.get(items[0]["links"]["self"]).content)

@@ -135,7 +135,8 @@ def test_other_schema_version_is_409_with_the_expected_one(client):
 
 def test_schema_version_route(client):
     response = client.get("/schema/version")
-    assert response.status_code == 200 and response.json() == {"schemaVersion": "0.7.3"}
+    assert response.status_code == 200
+    assert response.json() == {"schemaVersion": "0.7.3", "schema_version": "0.7.3"}
 
 
 def test_health_reports_the_database(client):

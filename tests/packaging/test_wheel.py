@@ -66,13 +66,28 @@ def test_wheel_holds_only_the_package_and_its_data(wheel: Path) -> None:
     tops = {n.split("/", 1)[0] for n in names}
     dist_info = {t for t in tops if t.endswith(".dist-info")}
     assert tops - dist_info == {"synharness"}, sorted(tops)
-    allowed_suffixes = (".py", ".schema.json", "py.typed", ".mako")
+    allowed_suffixes = (
+        ".py",
+        ".schema.json",
+        "py.typed",
+        ".mako",
+        # The store's protobuf message and the stubs of its generated module.
+        ".proto",
+        ".pyi",
+        # The Tone.js option catalogue and the Node renderer (issue 12).
+        "semantic/tone_catalogue.json",
+        "render/tone/worker.mjs",
+        "render/tone/package.json",
+        "render/tone/package-lock.json",
+    )
     strays = [n for n in names if n.startswith("synharness/") and not n.endswith(allowed_suffixes)]
     assert strays == [], strays
-    assert not any("/latest/" in n or "__pycache__" in n for n in names)
+    assert not any("/latest/" in n or "__pycache__" in n or "node_modules" in n for n in names)
+    assert "synharness/render/tone/package-lock.json" in names
     assert "synharness/py.typed" in names
     assert "synharness/reports/report.schema.json" in names
     assert any(n.startswith("synharness/schema/0.7.3/") for n in names)
+    assert "synharness/api/proto/synesthetic_asset.proto" in names
     (meta_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
     meta = zipfile.ZipFile(wheel).read(meta_name).decode()
     assert "License-Expression: MIT" in meta

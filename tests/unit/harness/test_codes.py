@@ -6,8 +6,10 @@ For each code in :data:`synharness.codes.CATALOGUE`:
   ``reason``, word for word) and, for codes of the strict profile, the strict
   severity;
 - ``tests/fixtures/codes/<CODE>/`` has a ``fail.*`` and a ``pass.*`` file;
-- outside SIM, SCN, RENDER and VISUAL (tested by the simulation's and the
-  renderer's own tests, tests/unit/render/test_render_codes.py), the pipeline
+- outside SIM, SCN, RENDER, VISUAL and STORE (tested by the simulation's, the
+  renderer's own tests, tests/unit/render/test_render_codes.py, and the store's,
+  tests/api/test_store_codes.py) and the codes whose fixtures carry a
+  ``render.json`` (audio: tests/render/test_render_codes.py), the pipeline
   reports the code on ``fail`` and not on ``pass``. A fixture folder may hold
   an ``options.json`` with :class:`~synharness.pipeline.ValidationOptions` fields
   (``max_bytes`` for SYN-LOAD-007) and a ``schemas`` folder used as
@@ -34,12 +36,21 @@ from tests.conftest import CODE_FIXTURES, ROOT, require_gl
 DOCS = ROOT / "docs" / "findings.md"
 #: Codes whose behaviour is tested by the simulation's tests (SIM, SCN), the
 #: score's (SCORE: tests/unit/agents/test_codes_score.py), the renderer's
-#: (RENDER, VISUAL: tests/unit/render/test_gl.py) or the guard's (INTERNAL:
+#: (RENDER, VISUAL: tests/unit/render/test_gl.py), the store's (STORE:
+#: tests/api/test_store_codes.py) or the guard's (INTERNAL:
 #: tests/unit/harness/test_guard.py, which injects the fault its fail fixture is
 #: checked under), not by validating one document.
-SIMULATED_AREAS = ("SIM", "SCN", "SCORE", "RENDER", "VISUAL", "INTERNAL")
+SIMULATED_AREAS = ("SIM", "SCN", "SCORE", "RENDER", "VISUAL", "STORE", "INTERNAL")
 #: Codes only a real GL compiler reports.
 COMPILE_CODES = ("SYN-GLSL-010", "SYN-GLSL-011")
+
+
+def _rendered(code: str) -> bool:
+    """Codes of a render whose fixtures carry a render.json (SYN-AUDIO-*, SYN-RENDER-005..009):
+    tests/render/test_render_codes.py renders them."""
+    return (CODE_FIXTURES / code / "render.json").exists()
+
+
 _SECTION = re.compile(r"^## (SYN-[A-Z]+-\d{3}) — (.+)$", re.M)
 
 
@@ -131,7 +142,9 @@ def test_code_has_fixtures(code: str) -> None:
     assert _fixture(code, "pass").name.startswith("pass.")
 
 
-@pytest.mark.parametrize("code", [c for c in ALL_CODES if c.split("-")[1] not in SIMULATED_AREAS])
+@pytest.mark.parametrize(
+    "code", [c for c in ALL_CODES if c.split("-")[1] not in SIMULATED_AREAS and not _rendered(c)]
+)
 def test_fail_fixture_has_code_and_pass_fixture_has_not(code: str) -> None:
     if code in COMPILE_CODES:
         require_gl()

@@ -1,0 +1,367 @@
+"""A generic vector index: spaces of fixed-dimension vectors, searched by nearest neighbour.
+
+Vocabulary:
+- *space*: a namespace of vectors (``patch`` for the seed's patch embeddings,
+  ``asset`` for asset embeddings, and later ``fingerprint`` for behavioural
+  fingerprints). Its dimension is fixed by its first vector.
+- *key*: what a vector describes inside its space (a patch id, an asset id).
+- *distance*: cosine distance, 0 for the same direction, up to 2 (the seed's metric).
+
+``vectors`` holds every vector (float32, the source of truth); the search runs on
+a nearest-neighbour structure per space, derived from it, in the database:
+- SQLite: a sqlite-vec ``vec0`` virtual table ``vec_<space>`` (rowid = vector id),
+  asked ``WHERE embedding MATCH ? AND k = ?``;
+- PostgreSQL: a table ``vec_<space>`` with a pgvector ``vector(N)`` column and an
+  HNSW index (``vector_cosine_ops``), asked ``ORDER BY embedding <=> ? LIMIT k``.
+
+No search loops over rows in Python. When the database has no vector support
+(PostgreSQL without the ``vector`` extension, or an SQLite that cannot load
+sqlite-vec), the functions raise :class:`VectorIndexUnavailable` (503).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from synharness.api.crud import now
+from synharness.api.errors import ApiError, InvalidDocument, NotFound
+from synharness.api.tables import VectorRow, VectorSpaceRow
+
+#: Largest dimension of a space (sqlite-vec allows 8192; pgvector's HNSW 2000).
+MAX_DIMENSION = 2000
+#: Most neighbours one search returns.
+MAX_K = 1000
+_SPACE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+#: Spaces whose keys are asset ids: an asset's vectors there go when it is deleted,
+#: and ``/search/assets`` searches them (issue 15 adds ``fingerprint``).
+ASSET_SPACES: set[str] = {"asset"}
+
+
+class VectorIndexUnavailable(ApiError):
+    """The database cannot search vectors (no pgvector / sqlite-vec)."""
+
+    status = 503
+    code = "vector_index_unavailable"
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One search hit."""
+
+    key: str
+    distance: float
+
+
+def pack(vector: Sequence[float]) -> bytes:
+    """float32 little-endian bytes of ``vector``."""
+    return struct.pack(f"<{len(vector)}f", *vector)
+
+
+def unpack(data: bytes) -> list[float]:
+    """The floats of packed bytes, each the shortest decimal that is that float32
+    (0.95, not 0.949999988079071: what the client sent, as far as float32 keeps it)."""
+    return [float(str(v)) for v in np.frombuffer(data, dtype="<f4")]
+
+
+def check_vector(vector: Sequence[float], *, pointer: str = "/embedding") -> None:
+    """Refuse what cosine distance cannot use.
+
+    Raises:
+        InvalidDocument: Empty, too long, non-finite, or all zeros (422).
+    """
+    if not 1 <= len(vector) <= MAX_DIMENSION:
+        raise InvalidDocument(
+            f"a vector has 1 to {MAX_DIMENSION} values, this one {len(vector)}",
+            details={"pointer": pointer, "dimension": len(vector)},
+        )
+    if not all(math.isfinite(v) and abs(v) <= 3.4e38 for v in vector):
+        raise InvalidDocument(
+            "every value of a vector must be a finite float32",
+            details={"pointer": pointer},
+        )
+    if not any(vector):
+        raise InvalidDocument(
+            "a vector of zeros has no direction, so no cosine distance",
+            details={"pointer": pointer},
+        )
+
+
+def _table(space: str) -> str:
+    if not _SPACE_NAME.match(space):  # names are checked at the edge; this keeps SQL safe
+        raise ValueError(f"not a vector space name: {space!r}")
+    return f"vec_{space}"
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+@dataclass(frozen=True)
+class _PgNames:
+    """pgvector's type, distance operator and operator class, schema-qualified.
+
+    The extension may live in another schema than the store's ``search_path``
+    (``public``, while the store works in its own schema), so nothing relies on
+    the search path.
+    """
+
+    type: str
+    cosine: str
+    opclass: str
+
+
+def _require_support(session: Session) -> _PgNames | None:
+    """pgvector's names on PostgreSQL, None on SQLite (sqlite-vec loaded).
+
+    Raises:
+        VectorIndexUnavailable: Neither is available.
+    """
+    found: object = None
+    try:
+        if _dialect(session) == "sqlite":
+            session.execute(text("SELECT vec_version()"))
+            return None
+        found = session.execute(
+            text(
+                "SELECT n.nspname FROM pg_extension e "
+                "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'"
+            )
+        ).scalar_one_or_none()
+    except DBAPIError:
+        session.rollback()
+        found = None
+    if isinstance(found, str):
+        nsp = '"' + found.replace('"', '""') + '"'
+        return _PgNames(
+            type=f"{nsp}.vector", cosine=f"OPERATOR({nsp}.<=>)", opclass=f"{nsp}.vector_cosine_ops"
+        )
+    if found is None:
+        raise VectorIndexUnavailable(
+            "this database cannot search vectors: "
+            + (
+                "the sqlite-vec extension cannot be loaded (install the store extra)"
+                if _dialect(session) == "sqlite"
+                else "the pgvector extension is not installed (CREATE EXTENSION vector)"
+            )
+        )
+    return None
+
+
+def _space(
+    session: Session, space: str, *, dimension: int | None, pg: _PgNames | None = None
+) -> VectorSpaceRow:
+    """The space, created (with its index) for ``dimension`` when new."""
+    row = session.get(VectorSpaceRow, space)
+    if row is not None:
+        if dimension is not None and dimension != row.dimension:
+            raise InvalidDocument(
+                f"space {space!r} holds vectors of dimension {row.dimension}, not {dimension}",
+                details={"pointer": "/embedding", "expected": row.dimension, "got": dimension},
+            )
+        return row
+    if dimension is None:
+        raise NotFound(f"vector space {space!r} is empty", details={"space": space})
+    # Two first vectors of a new space at once: the second waits for the first's
+    # row, then inserts nothing and checks the dimension like any later write.
+    values = {"name": space, "dimension": dimension, "created_at": now()}
+    session.execute(_insert(session, VectorSpaceRow).values(**values).on_conflict_do_nothing())
+    session.expire_all()
+    row = session.get(VectorSpaceRow, space)
+    assert row is not None  # inserted, or there already
+    if row.dimension != dimension:
+        return _space(session, space, dimension=dimension, pg=pg)
+    table = _table(space)
+    if _dialect(session) == "sqlite":
+        session.execute(
+            text(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} "
+                f"USING vec0(embedding float[{dimension}] distance_metric=cosine)"
+            )
+        )
+    elif pg is not None:
+        session.execute(
+            text(
+                f"CREATE TABLE IF NOT EXISTS {table} "
+                f"(id integer PRIMARY KEY, embedding {pg.type}({dimension}) NOT NULL)"
+            )
+        )
+        session.execute(
+            text(
+                f"CREATE INDEX IF NOT EXISTS {table}_hnsw ON {table} "
+                f"USING hnsw (embedding {pg.opclass})"
+            )
+        )
+    return row
+
+
+def _literal(vector: Sequence[float]) -> str:
+    return "[" + ",".join(repr(float(v)) for v in vector) + "]"
+
+
+def put(*, session: Session, space: str, key: str, vector: Sequence[float]) -> VectorRow:
+    """Store (or replace) the vector of ``key`` in ``space``; no commit.
+
+    Raises:
+        InvalidDocument: Bad vector, or not the space's dimension (422).
+        VectorIndexUnavailable: The database cannot search vectors (503).
+    """
+    check_vector(vector)
+    pg = _require_support(session)
+    _lock(session, space)
+    _space(session, space, dimension=len(vector), pg=pg)
+    # Round to float32 once, so the stored vector and the index agree.
+    data = pack(vector)
+    stamp = now()
+    # An upsert: concurrent puts of one key never fail on the unique (space, key).
+    upsert = _insert(session, VectorRow).values(
+        space=space, key=key, data=data, created_at=stamp, updated_at=stamp
+    )
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["space", "key"], set_={"data": data, "updated_at": stamp}
+        )
+    )
+    session.expire_all()
+    row = get(session=session, space=space, key=key)
+    table = _table(space)
+    session.execute(text(f"DELETE FROM {table} WHERE {_rowid(session)} = :id"), {"id": row.id})
+    if _dialect(session) == "sqlite":
+        session.execute(
+            text(f"INSERT INTO {table}(rowid, embedding) VALUES (:id, :v)"),
+            {"id": row.id, "v": data},
+        )
+    elif pg is not None:
+        session.execute(
+            text(f"INSERT INTO {table}(id, embedding) VALUES (:id, CAST(:v AS {pg.type}))"),
+            {"id": row.id, "v": _literal(unpack(data))},
+        )
+    return row
+
+
+def _lock(session: Session, space: str) -> None:
+    """Serialize the writes of one space until the transaction ends (PostgreSQL).
+
+    Concurrent first writes create the space's table and HNSW index, and writes
+    touch two tables: without one lock per space they deadlock. SQLite's writers
+    already queue (BEGIN IMMEDIATE).
+    """
+    if _dialect(session) != "sqlite":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"synharness.vectors.{space}"}
+        )
+
+
+def _insert(session: Session, table: type[VectorRow] | type[VectorSpaceRow]) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_*``."""
+    if _dialect(session) == "sqlite":
+        return sqlite_insert(table)
+    return pg_insert(table)
+
+
+def _rowid(session: Session) -> str:
+    return "rowid" if _dialect(session) == "sqlite" else "id"
+
+
+def get(*, session: Session, space: str, key: str) -> VectorRow:
+    """The vector of ``key``.
+
+    Raises:
+        NotFound: No such vector.
+    """
+    row = session.execute(
+        select(VectorRow).where(VectorRow.space == space, VectorRow.key == key)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"no {space} vector for {key!r}", details={"space": space, "key": key})
+    return row
+
+
+def remove(*, session: Session, space: str, key: str, missing_ok: bool = False) -> None:
+    """Delete the vector of ``key``; no commit.
+
+    Raises:
+        NotFound: No such vector (unless ``missing_ok``).
+    """
+    if _dialect(session) != "sqlite" and session.get(VectorSpaceRow, space) is not None:
+        _lock(session, space)
+    row = session.execute(
+        select(VectorRow).where(VectorRow.space == space, VectorRow.key == key)
+    ).scalar_one_or_none()
+    if row is None:
+        if missing_ok:
+            return
+        raise NotFound(f"no {space} vector for {key!r}", details={"space": space, "key": key})
+    # No index structure to clean (the database lost vector support): the row goes anyway.
+    with contextlib.suppress(DBAPIError):
+        session.execute(
+            text(f"DELETE FROM {_table(space)} WHERE {_rowid(session)} = :id"), {"id": row.id}
+        )
+    session.execute(delete(VectorRow).where(VectorRow.id == row.id))
+
+
+def search(
+    *, session: Session, space: str, vector: Sequence[float], k: int, exclude: str | None = None
+) -> list[Neighbour]:
+    """The ``k`` nearest vectors of ``space`` to ``vector``, nearest first.
+
+    Args:
+        session: The request's session.
+        space: The space to search.
+        vector: The query (of the space's dimension).
+        k: How many neighbours, 1..MAX_K.
+        exclude: A key to leave out (the query's own, for "like this one").
+
+    Raises:
+        InvalidDocument: Bad vector or dimension (422).
+        VectorIndexUnavailable: The database cannot search vectors (503).
+    """
+    check_vector(vector)
+    pg = _require_support(session)
+    row = session.get(VectorSpaceRow, space)
+    if row is None:
+        return []
+    _space(session, space, dimension=len(vector), pg=pg)
+    want = min(k + (1 if exclude is not None else 0), MAX_K + 1)
+    table = _table(space)
+    if _dialect(session) == "sqlite":
+        hits = session.execute(
+            text(
+                f"SELECT v.key, n.distance FROM "
+                f"(SELECT rowid, distance FROM {table} WHERE embedding MATCH :q AND k = :k) n "
+                "JOIN vectors v ON v.id = n.rowid ORDER BY n.distance, v.key"
+            ),
+            {"q": pack(vector), "k": want},
+        ).all()
+    else:
+        assert pg is not None  # _require_support raised otherwise
+        # HNSW returns at most ef_search candidates (default 40): ask for k of them.
+        session.execute(text(f"SET LOCAL hnsw.ef_search = {max(40, min(want, 1000))}"))
+        hits = session.execute(
+            text(
+                f"SELECT v.key, n.distance FROM "
+                f"(SELECT id, embedding {pg.cosine} CAST(:q AS {pg.type}) AS distance "
+                f"FROM {table} ORDER BY distance LIMIT :k) n "
+                "JOIN vectors v ON v.id = n.id ORDER BY n.distance, v.key"
+            ),
+            {"q": _literal(vector), "k": want},
+        ).all()
+    found = [Neighbour(key=str(key), distance=float(d)) for key, d in hits if key != exclude]
+    return found[:k]
+
+
+def remove_asset(*, session: Session, asset_id: int) -> None:
+    """Delete the asset's vectors from every asset-keyed space; no commit."""
+    for space in sorted(ASSET_SPACES):
+        remove(session=session, space=space, key=str(asset_id), missing_ok=True)
