@@ -89,6 +89,11 @@ def sweep_inputs(asset: SynestheticAsset, duration: float) -> list[Input]:
         gain = mapping.action.sensitivity * mapping.action.scale
         span = _span(control) or 0.0
         pixels = _OVERSHOOT * span / abs(gain)
+        if not math.isfinite(pixels):
+            # A gain so small (4e-324) that no float64 distance crosses the range: the
+            # control cannot be swept (its set point stays put), and an infinite move
+            # would turn the timeline into NaN.
+            continue
         sign = 1.0 if gain > 0 else -1.0
         start = i * slot
         inputs.append(_gesture(start, slot * 0.4, mapping, -sign * pixels))
@@ -117,6 +122,8 @@ def random_inputs(
             * span
             / abs(mapping.action.sensitivity * mapping.action.scale)
         )
+        if not math.isfinite(pixels):  # a denormal gain: see sweep_inputs
+            continue
         inputs.append(_gesture(k * 0.25, 0.2, mapping, pixels))
     sizes = [
         int(r.trigger["params"]["gridSize"])

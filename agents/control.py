@@ -54,7 +54,10 @@ def quantise(value: float, lo: float, step: float) -> float:
     """Snap ``value`` to the grid ``lo + n·step`` (no-op without a step)."""
     if step <= 0 or not math.isfinite(lo):
         return value
-    return lo + round((value - lo) / step) * step
+    notches = (value - lo) / step
+    if not math.isfinite(notches):  # a step so small (4e-324) that the grid is no grid
+        return value
+    return lo + round(notches) * step
 
 
 def move_control(mapping: ControlMapping, raw: float, amount: float) -> float:

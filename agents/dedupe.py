@@ -70,7 +70,10 @@ def behaviour(value: Any) -> Any:
 def _rounded(value: float) -> float:
     if not math.isfinite(value) or value == 0:
         return value
-    return round(value, SIGNIFICANT - 1 - math.floor(math.log10(abs(value))))
+    try:
+        return round(value, SIGNIFICANT - 1 - math.floor(math.log10(abs(value))))
+    except OverflowError:  # near float64's maximum the rounded value does not fit: keep it
+        return value
 
 
 def fingerprint(document: Any) -> str | None:

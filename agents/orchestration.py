@@ -144,7 +144,12 @@ class OrchestrationAgent:
         # After a^j < 1e-18 the filter has settled to far below any tolerance: the
         # rest of a long quiet stretch is the set point (memory stays one block).
         top = float(alpha.max(initial=0.0))
-        settle = 1 if top <= 0.0 else int(np.ceil(np.log(1e-18) / np.log(top))) + 1
+        if top <= 0.0:
+            settle = 1
+        elif top >= 1.0:  # τ so long against dt that e^(-dt/τ) rounds to 1: it never settles
+            settle = stop - start
+        else:
+            settle = min(int(np.ceil(np.log(1e-18) / np.log(top))) + 1, stop - start)
         n = min(stop - start, settle)
         powers = alpha[:, None] ** np.arange(1, n + 1)[None, :]
         base[:, start : start + n] = target + (state.smoothed[:, None] - target) * powers

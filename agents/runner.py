@@ -54,9 +54,14 @@ def downsample(
     index = result.index
     rows = [index[p] for p in paths if p in index]
     n = len(result.t)
-    if n <= points:
+    if not rows:
+        # Nothing driven (an asset whose parameters nothing moves): no rows to
+        # bucket, only the time axis, thinned to ``points``.
+        t = result.t[:: max(1, -(-n // points))]
+        picked = np.empty((0, len(t)))
+    elif n <= points:
         t = result.t
-        picked = result.matrix[rows] if rows else np.empty((0, n))
+        picked = result.matrix[rows]
     else:
         buckets = points // 2
         edges = np.linspace(0, n, buckets + 1).astype(np.int64)
@@ -64,9 +69,17 @@ def downsample(
         t = np.column_stack([result.t[starts], result.t[ends]]).ravel()
         sub = result.matrix[rows]
         with np.errstate(invalid="ignore"):
-            lows = np.minimum.reduceat(sub, starts, axis=1) if rows else np.empty((0, buckets))
-            highs = np.maximum.reduceat(sub, starts, axis=1) if rows else np.empty((0, buckets))
+            lows = np.minimum.reduceat(sub, starts, axis=1)
+            highs = np.maximum.reduceat(sub, starts, axis=1)
         picked = np.stack([lows, highs], axis=2).reshape(len(rows), -1)
+    return _plot(result, paths, t, picked)
+
+
+def _plot(
+    result: SimulationResult, paths: Sequence[str], t: np.ndarray, picked: np.ndarray
+) -> TracePlot:
+    index = result.index
+    rows = [index[p] for p in paths if p in index]
     clamped: dict[str, tuple[tuple[float, float], ...]] = {}
     for p, r in zip([p for p in paths if p in index], rows, strict=True):
         spans = _spans(result.clamped_mask[r], result.t)
@@ -196,7 +209,10 @@ def run_scenarios(
             seen.add((over.code, over.pointer, over.file))
             findings.append(over)
     for scenario in runnable:
-        result = OrchestrationAgent(compiled, scenario, every=every).run()
+        # Floating-point overflow in the arrays is not a warning to print: a value
+        # that ends up NaN or infinite is reported as SYN-SIM-001 at its declaration.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            result = OrchestrationAgent(compiled, scenario, every=every).run()
         if on_result is not None:
             on_result(scenario, result)
         outcome = _outcome(scenario, result, keep_plot=keep_plot)

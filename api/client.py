@@ -14,8 +14,9 @@ as data in :class:`PushOutcome`.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -88,6 +89,15 @@ def _send(client: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.
         raise StoreError(f"cannot reach the store at {client.base_url}: {exc}") from None
 
 
+@dataclass(frozen=True)
+class StoredAsset:
+    """One asset as fetched: its source URL, document bytes and the ETag of that version."""
+
+    source: str
+    raw: bytes
+    etag: str | None
+
+
 def fetch_assets(
     url: str, *, token: str | None = None, transport: httpx.BaseTransport | None = None
 ) -> list[tuple[str, bytes]]:
@@ -104,10 +114,26 @@ def fetch_assets(
     Raises:
         StoreError: The store is unreachable or answers with an error.
     """
-    found: list[tuple[str, bytes]] = []
+    return [(a.source, a.raw) for a in fetch_stored(url, token=token, transport=transport)]
+
+
+def fetch_stored(
+    url: str, *, token: str | None = None, transport: httpx.BaseTransport | None = None
+) -> list[StoredAsset]:
+    """Every asset the store holds, each with the ETag of the version fetched.
+
+    The list gives the ids; each asset is then read on its own, so that its
+    bytes and ETag come from one answer (a report pushed back names that
+    version in ``If-Match``). An asset deleted in between is skipped.
+
+    Raises:
+        StoreError: The store is unreachable or answers with an error.
+    """
+    found: list[StoredAsset] = []
     base = base_url(url)
     with _client(url, token, transport) as client:
         offset = 0
+        ids: list[int] = []
         while True:
             response = _send(
                 client,
@@ -118,13 +144,36 @@ def fetch_assets(
             if response.status_code != 200:
                 raise _fail(response, "listing the assets failed")
             page = orjson.loads(response.content)
-            for item in page:
-                doc = {k: v for k, v in item.items() if k not in METADATA_KEYS}
-                found.append((f"{base}/synesthetic-assets/{item['id']}", orjson.dumps(doc)))
+            ids.extend(int(item["id"]) for item in page)
             offset += len(page)
             total = int(response.headers.get("X-Total-Count", offset))
             if not page or offset >= total:
-                return found
+                break
+        for ident in ids:
+            response = _send(client, "GET", f"/synesthetic-assets/{ident}")
+            if response.status_code == 404:
+                continue
+            if response.status_code != 200:
+                raise _fail(response, f"reading asset {ident} failed")
+            item = orjson.loads(response.content)
+            doc = {k: v for k, v in item.items() if k not in METADATA_KEYS}
+            found.append(
+                StoredAsset(
+                    f"{base}/synesthetic-assets/{ident}",
+                    orjson.dumps(doc),
+                    response.headers.get("ETag"),
+                )
+            )
+    return found
+
+
+def push_key(raw: bytes) -> str:
+    """The ``Idempotency-Key`` of a pushed document: derived from its bytes.
+
+    Pushing the same file twice (or retrying after a lost answer) is answered
+    with the asset the first push created, instead of creating it again.
+    """
+    return "push-sha256-" + hashlib.sha256(raw).hexdigest()
 
 
 def push_documents(
@@ -135,6 +184,10 @@ def push_documents(
     transport: httpx.BaseTransport | None = None,
 ) -> list[PushOutcome]:
     """Create one asset per document; the store validates each.
+
+    Every POST carries an ``Idempotency-Key`` derived from the document's bytes
+    (:func:`push_key`), so a push is idempotent: the same document pushed again
+    gets the asset created the first time.
 
     Raises:
         StoreError: The store is unreachable, or refused for a reason no
@@ -148,7 +201,7 @@ def push_documents(
                 "POST",
                 "/synesthetic-assets/",
                 content=raw,
-                headers={"Content-Type": "application/json"},
+                headers={"Content-Type": "application/json", "Idempotency-Key": push_key(raw)},
             )
             if response.status_code in (401, 403, 409) or response.status_code >= 500:
                 raise _fail(response, f"pushing {source} failed")
@@ -175,10 +228,16 @@ def push_results(
     *,
     token: str | None = None,
     transport: httpx.BaseTransport | None = None,
+    etags: Mapping[str, str | None] | None = None,
 ) -> list[PushOutcome]:
     """Store each result as a report of the asset its ``source`` names.
 
-    Results whose source is not an asset of this store are skipped.
+    Results whose source is not an asset of this store are skipped. With
+    ``etags`` (source -> ETag of the version that was verified, from
+    :func:`fetch_stored`), each report is sent with ``If-Match``: a report of a
+    version changed since is refused (412) instead of filed under the new one.
+    Each carries an ``Idempotency-Key`` derived from its bytes, so a retry
+    stores it once.
 
     Raises:
         StoreError: The store is unreachable or refuses the write as a whole.
@@ -190,12 +249,17 @@ def push_results(
             match = _ASSET_SOURCE.match(result.source)
             if match is None or base_url(match["base"]) != base:
                 continue
+            body = result.model_dump_json().encode()
+            headers = {"Content-Type": "application/json", "Idempotency-Key": push_key(body)}
+            etag = (etags or {}).get(result.source)
+            if etag:
+                headers["If-Match"] = etag
             response = _send(
                 client,
                 "POST",
                 f"/synesthetic-assets/{match['id']}/reports",
-                content=result.model_dump_json().encode(),
-                headers={"Content-Type": "application/json"},
+                content=body,
+                headers=headers,
             )
             if response.status_code in (401, 403, 409) or response.status_code >= 500:
                 raise _fail(response, f"pushing the report of {result.source} failed")

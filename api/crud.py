@@ -72,13 +72,21 @@ def _set_tags(session: Session, asset_id: int, tags: list[str]) -> None:
         session.execute(insert(AssetTagRow), [{"asset_id": asset_id, "tag": t} for t in tags])
 
 
-def get_asset(*, session: Session, asset_id: int) -> AssetRow:
+def get_asset(*, session: Session, asset_id: int, for_update: bool = False) -> AssetRow:
     """The asset ``asset_id``.
+
+    Args:
+        session: The request's session.
+        asset_id: The asset.
+        for_update: Lock the row until the transaction ends (``SELECT ... FOR
+            UPDATE`` on PostgreSQL; SQLite's write transactions hold the whole
+            database already): a read-modify-write without ``If-Match`` then
+            behaves the same on both backends, it waits instead of failing.
 
     Raises:
         NotFound: No such asset.
     """
-    row = session.get(AssetRow, asset_id)
+    row = session.get(AssetRow, asset_id, with_for_update=for_update or None)
     if row is None:
         raise NotFound(f"synesthetic asset {asset_id} not found", details={"id": asset_id})
     return row
@@ -157,9 +165,13 @@ def replace_asset(
     }
     _conditional_update(session, AssetRow, asset_id, expected, values, "synesthetic asset")
     _set_tags(session, asset_id, doc.tags)
+    # Read the new row inside this transaction: a read after the commit would
+    # open a second one (on SQLite a second BEGIN IMMEDIATE, queueing behind
+    # every other writer just to answer).
+    row = get_asset(session=session, asset_id=asset_id)
     if commit:
         session.commit()
-    return get_asset(session=session, asset_id=asset_id)
+    return row
 
 
 def delete_asset(*, session: Session, asset_id: int, expected: Sequence[int] | None) -> None:
@@ -177,7 +189,7 @@ def delete_asset(*, session: Session, asset_id: int, expected: Sequence[int] | N
     if exists is None:
         raise NotFound(f"synesthetic asset {asset_id} not found", details={"id": asset_id})
     if expected is not None and exists.version not in expected:
-        raise _stale("synesthetic asset", asset_id, exists.version)
+        raise stale("synesthetic asset", asset_id, exists.version)
     session.execute(delete(AssetTagRow).where(AssetTagRow.asset_id == asset_id))
     session.execute(delete(ReportRow).where(ReportRow.asset_id == asset_id))
     if session.execute(query).rowcount == 0:  # type: ignore[attr-defined]
@@ -185,7 +197,7 @@ def delete_asset(*, session: Session, asset_id: int, expected: Sequence[int] | N
         current = session.get(AssetRow, asset_id)
         if current is None:
             raise NotFound(f"synesthetic asset {asset_id} not found", details={"id": asset_id})
-        raise _stale("synesthetic asset", asset_id, current.version)
+        raise stale("synesthetic asset", asset_id, current.version)
     session.commit()
 
 
@@ -194,7 +206,7 @@ def set_links(*, session: Session, asset_id: int, links: dict[str, int]) -> None
     session.execute(update(AssetRow).where(AssetRow.id == asset_id).values(**links))
 
 
-def _stale(what: str, ident: int, version: int) -> PreconditionFailed:
+def stale(what: str, ident: int, version: int) -> PreconditionFailed:
     return PreconditionFailed(
         f"{what} {ident} changed: it is at version {version}; GET it again and retry",
         details={"id": ident, "version": version},
@@ -221,7 +233,7 @@ def _conditional_update(
     current = session.execute(select(table.version).where(table.id == ident)).scalar_one_or_none()
     if current is None or (kind is not None and session.get(ComponentRow, ident) is None):
         raise NotFound(f"{what} {ident} not found", details={"id": ident})
-    raise _stale(what, ident, current)
+    raise stale(what, ident, current)
 
 
 # --- components ---------------------------------------------------------------------------
@@ -247,13 +259,15 @@ def create_component(*, session: Session, doc: Document, commit: bool = True) ->
     return row
 
 
-def get_component(*, session: Session, kind: str, component_id: int) -> ComponentRow:
-    """The component ``component_id`` of ``kind``.
+def get_component(
+    *, session: Session, kind: str, component_id: int, for_update: bool = False
+) -> ComponentRow:
+    """The component ``component_id`` of ``kind`` (``for_update``: see :func:`get_asset`).
 
     Raises:
         NotFound: No such component of that kind.
     """
-    row = session.get(ComponentRow, component_id)
+    row = session.get(ComponentRow, component_id, with_for_update=for_update or None)
     if row is None or row.kind != kind:
         raise NotFound(f"{kind} {component_id} not found", details={"id": component_id})
     return row
@@ -297,9 +311,10 @@ def replace_component(
         "version": ComponentRow.version + 1,
     }
     _conditional_update(session, ComponentRow, component_id, expected, values, doc.kind, doc.kind)
+    row = get_component(session=session, kind=doc.kind, component_id=component_id)
     if commit:
         session.commit()
-    return get_component(session=session, kind=doc.kind, component_id=component_id)
+    return row
 
 
 def delete_component(
@@ -313,7 +328,7 @@ def delete_component(
     """
     row = get_component(session=session, kind=kind, component_id=component_id)
     if expected is not None and row.version not in expected:
-        raise _stale(kind, component_id, row.version)
+        raise stale(kind, component_id, row.version)
     column = getattr(AssetRow, f"{COMPONENT_KEYS[kind]}_id")
     session.execute(update(AssetRow).where(column == component_id).values({column: None}))
     query = delete(ComponentRow).where(ComponentRow.id == component_id)
@@ -321,24 +336,40 @@ def delete_component(
         query = query.where(ComponentRow.version.in_(expected))
     if session.execute(query).rowcount == 0:  # type: ignore[attr-defined]
         session.rollback()
-        raise _stale(kind, component_id, row.version)
+        raise stale(kind, component_id, row.version)
     session.commit()
 
 
 # --- reports ----------------------------------------------------------------------------
 
 
-def add_report(*, session: Session, asset: AssetRow, verdict: str, result_json: bytes) -> ReportRow:
-    """Store a verification report of ``asset``."""
+def add_report(
+    *,
+    session: Session,
+    asset_id: int,
+    asset_version: int,
+    verdict: str,
+    result_json: bytes,
+    commit: bool = True,
+) -> ReportRow:
+    """Store a verification report of version ``asset_version`` of the asset.
+
+    Raises:
+        NotFound: The asset is gone (deleted while the report was computed).
+    """
+    if session.get(AssetRow, asset_id) is None:
+        raise NotFound(f"synesthetic asset {asset_id} not found", details={"id": asset_id})
     row = ReportRow(
-        asset_id=asset.id,
-        asset_version=asset.version,
+        asset_id=asset_id,
+        asset_version=asset_version,
         verdict=verdict,
         created_at=now(),
         result=result_json.decode(),
     )
     session.add(row)
-    session.commit()
+    session.flush()
+    if commit:
+        session.commit()
     return row
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from synharness.api import sqlite_ext
 
@@ -30,36 +31,62 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, schema: str | None = None) -> Engine:
+#: Default size of the connection pool: the routes' worker threads (see settings).
+DEFAULT_POOL_SIZE = 40
+#: Default seconds to wait for a connection before giving up (503 in the store).
+DEFAULT_POOL_TIMEOUT = 5.0
+
+
+class StoreBusy(Exception):
+    """No connection, or no SQLite writer slot, within the pool timeout."""
+
+
+def make_engine(
+    url: str,
+    *,
+    schema: str | None = None,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    pool_timeout: float = DEFAULT_POOL_TIMEOUT,
+) -> Engine:
     """Create the engine for ``url``.
+
+    The pool holds ``pool_size`` connections, one per worker thread of the
+    routes, and as many again in overflow: a session keeps its connection until
+    FastAPI closes it, which may happen after the thread took the next request.
+    A request that cannot get one within ``pool_timeout`` seconds fails fast
+    (the store answers 503 with ``Retry-After``) instead of queueing for 30 s.
 
     Args:
         url: SQLAlchemy URL (``sqlite:///path`` or ``postgresql+psycopg://...``).
         schema: PostgreSQL schema to use as ``search_path`` (created if missing).
+        pool_size: Connections kept open (the number of worker threads).
+        pool_timeout: Seconds to wait for a connection or SQLite's writer slot.
 
     Raises:
         ValueError: ``schema`` is not a plain identifier.
     """
     kwargs: dict[str, Any] = {}
+    memory = make_url(url).database in (None, "", ":memory:")
+    if not memory:
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=pool_timeout)
     if url.startswith("sqlite"):
-        # Sessions move between the event loop and worker threads.
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        # Sessions move between the event loop and worker threads; another
+        # process's writer is waited for as long as a connection would be.
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": pool_timeout}
         module = sqlite_ext.dbapi_module()
         if module is not None:
             # An sqlite3 that can load sqlite-vec (the vector index).
             kwargs["module"] = module
     else:
         kwargs["pool_pre_ping"] = True
-        kwargs["pool_size"] = 10
-        kwargs["max_overflow"] = 20
         if schema is not None:
             if not _SCHEMA_NAME.match(schema):
                 raise ValueError(f"not a schema name: {schema!r}")
             kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
     engine = create_engine(url, **kwargs)
     if is_sqlite(engine):
-        event.listen(engine, "connect", _sqlite_pragmas)
-        writers = _WriterQueue()
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=int(pool_timeout * 1000)))
+        writers = _WriterQueue(timeout=pool_timeout)
         event.listen(engine, "begin", writers.begin)
         event.listen(engine, "commit", writers.end)
         event.listen(engine, "rollback", writers.end)
@@ -69,7 +96,7 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, record: Any, *, busy_ms: int) -> None:
     # Let SQLAlchemy, not the driver, emit BEGIN (see _sqlite_begin).
     dbapi_conn.isolation_level = None
     record.info["vec"] = sqlite_ext.load_vec(dbapi_conn)
@@ -78,7 +105,7 @@ def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={busy_ms}")
     cur.close()
 
 
@@ -93,13 +120,15 @@ class _WriterQueue:
     8 concurrent clients; other processes still meet the busy timeout.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, timeout: float) -> None:
         self.lock = threading.Lock()
+        self.timeout = timeout
 
     def begin(self, conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "BEGIN")
         if mode != "BEGIN":
-            self.lock.acquire()
+            if not self.lock.acquire(timeout=self.timeout):
+                raise StoreBusy(f"no SQLite writer slot within {self.timeout:g} s")
             conn.info["holds_writer_lock"] = True
         try:
             conn.exec_driver_sql(mode)

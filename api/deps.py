@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -18,7 +18,12 @@ from fastapi import Depends, Header, Path, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from synharness.api.documents import SCHEMA_VERSION
-from synharness.api.errors import PayloadTooLarge, SchemaVersionConflict, Unauthorized
+from synharness.api.errors import (
+    PayloadTooLarge,
+    PreconditionRequired,
+    SchemaVersionConflict,
+    Unauthorized,
+)
 from synharness.api.settings import Settings
 
 
@@ -34,9 +39,9 @@ class AppState:
     write_sessions: sessionmaker[Session]
 
 
-# The dependencies below are ``async`` although they do no I/O worth awaiting:
-# FastAPI runs a plain ``def`` dependency in the thread pool, and those hops
-# cost more than the work on the hot read path.
+# The dependencies below are ``async`` when they do no I/O: FastAPI runs a plain
+# ``def`` dependency in the thread pool, and those hops cost more than the work.
+# Database work never runs on the event loop (see get_session).
 
 
 async def get_state(request: Request) -> AppState:
@@ -51,8 +56,13 @@ StateDep = Annotated[AppState, Depends(get_state)]
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def get_session(request: Request, state: StateDep) -> AsyncIterator[Session]:
-    """One session per request; closing it rolls back anything not committed."""
+def get_session(request: Request, state: StateDep) -> Iterator[Session]:
+    """One session per request; closing it rolls back anything not committed.
+
+    A plain ``def``: FastAPI runs it, and its exit (the rollback and the return
+    of the connection to the pool, which is I/O), in the thread pool, never on
+    the event loop; every route that uses a session is a ``def`` as well.
+    """
     factory = state.sessions if request.method in _READS else state.write_sessions
     with factory() as session:
         yield session
@@ -69,7 +79,7 @@ async def raw_body(request: Request, state: StateDep) -> bytes:
     """
     limit = state.settings.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(
             f"the body has {declared} bytes; the limit is {limit}", details={"limit": limit}
         )
@@ -99,8 +109,14 @@ async def require_writer(
     token = state.settings.api_token
     if token is None:
         return
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
+    # Starlette decodes header bytes as latin-1: encoding back gives the bytes
+    # sent. The token compares as UTF-8 bytes (compare_digest refuses non-ASCII
+    # str), and only the spaces and tabs HTTP itself strips around a field value
+    # are trimmed: a trailing NBSP or NEL byte is part of what was sent.
+    sent = (authorization or "").encode("latin-1", "replace")
+    scheme, _, given = sent.strip(b" \t").partition(b" ")
+    expected = token.encode("utf-8", "surrogateescape")
+    if scheme.lower() != b"bearer" or not hmac.compare_digest(given.strip(b" \t"), expected):
         raise Unauthorized(
             "writes need Authorization: Bearer <token>",
             headers={"WWW-Authenticate": "Bearer"},
@@ -126,7 +142,26 @@ async def schema_version(
         )
 
 
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
+async def if_match_header(
+    request: Request,
+    state: StateDep,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> str | None:
+    """The ``If-Match`` header; with ``require_if_match`` set, its absence is a 428.
+
+    Raises:
+        PreconditionRequired: No ``If-Match`` on a write while the store requires one.
+    """
+    if if_match is None and state.settings.require_if_match and request.method not in _READS:
+        raise PreconditionRequired(
+            "this store requires If-Match on every update and delete (it refuses blind "
+            "writes, which lose concurrent updates): GET the resource and send its ETag",
+            details={"header": "If-Match"},
+        )
+    return if_match
+
+
+IfMatch = Annotated[str | None, Depends(if_match_header)]
 IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match")]
 
 #: Largest id: PostgreSQL's INTEGER, so that a huge id is a 422, not a driver error.

@@ -14,6 +14,8 @@ Hierarchy::
     ├── SchemaVersionConflict 409 schema_version_mismatch
     ├── Conflict              409 conflict
     ├── PreconditionFailed    412 precondition_failed
+    ├── PreconditionRequired  428 precondition_required
+    ├── ServiceUnavailable    503 service_unavailable (Retry-After)
     ├── PayloadTooLarge       413 payload_too_large
     └── InvalidDocument       422 invalid_document (details: findings)
 """
@@ -26,7 +28,10 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from synharness.api.db import StoreBusy
 from synharness.api.problem import PROBLEM_JSON, problem_bytes
 from synharness.findings import Finding
 
@@ -85,6 +90,20 @@ class PreconditionFailed(ApiError):
 
     status = 412
     code = "precondition_failed"
+
+
+class PreconditionRequired(ApiError):
+    """A write without ``If-Match`` on a store started with ``--require-if-match`` (RFC 6585)."""
+
+    status = 428
+    code = "precondition_required"
+
+
+class ServiceUnavailable(ApiError):
+    """No database connection (or SQLite writer slot) within the pool timeout: retry later."""
+
+    status = 503
+    code = "service_unavailable"
 
 
 class PayloadTooLarge(ApiError):
@@ -147,6 +166,8 @@ _HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
+    428: "precondition_required",
+    503: "service_unavailable",
 }
 
 
@@ -178,6 +199,29 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     return error_response(422, "invalid_request", "the request is invalid", details)
 
 
+#: Seconds a client is asked to wait before retrying a 503.
+RETRY_AFTER = 1
+
+
+async def _busy(_: Request, exc: Exception) -> Response:
+    # No connection (pool timeout), no SQLite writer slot, or SQLite's busy
+    # timeout against another process: the store is overloaded, not broken.
+    return error_response(
+        503,
+        "service_unavailable",
+        "the store is busy: no database connection within the pool timeout; retry later",
+        {"retry_after": RETRY_AFTER},
+        {"Retry-After": str(RETRY_AFTER)},
+    )
+
+
+async def _operational(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OperationalError)
+    if "database is locked" in str(exc.orig) or isinstance(exc.orig, StoreBusy):
+        return await _busy(request, exc)
+    return await _unexpected(request, exc)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     # Log the traceback server-side; the client only learns that it was our fault.
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -189,4 +233,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(PoolTimeout, _busy)
+    app.add_exception_handler(StoreBusy, _busy)
+    app.add_exception_handler(OperationalError, _operational)
     app.add_exception_handler(Exception, _unexpected)

@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -24,6 +25,7 @@ from synharness.api.errors import error_body, install_handlers
 from synharness.api.openapi import install_openapi
 from synharness.api.problem import PROBLEM_JSON
 from synharness.api.routes import ROUTERS
+from synharness.api.security import SecurityMiddleware
 from synharness.api.settings import Settings, load_settings
 from synharness.api.version_header import SchemaVersionHeader
 
@@ -98,7 +100,12 @@ def create_app(
         migrate: Apply the migrations now (start-up); False when already done.
     """
     settings = settings or load_settings()
-    engine = engine or db.make_engine(settings.database_url, schema=settings.database_schema)
+    engine = engine or db.make_engine(
+        settings.database_url,
+        schema=settings.database_schema,
+        pool_size=settings.threads,
+        pool_timeout=settings.pool_timeout,
+    )
     if migrate:
         db.upgrade(engine)
     cache = (
@@ -109,6 +116,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The routes' thread pool: as many threads as the pool has connections.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         if cache is not None:
             await cache.close()
@@ -140,6 +149,15 @@ def create_app(
     if cache is not None:
         app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
-    # Outermost: every answer (413s and cache hits included) names the schema version.
+    # Outermost: a request from a foreign Host or with a non-JSON body never
+    # reaches the cache or a route.
+    app.add_middleware(
+        SecurityMiddleware,
+        routes_app=app,
+        check_host=settings.api_token is None,
+        allowed_hosts=settings.allowed_hosts,
+        cors_origins=settings.cors_origins,
+    )
+    # Outermost of all: every answer (413s and cache hits included) names the schema version.
     app.add_middleware(SchemaVersionHeader, version=SCHEMA_VERSION)
     return app

@@ -9,6 +9,7 @@ Vocabulary:
   bundle, stored the same way; ``kind`` names its document kind.
 - *report*: one verification run of an asset (validation plus scenarios).
 - *tag*: one ``meta_info.tags`` entry of an asset, for the tag filter.
+- *idempotency key*: the first answer of a keyed POST, replayed on a retry.
 """
 
 from __future__ import annotations
@@ -151,3 +152,20 @@ class ShaderLibRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyRow(Base):
+    """The first answer of a POST sent with an ``Idempotency-Key`` (see synharness.api.idempotency)."""
+
+    __tablename__ = "idempotency_keys"
+
+    #: Method and path the key was used on (a key names one request per route).
+    scope: Mapped[str] = mapped_column(String(300), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    #: SHA-256 of the request body: the same key with another body is refused.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    #: The answer's Location, ETag and Content-Type, as a JSON object.
+    headers: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

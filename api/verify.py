@@ -21,7 +21,19 @@ DEFAULT_SCENARIOS = ("idle", "sweep", "random")
 DEFAULT_SEED = 0
 
 
-def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetResult:
+#: Caps of the store's settings when none are given (see synharness.api.settings).
+DEFAULT_MAX_STEPS = 1_000_000
+DEFAULT_MAX_SCENARIOS = 16
+
+
+def verify_asset(
+    raw: bytes,
+    *,
+    source: str,
+    request: VerifyRequest,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    max_scenarios: int = DEFAULT_MAX_SCENARIOS,
+) -> AssetResult:
     """Validate ``raw``, run the requested (default: every built-in) scenario, score it.
 
     Args:
@@ -29,10 +41,12 @@ def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetRes
         source: The asset's URL path, for the report.
         request: Which scenarios to run (built-in names or scenario documents),
             with which seed.
+        max_steps: Most steps (``duration / dt``) one scenario may take.
+        max_scenarios: Most scenarios one request may name.
 
     Raises:
-        InvalidDocument: A scenario name is unknown, or a document is not a
-            valid scenario (422).
+        InvalidDocument: A scenario name is unknown, a document is not a valid
+            scenario, or the request passes a cap (422, before any simulation).
     """
     from synharness import pipeline
     from synharness.agents import builtin_scenarios, run_scenarios
@@ -48,6 +62,11 @@ def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetRes
     seed = request.seed if request.seed is not None else DEFAULT_SEED
     available = {s.name: s for s in builtin_scenarios(model, seed=seed)}
     wanted = list(request.scenarios) if request.scenarios is not None else list(DEFAULT_SCENARIOS)
+    if len(wanted) > max_scenarios:
+        raise InvalidDocument(
+            f"{len(wanted)} scenarios in one request; the store runs at most {max_scenarios}",
+            details={"pointer": "/scenarios", "limit": max_scenarios},
+        )
     unknown = sorted(w for w in wanted if isinstance(w, str) and w not in available)
     if unknown:
         raise InvalidDocument(
@@ -58,6 +77,15 @@ def verify_asset(raw: bytes, *, source: str, request: VerifyRequest) -> AssetRes
         available[w] if isinstance(w, str) else _inline(w, index=i, seed=request.seed)
         for i, w in enumerate(wanted)
     ]
+    # Refuse before any work: one scenario of 86,400 s at dt 1e-4 would ask numpy for ~58 GiB.
+    for i, scenario in enumerate(chosen):
+        if scenario.steps > max_steps:
+            raise InvalidDocument(
+                f"scenario {i} ({scenario.name!r}) takes {scenario.steps} steps "
+                f"(duration {scenario.duration} / dt {scenario.dt}); the store runs at most "
+                f"{max_steps} per scenario",
+                details={"pointer": f"/scenarios/{i}", "steps": scenario.steps, "limit": max_steps},
+            )
     # Keep the downsampled traces: the HTML view of the report plots them.
     outcomes, sim_findings = run_scenarios(model, chosen, keep_plot=True)
     findings = sort_findings([*result.findings, *sim_findings])

@@ -129,6 +129,10 @@ def json_response(
     return Response(content, status_code=status, media_type=JSON, headers=headers)
 
 
+#: Largest version the INTEGER column holds; a larger one in If-Match cannot match.
+_MAX_VERSION = 2**31 - 1
+
+
 def expected_versions(if_match: str | None, *, prefix: str, ident: int) -> list[int] | None:
     """The versions an ``If-Match`` header accepts; None when absent or ``*``.
 
@@ -141,8 +145,11 @@ def expected_versions(if_match: str | None, *, prefix: str, ident: int) -> list[
     for tag in if_match.split(","):
         tag = tag.strip().removeprefix("W/").strip('"')
         head, _, version = tag.partition("v")
-        if head == f"{prefix}{ident}" and version.isdigit():
-            versions.append(int(version))
+        # ASCII digits only ("¹".isdigit() is true), within the INTEGER column.
+        if head == f"{prefix}{ident}" and version.isascii() and version.isdigit():
+            number = int(version)
+            if number <= _MAX_VERSION:
+                versions.append(number)
     if not versions:
         raise PreconditionFailed(
             f"If-Match {if_match!r} does not name a version of this resource",

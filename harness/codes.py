@@ -24,6 +24,8 @@ Areas:
 - ``CTRL``   controls as a whole (several controls on one parameter);
 - ``TYPE``   values (options, defaults) against declared parameter types;
 - ``GRAPH``  the parameter graph as a whole;
+- ``NUM``    numbers no float64 (or the simulation's arithmetic) holds;
+- ``INTERNAL`` an unexpected exception, turned into a finding by the last-resort guard;
 - ``SIM``    what a simulation run observes;
 - ``SCN``    scenarios and their expectations;
 - ``RENDER`` rendering the asset as the runtime would (the GL runtime: 001..004; the
@@ -166,6 +168,9 @@ _REASONS: dict[str, str] = {
     "SYN-CTRL-002": "The control moves a value the program never reads: works, almost surely a missing declaration (a listed-only uniform is a note, SYN-GLSL-002; driving one is the defect).",
     "SYN-TYPE-001": "Choosing that option gives the parameter a value of another type than declared: works for the other options, almost surely a slip.",
     "SYN-TYPE-002": "The parameter starts from a value of another type than declared: works in lenient hosts, almost surely a slip.",
+    "SYN-NUM-001": "The value cannot be stored or computed with: it would be stored as null (changed) or become infinity in the simulation.",
+    "SYN-NUM-002": "The simulation's arithmetic on the value overflows (an infinite range, a filter that never settles): it would crash or mislead the run.",
+    "SYN-INTERNAL-001": "The document could not be checked at all: a result without its checks must not pass.",
     "SYN-SIM-001": "A NaN or infinite value reaches the renderer or the audio graph: the asset breaks while running.",
     "SYN-SIM-002": "Clamped steps flatten the waveform the author wrote: works, almost surely not meant.",
     "SYN-SCN-001": "The asset does not do what its scenario requires.",
@@ -635,6 +640,26 @@ CATALOGUE: dict[str, CodeInfo] = _rows(
         INFO,
         "Parameter neither driven nor read",
         "Drive the parameter with a control, modulation or rule, or remove it.",
+    ),
+    # --- NUM: numbers beyond what float64 arithmetic holds --------------------------
+    (
+        "SYN-NUM-001",
+        E,
+        "Number beyond float64 range",
+        "Write a finite number within ±1.8e308; the store and the simulation compute in float64.",
+    ),
+    (
+        "SYN-NUM-002",
+        E,
+        "Number too large for the simulation",
+        "Keep the numbers the simulation computes with within ±1e150 (ranges, steps, smoothing times, scales).",
+    ),
+    # --- INTERNAL: the last-resort guard around each document ------------------------
+    (
+        "SYN-INTERNAL-001",
+        E,
+        "Internal error",
+        "This is a bug in synharness, not in the document: please report it with the file attached.",
     ),
     # --- RENDER / VISUAL: the shader rendered under a scenario (synharness.render) -----
     (

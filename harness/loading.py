@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import glob
 import json
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -208,14 +209,40 @@ class _Collector:
         self.non_finite.append(marker)
         return marker
 
+    def float_(self, literal: str) -> float | _NonFinite:
+        value = float(literal)
+        if value in _INFINITIES:  # 1e999: beyond float64, parses to infinity
+            return self._overflow(literal)
+        return value
+
+    def int_(self, literal: str) -> int | _NonFinite:
+        value = int(literal)
+        # Short literals always fit a float64 (its largest finite value has 309 digits).
+        if len(literal) > 300:
+            try:
+                float(value)
+            except OverflowError:
+                return self._overflow(literal)
+        return value
+
+    def _overflow(self, literal: str) -> _NonFinite:
+        marker = _NonFinite(literal, overflow=True)
+        self.non_finite.append(marker)
+        return marker
+
+
+_INFINITIES = (math.inf, -math.inf)
+
 
 class _NonFinite:
-    """Stands in for a NaN or Infinity literal, so that the walk can find its pointer."""
+    """Stands in for a NaN or Infinity literal, or a number literal beyond float64
+    (``overflow``), so that the walk can find its pointer."""
 
-    __slots__ = ("literal",)
+    __slots__ = ("literal", "overflow")
 
-    def __init__(self, literal: str) -> None:
+    def __init__(self, literal: str, *, overflow: bool = False) -> None:
         self.literal = literal
+        self.overflow = overflow
 
 
 def parse_text(text: str) -> ParsedDocument:
@@ -232,7 +259,13 @@ def parse_text(text: str) -> ParsedDocument:
         return plain
     hooks = _Collector()
     try:
-        data = json.loads(text, object_pairs_hook=hooks.object_pairs, parse_constant=hooks.constant)
+        data = json.loads(
+            text,
+            object_pairs_hook=hooks.object_pairs,
+            parse_constant=hooks.constant,
+            parse_float=hooks.float_,
+            parse_int=hooks.int_,
+        )
     except json.JSONDecodeError as exc:
         bad = finding("SYN-LOAD-001", "", f"malformed JSON: {exc.msg}").located(
             exc.lineno, exc.colno
@@ -422,12 +455,25 @@ def _walk_findings(data: Any, hooks: _Collector | None, *, surrogates: bool) -> 
             stack.extend((child, (*path, key)) for key, child in members)
         elif isinstance(value, list):
             stack.extend((child, (*path, i)) for i, child in enumerate(value))
+        elif isinstance(value, _NonFinite) and value.overflow:
+            found.append(overflow_finding(value.literal, pointer_of(*path)))
         elif isinstance(value, _NonFinite):
             message = f"{value.literal} is not a JSON number"
             found.append(finding("SYN-LOAD-004", pointer_of(*path), message))
         elif surrogates and isinstance(value, str) and _LONE_SURROGATE.search(value):
             found.append(_surrogate(value, path, "the string"))
     return found
+
+
+def overflow_finding(literal: str, pointer: str) -> Finding:
+    """``SYN-NUM-001``: a number literal that no finite float64 holds.
+
+    Stored or simulated it would become infinity (or ``null`` in JSON), so the
+    document is refused at the literal instead of being stored changed.
+    """
+    shown = literal if len(literal) <= 24 else f"{literal[:12]}…({len(literal)} characters)"
+    message = f"the number {shown} is beyond the range of a float64 (±1.8e308)"
+    return finding("SYN-NUM-001", pointer, message)
 
 
 def _surrogate(text: str, path: tuple[str | int, ...], what: str) -> Finding:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,6 +35,7 @@ from synharness.codes import finding, strict_findings
 from synharness.enrichment import check_enrichment
 from synharness.envelope import read_envelope
 from synharness.findings import Finding, sort_findings
+from synharness.guard import guarded_result
 from synharness.loading import (
     DEFAULT_MAX_BYTES,
     Source,
@@ -43,6 +45,7 @@ from synharness.loading import (
     read_source,
 )
 from synharness.models import MODEL_BY_KIND, SynestheticAsset
+from synharness.numbers import huge_numbers, may_hold_huge_numbers
 from synharness.positions import Locator
 from synharness.result import AssetResult
 from synharness.schema import SchemaRegistry, load_registry
@@ -159,6 +162,9 @@ def _check_parsed(
         schemas = registry.get(envelope.version)
         assert schemas is not None  # read_envelope checked the version
         schema_findings = schemas.validate(envelope.kind, envelope.stripped_data)
+        if not schema_findings and (text is None or may_hold_huge_numbers(text)):
+            # Numbers the simulation cannot compute with: no model, so never simulated.
+            schema_findings = huge_numbers(envelope.stripped_data)
         findings += schema_findings
         if not schema_findings:
             model, model_findings = _model(envelope.kind, envelope.stripped_data)
@@ -295,6 +301,10 @@ def check_source(
     return check_bytes(raw, source=source.name, options=options)
 
 
+def _result_of(source: Source, options: ValidationOptions) -> AssetResult:
+    return check_source(source, options=options).result
+
+
 def validate_paths(
     paths: Sequence[str],
     *,
@@ -320,4 +330,7 @@ def validate_paths(
     """
     sources = list(iter_sources(paths, stdin=stdin))
     options.registry()  # a broken --schema-dir stops the run before any document
-    return [check_source(source, options=options).result for source in sources]
+    return [
+        guarded_result(partial(_result_of, source, options), source=source.name)
+        for source in sources
+    ]

@@ -39,6 +39,7 @@ _WHY = {
     412: "If-Match is stale",
     413: "Body over 1 MiB",
     422: "Invalid document: the findings are in error.details",
+    428: "If-Match is required (store started with --require-if-match)",
 }
 
 

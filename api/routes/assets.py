@@ -15,6 +15,7 @@ from synharness.api.deps import (
     IfMatch,
     IfNoneMatch,
     SessionDep,
+    StateDep,
     WriterDep,
     schema_version,
 )
@@ -26,7 +27,8 @@ from synharness.api.documents import (
     merge_patch,
     parse_json,
 )
-from synharness.api.errors import InvalidDocument, NotFound
+from synharness.api.errors import ApiError, InvalidDocument, NotFound
+from synharness.api.idempotency import IdempotencyKey, idempotent
 from synharness.api.routes._openapi import error_responses, json_body
 from synharness.api.schemas import (
     AssetPublic,
@@ -36,8 +38,9 @@ from synharness.api.schemas import (
     ReportSummaryPublic,
     VerifyRequest,
 )
-from synharness.api.tables import AssetRow
+from synharness.api.tables import AssetRow, ReportRow
 from synharness.api.verify import store_fingerprint, verify_asset
+from synharness.guard import guarded_result
 from synharness.result import AssetResult
 
 router = APIRouter(
@@ -97,11 +100,19 @@ def list_assets(
     openapi_extra=json_body("A synesthetic asset, as in the files ($schema included)"),
     responses=error_responses(401, 409, 413, 422),
 )
-def create_asset(session: SessionDep, raw: BodyDep) -> Response:
-    """Validate and store an asset; 201 with its Location."""
+def create_asset(
+    session: SessionDep, raw: BodyDep, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Validate and store an asset; 201 with its Location (Idempotency-Key: safe to retry)."""
     doc = check_raw(raw, kind=KIND, source=_source())
-    row = crud.create_asset(session=session, doc=doc)
-    return _one(row, status=201, extra={"Location": f"/synesthetic-assets/{row.id}"})
+
+    def work() -> Response:
+        row = crud.create_asset(session=session, doc=doc, commit=False)
+        return _one(row, status=201, extra={"Location": f"/synesthetic-assets/{row.id}"})
+
+    return idempotent(
+        session=session, key=idempotency_key, scope="POST /synesthetic-assets/", raw=raw, work=work
+    )
 
 
 @router.get(
@@ -131,19 +142,34 @@ def list_nested_assets(
     openapi_extra=json_body("A synesthetic asset; its components are stored in their collections"),
     responses=error_responses(401, 409, 413, 422),
 )
-def create_nested_asset(session: SessionDep, raw: BodyDep) -> Response:
+def create_nested_asset(
+    session: SessionDep, raw: BodyDep, idempotency_key: IdempotencyKey = None
+) -> Response:
     """Store an asset and each of its components in its own collection (one transaction)."""
     doc = check_raw(raw, kind=KIND, source=_source())
-    links: dict[str, int] = {}
-    for key, kind in NESTED.items():
-        part = doc.data.get(key)
-        if isinstance(part, dict):
-            sub = check_data(
-                part, kind=kind, source=f"{_source()}nested#/{key}", implicit_envelope=True
-            )
-            links[f"{key}_id"] = crud.create_component(session=session, doc=sub, commit=False).id
-    row = crud.create_asset(session=session, doc=doc, links=links)
-    return _nested(session, row, status=201, location=f"/synesthetic-assets/nested/{row.id}")
+    parts = {
+        key: check_data(
+            doc.data[key], kind=kind, source=f"{_source()}nested#/{key}", implicit_envelope=True
+        )
+        for key, kind in NESTED.items()
+        if isinstance(doc.data.get(key), dict)
+    }
+
+    def work() -> Response:
+        links = {
+            f"{key}_id": crud.create_component(session=session, doc=sub, commit=False).id
+            for key, sub in parts.items()
+        }
+        row = crud.create_asset(session=session, doc=doc, links=links, commit=False)
+        return _nested(session, row, status=201, location=f"/synesthetic-assets/nested/{row.id}")
+
+    return idempotent(
+        session=session,
+        key=idempotency_key,
+        scope="POST /synesthetic-assets/nested",
+        raw=raw,
+        work=work,
+    )
 
 
 def _nested(
@@ -188,16 +214,15 @@ def get_nested_asset(
     return _nested(session, row)
 
 
-# ``async`` on purpose: a primary-key read costs less than the thread-pool hop a
-# ``def`` route takes (get by id went from ~700 to ~870 req/s in the benchmark).
+# A ``def`` route, like every route that touches the database: an ``async``
+# one ran its query on the event loop, and one wait for a connection stalled
+# every request (even /openapi.json) for the pool's 30 s timeout.
 @router.get(
     "/{asset_id}",
     response_model=AssetPublic,
     responses=error_responses(304, 404, 409),
 )
-async def get_asset(
-    asset_id: IdPath, session: SessionDep, if_none_match: IfNoneMatch = None
-) -> Response:
+def get_asset(asset_id: IdPath, session: SessionDep, if_none_match: IfNoneMatch = None) -> Response:
     """One asset, exactly as stored, plus id, timestamps and verdict."""
     row = crud.get_asset(session=session, asset_id=asset_id)
     if views.not_modified(if_none_match, views.asset_etag(row)):
@@ -226,7 +251,7 @@ def get_asset_findings(asset_id: IdPath, session: SessionDep) -> Response:
     response_model=AssetPublic,
     dependencies=[WriterDep],
     openapi_extra=json_body("The whole new asset (metadata keys are ignored)"),
-    responses=error_responses(401, 404, 409, 412, 413, 422),
+    responses=error_responses(401, 404, 409, 412, 413, 422, 428),
 )
 def replace_asset(
     asset_id: IdPath, session: SessionDep, raw: BodyDep, if_match: IfMatch = None
@@ -260,9 +285,10 @@ def patch_asset(
     """Apply a JSON merge patch to an asset (If-Match: its ETag, or 412 when stale)."""
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
     patch = parse_json(raw, source=_source(asset_id))
-    current = crud.get_asset(session=session, asset_id=asset_id)
-    # Without If-Match the patch still applies to the version it was computed
-    # from: a concurrent write in between makes the conditional update fail.
+    # The row stays locked until the commit, so a patch without If-Match applies
+    # to the current version on both backends (it waits for a concurrent
+    # writer, as SQLite's write transactions always did, and never gets a 412).
+    current = crud.get_asset(session=session, asset_id=asset_id, for_update=True)
     expected = expected if expected is not None else [current.version]
     merged = merge_patch(load_json(current.body), patch)
     if not isinstance(merged, dict):
@@ -292,7 +318,7 @@ def _replace_part(
 ) -> Response:
     kind = NESTED[key]
     expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
-    current = crud.get_asset(session=session, asset_id=asset_id)
+    current = crud.get_asset(session=session, asset_id=asset_id, for_update=True)
     data = load_json(current.body)
     stored_part = data.get(key)
     part = check_raw(
@@ -318,9 +344,12 @@ def _replace_part(
     else:
         created = crud.create_component(session=session, doc=part, commit=False)
         crud.set_links(session=session, asset_id=asset_id, links={f"{key}_id": created.id})
-    session.commit()
+    session.flush()
     session.expire_all()
-    return _nested(session, crud.get_asset(session=session, asset_id=asset_id))
+    # The answer is read in the write's own transaction, then committed.
+    response = _nested(session, crud.get_asset(session=session, asset_id=asset_id))
+    session.commit()
+    return response
 
 
 def _part_route(key: str) -> None:
@@ -355,24 +384,55 @@ for _key in ("shader", "tone", "haptic"):
     ),
     responses=error_responses(401, 404, 409, 413, 422),
 )
-def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep) -> Response:
+def verify(
+    asset_id: IdPath,
+    session: SessionDep,
+    raw: BodyDep,
+    state: StateDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Validate the stored asset, run its scenarios and store the report."""
     request = VerifyRequest.parse_body(raw)
+    return idempotent(
+        session=session,
+        key=idempotency_key,
+        scope=f"POST /synesthetic-assets/{asset_id}/verify",
+        raw=raw,
+        work=lambda: _verify(asset_id, session, request, state),
+    )
+
+
+def _verify(
+    asset_id: int, session: SessionDep, request: VerifyRequest, state: StateDep
+) -> Response:
     row = crud.get_asset(session=session, asset_id=asset_id)
-    result = verify_asset(row.body.encode(), source=_source(asset_id), request=request)
-    # In the report's transaction (add_report commits both).
-    store_fingerprint(session=session, asset_id=asset_id, raw=row.body.encode(), result=result)
+    body, version = row.body, row.version
+    # End the read before simulating: a transaction left open for seconds of
+    # simulation would hold SQLite's writer slot (and a connection) all along.
+    session.rollback()
+    source = _source(asset_id)
+    result = guarded_result(
+        lambda: verify_asset(
+            body.encode(),
+            source=source,
+            request=request,
+            max_steps=state.settings.max_steps,
+            max_scenarios=state.settings.max_scenarios,
+        ),
+        source=source,
+        expected=(ApiError,),
+    )
+    # In the report's transaction (one commit for both).
+    store_fingerprint(session=session, asset_id=asset_id, raw=body.encode(), result=result)
     report = crud.add_report(
         session=session,
-        asset=row,
+        asset_id=asset_id,
+        asset_version=version,
         verdict=result.verdict.value,
         result_json=result.model_dump_json().encode(),
+        commit=False,
     )
-    return views.json_response(
-        orjson.dumps(views.report_dict(report)),
-        status=201,
-        headers={"Location": f"/reports/{report.id}", "ETag": views.report_etag(report)},
-    )
+    return _report_response(report)
 
 
 @router.post(
@@ -383,16 +443,45 @@ def verify(asset_id: IdPath, session: SessionDep, raw: BodyDep) -> Response:
     openapi_extra=json_body("An asset result (report version 1), as `synharness run` made it"),
     responses=error_responses(401, 404, 409, 413, 422),
 )
-def add_report(asset_id: IdPath, session: SessionDep, raw: BodyDep) -> Response:
-    """Store a report a client ran itself (`synharness run --from`)."""
+def add_report(
+    asset_id: IdPath,
+    session: SessionDep,
+    raw: BodyDep,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Store a report a client ran itself (`synharness run --from`).
+
+    With If-Match (the ETag of the version the client verified), a report of a
+    version that is no longer current is refused with 412.
+    """
+    expected = views.expected_versions(if_match, prefix="a", ident=asset_id)
     result = parse_result(raw)
-    row = crud.get_asset(session=session, asset_id=asset_id)
-    report = crud.add_report(
+
+    def work() -> Response:
+        row = crud.get_asset(session=session, asset_id=asset_id, for_update=expected is not None)
+        if expected is not None and row.version not in expected:
+            raise crud.stale("synesthetic asset", asset_id, row.version)
+        report = crud.add_report(
+            session=session,
+            asset_id=row.id,
+            asset_version=row.version,
+            verdict=result.verdict.value,
+            result_json=result.model_dump_json().encode(),
+            commit=False,
+        )
+        return _report_response(report)
+
+    return idempotent(
         session=session,
-        asset=row,
-        verdict=result.verdict.value,
-        result_json=result.model_dump_json().encode(),
+        key=idempotency_key,
+        scope=f"POST /synesthetic-assets/{asset_id}/reports",
+        raw=raw,
+        work=work,
     )
+
+
+def _report_response(report: ReportRow) -> Response:
     return views.json_response(
         orjson.dumps(views.report_dict(report)),
         status=201,

@@ -24,6 +24,7 @@ from synharness.api.deps import (
 )
 from synharness.api.documents import check_data, check_raw, load_json, merge_patch, parse_json
 from synharness.api.errors import InvalidDocument
+from synharness.api.idempotency import IdempotencyKey, idempotent
 from synharness.api.routes._openapi import error_responses, json_body
 from synharness.api.schemas import ComponentPublic
 from synharness.api.tables import ComponentRow
@@ -69,10 +70,18 @@ def _add_collection(path: str, kind: str) -> None:
         )
         return views.json_response(body, headers=headers)
 
-    def create(session: SessionDep, raw: BodyDep) -> Response:
+    def create(
+        session: SessionDep, raw: BodyDep, idempotency_key: IdempotencyKey = None
+    ) -> Response:
         doc = check_raw(raw, kind=kind, source=f"/{path}/")
-        row = crud.create_component(session=session, doc=doc)
-        return _one(row, status=201, extra={"Location": f"/{path}/{row.id}"})
+
+        def work() -> Response:
+            row = crud.create_component(session=session, doc=doc, commit=False)
+            return _one(row, status=201, extra={"Location": f"/{path}/{row.id}"})
+
+        return idempotent(
+            session=session, key=idempotency_key, scope=f"POST /{path}/", raw=raw, work=work
+        )
 
     def get(item_id: IdPath, session: SessionDep, if_none_match: IfNoneMatch = None) -> Response:
         row = crud.get_component(session=session, kind=kind, component_id=item_id)
@@ -102,7 +111,9 @@ def _add_collection(path: str, kind: str) -> None:
     ) -> Response:
         expected = views.expected_versions(if_match, prefix="c", ident=item_id)
         changes = parse_json(raw, source=f"/{path}/{item_id}")
-        current = crud.get_component(session=session, kind=kind, component_id=item_id)
+        current = crud.get_component(
+            session=session, kind=kind, component_id=item_id, for_update=True
+        )
         merged = merge_patch(load_json(current.body), changes)
         if not isinstance(merged, dict):
             raise InvalidDocument("a merge patch of a component must be a JSON object")

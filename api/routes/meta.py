@@ -95,8 +95,11 @@ def health(state: StateDep) -> Response:
 def validate(raw: BodyDep) -> Response:
     """Validate a document without storing it: verdict and findings (200 even when invalid)."""
     from synharness import pipeline
+    from synharness.guard import guarded_result
 
-    result = pipeline.validate_bytes(raw, source="/validate")
+    result = guarded_result(
+        lambda: pipeline.validate_bytes(raw, source="/validate"), source="/validate"
+    )
     return views.json_response(result.model_dump_json(exclude_none=True).encode())
 
 
@@ -113,7 +116,8 @@ def score(
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
 ) -> Response:
     """Score an asset without storing it; a broken asset scores 0 with its findings."""
-    from synharness.agents.scoring import DEFAULT_SCENARIOS, score_bytes
+    from synharness.agents.scoring import DEFAULT_SCENARIOS, score_bytes, score_parts
+    from synharness.guard import guarded
 
     names = tuple(scenario) if scenario else DEFAULT_SCENARIOS
     unknown = sorted(set(names) - set(BUILTIN_SCENARIOS))
@@ -122,5 +126,9 @@ def score(
             f"unknown scenario(s): {', '.join(unknown)}",
             details={"unknown": unknown, "available": list(BUILTIN_SCENARIOS)},
         )
-    scored = score_bytes(raw, source="/score", scenarios=names, seed=seed)
+    scored = guarded(
+        lambda: score_bytes(raw, source="/score", scenarios=names, seed=seed),
+        source="/score",
+        fallback=lambda f: score_parts([f], asset=None),
+    )
     return views.json_response(scored.model_dump_json().encode())

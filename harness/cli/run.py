@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +40,7 @@ from synharness.result import AssetResult
 
 if TYPE_CHECKING:
     from synharness.agents.scenario import Scenario
+    from synharness.api.client import StoredAsset
     from synharness.pipeline import CheckedDocument
     from synharness.result import ScenarioOutcome
 
@@ -104,14 +105,18 @@ def run_asset(path: str, scenarios: Sequence[Scenario], options: RunOptions) -> 
     Returns:
         The asset's result: validation findings, scenario outcomes and findings.
     """
+    from synharness.guard import guarded_result
     from synharness.loading import Source
     from synharness.pipeline import ValidationOptions, check_source
 
-    checked = check_source(
-        Source(name=path, path=Path(path)), options=ValidationOptions(strict=options.strict)
-    )
-    me = Path(path).resolve()
-    return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
+    def work() -> AssetResult:
+        checked = check_source(
+            Source(name=path, path=Path(path)), options=ValidationOptions(strict=options.strict)
+        )
+        me = Path(path).resolve()
+        return _simulate_checked(checked, [s for s in scenarios if me in s.asset_paths()], options)
+
+    return guarded_result(work, source=path)
 
 
 def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
@@ -122,10 +127,14 @@ def run_stored(source: str, raw: bytes, options: RunOptions) -> AssetResult:
         raw: The stored document.
         options: Duration of the built-ins, whether to keep plots.
     """
+    from synharness.guard import guarded_result
     from synharness.pipeline import ValidationOptions, check_bytes
 
-    checked = check_bytes(raw, source=source, options=ValidationOptions(strict=options.strict))
-    return _simulate_checked(checked, [], options)
+    def work() -> AssetResult:
+        checked = check_bytes(raw, source=source, options=ValidationOptions(strict=options.strict))
+        return _simulate_checked(checked, [], options)
+
+    return guarded_result(work, source=source)
 
 
 def _simulate_checked(
@@ -298,7 +307,9 @@ def _trimmed(result: AssetResult, state: dict[str, Any]) -> AssetResult:
 
 
 @contextmanager
-def stream_results(invocation: RunInvocation) -> Iterator[tuple[int, Iterator[AssetResult]]]:
+def stream_results(
+    invocation: RunInvocation, *, fetched: Sequence[StoredAsset] | None = None
+) -> Iterator[tuple[int, Iterator[AssetResult]]]:
     """Start the workers and yield ``(total, results)``: results arrive in order as they complete.
 
     Scenario problems come first, then one result per asset in path order. The
@@ -315,7 +326,8 @@ def stream_results(invocation: RunInvocation) -> Iterator[tuple[int, Iterator[As
     items: Sequence[Any]
     state: dict[str, Any] = {"options": invocation.options}
     if invocation.store_url is not None:
-        fn, items = _run_fetched, _fetch(invocation.store_url)
+        stored = fetched if fetched is not None else _fetch(invocation.store_url)
+        fn, items = _run_fetched, [(a.source, a.raw) for a in stored]
     else:
         sources = logs.run_sources(invocation)
         scenarios, problems = load_scenarios(invocation.scenarios)
@@ -334,7 +346,9 @@ def stream_results(invocation: RunInvocation) -> Iterator[tuple[int, Iterator[As
 
 
 def execute(
-    invocation: RunInvocation, *, progress: Callable[[int, int], None] | None = None
+    invocation: RunInvocation,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[AssetResult]:
     """Validate and simulate every asset; scenario problems come first (all results in memory).
 
@@ -363,19 +377,24 @@ def _keeping(results: Iterator[AssetResult], kept: list[AssetResult]) -> Iterato
         yield result
 
 
-def _fetch(url: str) -> list[tuple[str, bytes]]:
+def _fetch(url: str) -> list[StoredAsset]:
     need_extra("store", what="synharness run --from")
-    from synharness.api.client import fetch_assets
+    from synharness.api.client import fetch_stored
     from synharness.api.settings import load_settings
 
     try:
-        return fetch_assets(url, token=load_settings().api_token)
+        return fetch_stored(url, token=load_settings().api_token)
     except HarnessError as exc:
         raise CliError.from_exception(exc) from None
 
 
-def push_back(url: str, results: Sequence[AssetResult]) -> str:
+def push_back(
+    url: str, results: Sequence[AssetResult], *, etags: Mapping[str, str | None] | None = None
+) -> str:
     """Store every result as a report of its asset; returns a one-line account.
+
+    ``etags`` (source -> ETag fetched) make each report conditional on the
+    version verified (If-Match): a report of an asset changed since is refused.
 
     Raises:
         CliError: The store is unreachable or refuses the writes (exit 2).
@@ -384,7 +403,7 @@ def push_back(url: str, results: Sequence[AssetResult]) -> str:
     from synharness.api.settings import load_settings
 
     try:
-        outcomes = push_results(url, results, token=load_settings().api_token)
+        outcomes = push_results(url, results, token=load_settings().api_token, etags=etags)
     except HarnessError as exc:
         raise CliError.from_exception(exc) from None
     stored = sum(1 for o in outcomes if o.stored)
@@ -525,10 +544,11 @@ def command(
     )
     if store_url is not None and paths:
         raise click.UsageError("give PATHs or --from URL, not both")
+    stored = _fetch(store_url) if store_url is not None else None
     timer = Timer()
     cwd = Path.cwd()
     kept: list[AssetResult] = []
-    with stream_results(invocation) as (total, results):
+    with stream_results(invocation, fetched=stored) as (total, results):
         update, stop = _progress_bar()
         try:
             graded: Iterator[AssetResult] = (apply_config([r], config, cwd=cwd)[0] for r in results)
@@ -541,5 +561,7 @@ def command(
         finally:
             stop()
     if invocation.store_url is not None:
-        click.echo(push_back(invocation.store_url, kept), err=True)
+        # Each report names the version it verified (If-Match): see push_back.
+        etags = {a.source: a.etag for a in stored or ()}
+        click.echo(push_back(invocation.store_url, kept, etags=etags), err=True)
     click.get_current_context().exit(code)

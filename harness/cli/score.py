@@ -32,6 +32,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import IO, Any, BinaryIO
 
 import click
@@ -110,6 +111,7 @@ def score_marked(
     """
     from synharness.agents.batch import score_document
     from synharness.agents.scoring import score_parts
+    from synharness.guard import guarded
 
     options = {"scenarios": scenarios, "render": render, "strict": strict}
     out: list[Marked] = []
@@ -117,7 +119,12 @@ def score_marked(
         if isinstance(raw, Finding):
             result, digest = score_parts([raw], asset=None), None
         else:
-            result, digest = score_document(raw, source, options)
+            # The last resort: a bug scores this line with SYN-INTERNAL-001; the stream goes on.
+            result, digest = guarded(
+                partial(score_document, raw, source, options),
+                source=source,
+                fallback=lambda f: (score_parts([f], asset=None), None),
+            )
         record = _record(source, result, line)
         if diversity:
             record["fingerprint"] = _fingerprint(raw)

@@ -27,14 +27,49 @@ DEFAULT_PORT = 8000
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
 )
-def command(host: str, port: int, database_url: str | None, log_level: str) -> None:
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Accept this Host name besides the loopback ones when no token is set (repeatable; "
+    "env SYNHARNESS_ALLOWED_HOSTS).",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages of this origin (https://app.example) call the store (repeatable; "
+    "env SYNHARNESS_CORS_ORIGINS; default none).",
+)
+@click.option(
+    "--require-if-match",
+    is_flag=True,
+    default=None,
+    help="Refuse PUT, PATCH and DELETE without If-Match: 428 (env SYNHARNESS_REQUIRE_IF_MATCH).",
+)
+def command(
+    host: str,
+    port: int,
+    database_url: str | None,
+    log_level: str,
+    allowed_hosts: tuple[str, ...],
+    cors_origins: tuple[str, ...],
+    require_if_match: bool | None,
+) -> None:
     """Run the store (migrations are applied at start-up; OpenAPI docs at /docs)."""
     need_extra("store", what="synharness serve")
     import uvicorn
     from synharness.api.main import InsecureBindError, check_bind, create_app
     from synharness.api.settings import load_settings
 
-    settings = load_settings(database_url=database_url)
+    settings = load_settings(
+        database_url=database_url,
+        allowed_hosts=allowed_hosts or None,
+        cors_origins=cors_origins or None,
+        require_if_match=require_if_match,
+    )
     try:
         check_bind(host, settings)
     except InsecureBindError as exc:

@@ -28,7 +28,9 @@ import orjson
 from synharness.cli.configuring import Timer, config_options, load_config
 from synharness.cli.options import CliError, Threshold, strict_option
 from synharness.config import DEFAULT_CONFIG, Config, apply_config
+from synharness.errors import HarnessError
 from synharness.findings import Finding, Severity, sort_findings
+from synharness.guard import guarded
 from synharness.result import AssetResult
 
 
@@ -310,7 +312,16 @@ def command(
         max_steps=max_steps,
         strict=strict or bool(config.strict),
     )
-    text, code, trace_doc = run_simulate(invocation)
+    text, code, trace_doc = guarded(
+        lambda: run_simulate(invocation),
+        source=str(asset),
+        expected=(CliError, HarnessError),
+        fallback=lambda f: (
+            f"{asset}: {f.severity.value} {f.code} {f.message}\n  {f.hint}\n",
+            1,
+            None,
+        ),
+    )
     if trace_doc is not None and invocation.trace is not None:
         write_trace(trace_doc, invocation.trace)
     click.echo(text, nl=False)

@@ -21,6 +21,7 @@ import io
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,8 +47,10 @@ from synharness.cli.output import write_reports
 from synharness.config import DEFAULT_CONFIG, Config, apply_config
 from synharness.errors import HarnessError
 from synharness.findings import Severity
-from synharness.loading import DEFAULT_MAX_BYTES
+from synharness.guard import guarded_result
+from synharness.loading import DEFAULT_MAX_BYTES, Source
 from synharness.pipeline import ValidationOptions, check_source
+from synharness.result import AssetResult
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class ValidateInvocation:
     discover: bool = False
     #: The directory relative paths are relative to.
     cwd: Path = field(default_factory=Path.cwd)
+
+
+def _result_of(source: Source, options: ValidationOptions) -> AssetResult:
+    return check_source(source, options=options).result
 
 
 def run_validate(invocation: ValidateInvocation, *, stdin: BinaryIO | None) -> tuple[str, int]:
@@ -97,7 +104,11 @@ def run_validate(invocation: ValidateInvocation, *, stdin: BinaryIO | None) -> t
         invocation.options.registry()  # a broken --schema-dir stops the run before any document
     except HarnessError as exc:
         raise CliError.from_exception(exc) from None
-    checked = [check_source(source, options=invocation.options).result for source in sources]
+    # The last-resort guard: a bug on one file is its SYN-INTERNAL-001, the batch goes on.
+    checked = [
+        guarded_result(partial(_result_of, source, invocation.options), source=source.name)
+        for source in sources
+    ]
     results = apply_config(checked, invocation.config, cwd=invocation.cwd)
     code = exit_code_of(results, fail_on=invocation.fail_on)
     timer.report("validated", len(results), verbosity=invocation.verbosity)

@@ -204,7 +204,12 @@ class _RustEngine:
         for token in tokens[:-1]:
             if isinstance(node, Mapping):
                 node = node.get(token)
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            elif (
+                isinstance(node, list)
+                and token.isascii()
+                and token.isdigit()
+                and int(token) < len(node)
+            ):
                 node = node[int(token)]
             else:
                 return None

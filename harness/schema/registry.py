@@ -341,4 +341,6 @@ def _version_of(schema: Mapping[str, Any]) -> str | None:
 
 
 def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+    return tuple(
+        (int(p), "") if p.isascii() and p.isdigit() else (-1, p) for p in version.split(".")
+    )

@@ -375,5 +375,8 @@ def _article(type_name: str) -> str:
 
 
 def _order(f: Finding) -> tuple[tuple[tuple[int, int, str], ...], str, str]:
-    tokens = tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in split_pointer(f.pointer))
+    tokens = tuple(
+        (0, int(t), "") if t.isascii() and t.isdigit() else (1, 0, t)
+        for t in split_pointer(f.pointer)
+    )
     return tokens, f.code, f.message

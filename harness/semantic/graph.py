@@ -66,7 +66,7 @@ def _has(obj: Any, segments: list[str]) -> bool:
     for seg in segments:
         if isinstance(obj, dict) and seg in obj:
             obj = obj[seg]
-        elif isinstance(obj, list) and seg.isdigit() and int(seg) < len(obj):
+        elif isinstance(obj, list) and seg.isascii() and seg.isdigit() and int(seg) < len(obj):
             obj = obj[int(seg)]
         else:
             return False
@@ -95,7 +95,12 @@ class ToneOptions:
     def __contains__(self, relative: object) -> bool:
         segments = str(relative).split(".")
         head = segments[0]
-        if head in ("effects", "patterns", "parts") and len(segments) > 1 and segments[1].isdigit():
+        if (
+            head in ("effects", "patterns", "parts")
+            and len(segments) > 1
+            and segments[1].isascii()
+            and segments[1].isdigit()
+        ):
             items = self._raw(head)
             index = int(segments[1])
             if index >= len(items):

@@ -86,10 +86,15 @@ def test_invalid_scenario_is_a_finding_without_traceback() -> None:
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_nan_is_an_error() -> None:
+def test_numbers_that_overflow_the_simulation_never_reach_it() -> None:
+    # amplitude 1e308 x scale 1e10 made the trace infinite (SYN-SIM-001); the
+    # numbers rule refuses it before any simulation (SYN-NUM-002), no traceback.
     result = simulate(str(CODE_FIXTURES / "SYN-SIM-001" / "fail.json"), "--duration", "1")
     assert result.exit_code == 1, render(result)
-    assert "SYN-SIM-001 error" in result.stdout
+    output = result.stdout + result.stderr
+    assert "SYN-NUM-002" in output and "/modulations/0/amplitude" in output
+    assert "SYN-SIM-001 error" not in output
+    assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_broken_asset_is_a_finding_and_other_kinds_a_usage_error(tmp_path: Path) -> None:

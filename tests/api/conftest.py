@@ -81,7 +81,14 @@ def make_client(engine: Engine, settings: Settings) -> Iterator[MakeClient]:
 
     def make(**overrides: Any) -> TestClient:
         app = create_app(settings.model_copy(update=overrides), engine=engine, migrate=False)
-        client = TestClient(app, raise_server_exceptions=False)
+        # A loopback Host (the store refuses others without a token) and JSON
+        # bodies by default (it refuses others with 415), as real clients send.
+        client = TestClient(
+            app,
+            raise_server_exceptions=False,
+            base_url="http://127.0.0.1",
+            headers={"Content-Type": "application/json"},
+        )
         client.__enter__()
         clients.append(client)
         return client

@@ -10,6 +10,7 @@ import httpx
 
 from tests.api.helpers import asset_bytes
 
+JSON = {"Content-Type": "application/json"}
 WORKERS = 8
 UPDATES_PER_WORKER = 6
 
@@ -17,7 +18,7 @@ UPDATES_PER_WORKER = 6
 def _worker(url: str, worker: int) -> tuple[int, int, list[int]]:
     applied = refused = 0
     statuses: list[int] = []
-    with httpx.Client(timeout=60) as http:
+    with httpx.Client(timeout=60, headers=JSON) as http:
         while applied < UPDATES_PER_WORKER:
             current = http.get(url)
             count = current.json()["meta_info"]["count"]
@@ -36,7 +37,7 @@ def _worker(url: str, worker: int) -> tuple[int, int, list[int]]:
 
 
 def test_concurrent_if_match_updates_are_never_lost(live_url):
-    with httpx.Client() as http:
+    with httpx.Client(headers=JSON) as http:
         created = http.post(
             f"{live_url}/synesthetic-assets/", content=asset_bytes(meta_info={"count": 0})
         )
@@ -58,15 +59,35 @@ def test_concurrent_if_match_updates_are_never_lost(live_url):
 
 
 def test_concurrent_blind_puts_with_same_etag_apply_once(live_url):
-    with httpx.Client() as http:
+    with httpx.Client(headers=JSON) as http:
         created = http.post(f"{live_url}/synesthetic-assets/", content=asset_bytes())
     url = f"{live_url}{created.headers['location']}"
     etag = created.headers["etag"]
 
     def put(i: int) -> int:
         body = asset_bytes(description=f"writer {i}")
-        return httpx.put(url, content=body, headers={"If-Match": etag}, timeout=60).status_code
+        return httpx.put(
+            url, content=body, headers={**JSON, "If-Match": etag}, timeout=60
+        ).status_code
 
     with ThreadPoolExecutor(WORKERS) as pool:
         statuses = list(pool.map(put, range(WORKERS * 2)))
     assert sorted(statuses) == [200] + [412] * (WORKERS * 2 - 1)
+
+
+def test_concurrent_blind_patches_all_apply_on_both_backends(live_url):
+    """PATCH without If-Match: one behaviour (200, applied to the current version) on
+    SQLite and PostgreSQL; PostgreSQL answered 412 under contention before."""
+    with httpx.Client(headers=JSON) as http:
+        created = http.post(f"{live_url}/synesthetic-assets/", content=asset_bytes(meta_info={}))
+    url = f"{live_url}{created.headers['location']}"
+
+    def patch(i: int) -> int:
+        body = json.dumps({"meta_info": {f"k{i}": i}})
+        return httpx.patch(url, content=body, headers=JSON, timeout=60).status_code
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        statuses = list(pool.map(patch, range(WORKERS * 3)))
+    assert statuses == [200] * (WORKERS * 3)
+    meta = httpx.get(url).json()["meta_info"]
+    assert meta == {f"k{i}": i for i in range(WORKERS * 3)}

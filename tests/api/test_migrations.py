@@ -16,7 +16,7 @@ def test_0002_upgrades_and_downgrades(database):
         db.upgrade(engine, revision="0001")
         assert db.current_revision(engine) == "0001"
         assert not NEW_TABLES & set(inspect(engine).get_table_names())
-        db.upgrade(engine)
+        db.upgrade(engine, revision="0002")
         assert db.current_revision(engine) == "0002"
         assert set(inspect(engine).get_table_names()) >= NEW_TABLES
         columns = {c["name"] for c in inspect(engine).get_columns("vectors")}
@@ -24,6 +24,10 @@ def test_0002_upgrades_and_downgrades(database):
         command.downgrade(db.alembic_config(engine), "0001")
         assert not NEW_TABLES & set(inspect(engine).get_table_names())
         db.upgrade(engine)
-        assert db.current_revision(engine) == "0002"
+        # 0003 (idempotency keys, issue 9) follows 0002.
+        assert db.current_revision(engine) == "0003"
+        assert "idempotency_keys" in set(inspect(engine).get_table_names())
+        command.downgrade(db.alembic_config(engine), "0002")
+        assert "idempotency_keys" not in set(inspect(engine).get_table_names())
     finally:
         engine.dispose()

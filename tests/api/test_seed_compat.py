@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import httpx
+
 from tests.api.helpers import asset_bytes, error_of
 from tests.factories import make_asset
 
@@ -138,15 +140,30 @@ def test_link_headers_page_through_a_list(client):
 def test_rule_bundle_import_takes_a_multipart_file(client):
     bundle = make_asset()["rule_bundle"]
     document = json.dumps({"$schema": _url("rule-bundle"), **bundle}).encode()
+    # The test client sends JSON by default: give the multipart body its own type.
+    form = httpx.Request(
+        "POST", "http://127.0.0.1/", files={"file": ("bundle.json", document, "application/json")}
+    )
     response = client.post(
-        "/rule-bundles/import", files={"file": ("bundle.json", document, "application/json")}
+        "/rule-bundles/import",
+        content=form.read(),
+        headers={"Content-Type": form.headers["content-type"]},
     )
     assert response.status_code == 201, response.text
     stored = client.get(response.headers["location"]).json()
     assert stored["name"] == bundle["name"] and stored["rules"] == bundle["rules"]
-    missing = client.post("/rule-bundles/import", files={"other": ("x.json", document)})
+
+    def upload(files: dict[str, tuple[str, bytes]]) -> httpx.Response:
+        form = httpx.Request("POST", "http://127.0.0.1/", files=files)
+        return client.post(
+            "/rule-bundles/import",
+            content=form.read(),
+            headers={"Content-Type": form.headers["content-type"]},
+        )
+
+    missing = upload({"other": ("x.json", document)})
     assert missing.status_code == 422
-    broken = client.post("/rule-bundles/import", files={"file": ("x.json", b"{oops")})
+    broken = upload({"file": ("x.json", b"{oops")})
     assert error_of(broken)["details"]["findings"][0]["code"] == "SYN-LOAD-001"
 
 

@@ -36,9 +36,11 @@ from tests.conftest import CODE_FIXTURES, ROOT, require_gl
 DOCS = ROOT / "docs" / "findings.md"
 #: Codes whose behaviour is tested by the simulation's tests (SIM, SCN), the
 #: score's (SCORE: tests/unit/agents/test_codes_score.py), the renderer's
-#: (RENDER, VISUAL: tests/unit/render/test_gl.py) or the store's (STORE:
-#: tests/api/test_store_codes.py), not by validating one document.
-SIMULATED_AREAS = ("SIM", "SCN", "SCORE", "RENDER", "VISUAL", "STORE")
+#: (RENDER, VISUAL: tests/unit/render/test_gl.py), the store's (STORE:
+#: tests/api/test_store_codes.py) or the guard's (INTERNAL:
+#: tests/unit/harness/test_guard.py, which injects the fault its fail fixture is
+#: checked under), not by validating one document.
+SIMULATED_AREAS = ("SIM", "SCN", "SCORE", "RENDER", "VISUAL", "STORE", "INTERNAL")
 #: Codes only a real GL compiler reports.
 COMPILE_CODES = ("SYN-GLSL-010", "SYN-GLSL-011")
 

@@ -217,12 +217,12 @@ def test_arbitrary_bytes_give_a_result(raw: bytes) -> None:
     validate_bytes(raw, source="fuzz.json")
 
 
-def test_a_number_that_overflows_to_infinity_is_load_004() -> None:
+def test_a_number_that_overflows_to_infinity_is_num_001() -> None:
     asset = make_asset()
     asset["modulations"][0]["frequency"] = 12345.0
     raw = json.dumps(asset, indent=2).replace("12345.0", "1e999").encode()
     result = validate_bytes(raw, source="inf.json")
-    (hit,) = [f for f in result.findings if f.code == "SYN-LOAD-004"]
+    (hit,) = [f for f in result.findings if f.code == "SYN-NUM-001"]
     assert hit.pointer == "/modulations/0/frequency"
     line = raw.decode().splitlines()[hit.line - 1]
     assert line[hit.column - 1 :].startswith("1e999")

@@ -1,0 +1,74 @@
+"""The one rule for numbers: what the simulation computes with must stay finite.
+
+Vocabulary:
+- *overflowing literal*: a number literal no finite float64 holds (``1e999``,
+  an integer of 400 digits). The loader reports it (``SYN-NUM-001``, see
+  :func:`synharness.loading.overflow_finding`), so such a document never
+  parses, is never stored changed (``1e999`` would come back as ``null``) and
+  never reaches the simulation.
+- *simulated number*: any number outside the free-form keys (``name``,
+  ``description``, ``meta_info``): ranges, defaults, steps, smoothing times,
+  modulation offsets, amplitudes, scales, control sensitivities. The
+  simulation subtracts two of them (``max - min``), multiplies two (``amplitude
+  * scale``, ``sensitivity * scale``) and divides by them (``dt / τ``); a
+  magnitude up to :data:`MAX_MAGNITUDE` keeps every such result finite and
+  meaningful, where ``max: 1e308`` made ``max - min`` infinite and
+  ``smoothingTime: 1e308`` made the filter never settle (both crashed a run).
+  A larger one is ``SYN-NUM-002`` at its pointer, and the document gets no
+  model, so it is never simulated.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from synharness.codes import finding
+from synharness.findings import Finding, pointer_of
+
+#: Largest magnitude of a simulated number: the product of two stays below 1e300.
+MAX_MAGNITUDE = 1e150
+#: Keys whose values are free-form text or metadata, never simulated.
+FREE_FORM_KEYS = frozenset({"name", "description", "meta_info"})
+#: A literal that may be beyond MAX_MAGNITUDE: an exponent of 3 digits, or 151 digits in a row.
+_MAYBE_HUGE = re.compile(r"[eE]\+?0*[1-9]\d{2}|\d{151}")
+
+
+def may_hold_huge_numbers(text: str) -> bool:
+    """Whether ``text`` may spell a number beyond :data:`MAX_MAGNITUDE` (a cheap pre-check)."""
+    return _MAYBE_HUGE.search(text) is not None
+
+
+def huge_numbers(data: dict[str, Any]) -> list[Finding]:
+    """``SYN-NUM-002`` for each simulated number beyond :data:`MAX_MAGNITUDE`.
+
+    Args:
+        data: A document without its envelope (an asset or a component).
+
+    Returns:
+        One finding per such number, in document order.
+    """
+    found: list[Finding] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [
+        (value, (key,)) for key, value in reversed(data.items()) if key not in FREE_FORM_KEYS
+    ]
+    while stack:
+        value, path = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            stack.extend((v, (*path, k)) for k, v in reversed(value.items()) if k != "meta_info")
+        elif kind is list:
+            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(value))))
+        elif (kind is float or kind is int) and abs(value) > MAX_MAGNITUDE:
+            shown = (
+                f"{value:.3g}" if kind is float else f"an integer of {len(str(abs(value)))} digits"
+            )
+            found.append(
+                finding(
+                    "SYN-NUM-002",
+                    pointer_of(*path),
+                    f"{shown} is beyond ±{MAX_MAGNITUDE:.0e}: the simulation's arithmetic "
+                    "(ranges, products, smoothing) would overflow",
+                )
+            )
+    return found
