@@ -35,6 +35,7 @@ from synharness.config import DEFAULT_CONFIG, Config, relative_to_root
 from synharness.errors import NoDocumentsError, PathNotFoundError
 from synharness.globs import matches
 from synharness.loading import STDIN_NAME, Source
+from synharness.schema.registry import KINDS
 
 #: Bytes read from the start of a found file to find its ``$schema``.
 PEEK_BYTES = 64 * 1024
@@ -42,22 +43,12 @@ PEEK_BYTES = 64 * 1024
 FULL_READ_BYTES = 1024 * 1024
 #: Folders never walked into (besides every hidden one).
 PRUNED_DIRS = frozenset({"node_modules", "venv", "__pycache__", "site-packages"})
-#: The document kinds ``$schema`` may name (the schema files of a version).
-KINDS = (
-    "synesthetic-asset",
-    "shader",
-    "tone",
-    "haptic",
-    "control-bundle",
-    "control",
-    "modulation",
-    "rule-bundle",
-    "rule",
-)
 _GLOB_CHARS = frozenset("*?[")
 _SCHEMA_MEMBER = re.compile(rb'"\$schema(?:Ref)?"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _KIND_FILE = re.compile(
-    r"(?:^|/)(?:\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?/)?(?:" + "|".join(KINDS) + r")\.schema\.json$"
+    r"(?:^|/)(?:\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?/)?(?:"
+    + "|".join(sorted(KINDS))
+    + r")\.schema\.json$"
 )
 
 

@@ -27,6 +27,18 @@ SSOT_VERSION_DIR = (
 #: The per-code fixtures (``<CODE>/fail.json`` and ``pass.json``).
 CODE_FIXTURES = ROOT / "tests" / "fixtures" / "codes"
 
+
+def write_bench_section(name: str, section: dict[str, Any]) -> None:
+    """Put one section of figures into :data:`BENCH_RESULTS` (the others are kept)."""
+    import json
+
+    BENCH_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    text = BENCH_RESULTS.read_text(encoding="utf-8") if BENCH_RESULTS.exists() else "{}"
+    results = json.loads(text)
+    results[name] = section
+    BENCH_RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+
+
 # Wall-clock deadlines make property tests flaky on a loaded machine; "ci" runs more examples.
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=500)

@@ -33,6 +33,7 @@ import pytest
 
 from tests.api.helpers import free_port
 from tests.conftest import BENCH_RESULTS
+from tests.conftest import write_bench_section as write_section
 from tests.factories import generate_assets
 
 pytestmark = pytest.mark.bench
@@ -218,13 +219,6 @@ def scenario(url: str, bodies: list[bytes]) -> dict[str, dict[str, float]]:
     ]
     listed = load(url, lists)
     return {"create": created, "get": got, "list50": listed}
-
-
-def write_section(name: str, section: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    results[name] = section
-    RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
 
 
 def test_bench_api(store: str, reference: str) -> None:

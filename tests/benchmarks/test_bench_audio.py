@@ -19,7 +19,6 @@ Writes section ``"audio"`` of ``bench/results.json``; asserts correctness only
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -35,10 +34,9 @@ from synharness.render.audio import build_request, decode_channels
 from synharness.render.node import ToneWorker
 from synharness.render.tone import node_executable
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_bench_section
 from tests.render.helpers import need_node
 
-RESULTS = ROOT / "bench" / "results.json"
 SECONDS = 2.0
 STARTS = 3
 GOAL = 20.0
@@ -56,13 +54,6 @@ REFERENCE = {
         "notes": [{"t": 0.0, "kind": "triggerAttackRelease", "note": "C4", "duration": 3.5, "velocity": 1}],
     },
 }  # fmt: skip
-
-
-def _write(section: dict[str, object]) -> None:
-    RESULTS.parent.mkdir(exist_ok=True)
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    results["audio"] = section
-    RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
 
 
 def _cpu_seconds(worker: ToneWorker) -> float | None:
@@ -149,7 +140,7 @@ def test_bench_audio() -> None:
             "slow down most under load"
         ),
     }
-    _write(section)
+    write_bench_section("audio", section)
     print(
         f"\naudio: {factor:.1f}x real time on the examples (goal >= {GOAL:g}x; "
         f"{audio / cpu if cpu else float('nan'):.1f}x per worker CPU second), "

@@ -21,7 +21,6 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from synharness.discovery import discover
@@ -29,6 +28,7 @@ from synharness.loading import iter_sources
 from synharness.pipeline import validate_bytes
 
 from tests.conftest import BENCH_RESULTS, ROOT
+from tests.conftest import write_bench_section as write_section
 
 pytestmark = pytest.mark.bench
 
@@ -44,13 +44,6 @@ def best_rate(work: Callable[[], object], items: int) -> float:
         work()
         best = max(best, items / (time.perf_counter() - start))
     return best
-
-
-def write_section(name: str, section: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    results[name] = section
-    RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
 
 
 def test_bench_discovery(tmp_path: Path) -> None:

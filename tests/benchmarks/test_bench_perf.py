@@ -43,18 +43,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import BENCH_RESULTS, ROOT
+from tests.conftest import write_bench_section as write_section
 
 pytestmark = pytest.mark.bench
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 SYNHARNESS = [sys.executable, "-m", "synharness"]
-
-
-def write_section(name: str, section: dict[str, Any]) -> None:
-    BENCH_RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(BENCH_RESULTS.read_text(encoding="utf-8")) if BENCH_RESULTS.exists() else {}
-    data[name] = section
-    BENCH_RESULTS.write_text(json.dumps(data, sort_keys=True, indent=2) + "\n", encoding="utf-8")
 
 
 #: Runs its arguments in a child and reports that child's own resource use: forked

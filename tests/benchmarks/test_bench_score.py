@@ -35,6 +35,7 @@ from synharness.models import SynestheticAsset
 from synharness.pipeline import check_data
 
 from tests.conftest import BENCH_RESULTS
+from tests.conftest import write_bench_section as write_section
 from tests.factories import generate_assets
 
 pytestmark = pytest.mark.bench
@@ -44,13 +45,6 @@ N = 1000
 REPEATS = 5
 TARGET_ONE_CORE = 1000.0
 TARGET_TWO_CORES = 1800.0
-
-
-def write_section(name: str, section: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    results[name] = section
-    RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
 
 
 def best_rate(work: Any, items: int) -> float:

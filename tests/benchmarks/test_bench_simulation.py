@@ -30,7 +30,7 @@ from synharness.agents.reference import modulation_value
 from synharness.agents.waveforms import PROFILES, WAVEFORMS
 from synharness.models import SynestheticAsset
 
-from tests.conftest import BENCH_RESULTS, ROOT
+from tests.conftest import BENCH_RESULTS, ROOT, write_bench_section
 from tests.factories import generate_assets
 
 RESULTS = BENCH_RESULTS
@@ -123,13 +123,6 @@ print(json.dumps({"params": len(params), "samples": trace.values.shape[1], "seco
 """
 
 
-def merge_results(section: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    data["simulation"] = section
-    RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
 @pytest.mark.bench
 def test_bench_simulation() -> None:
     threads = min(2, os.cpu_count() or 1)
@@ -173,7 +166,7 @@ def test_bench_simulation() -> None:
         "workload": "1000 assets x 4 modulations x 10000 steps, every step recorded",
         "large_run": f"{big['params']} params x 100001 steps every 100: {big['seconds']:.1f} s",
     }
-    merge_results(section)
+    write_bench_section("simulation", section)
     print(
         f"\nsimulation: reference {reference_rate / 1e6:.2f} M param-steps/s, engine "
         f"{engine_rate / 1e6:.1f} M/s ({threads} threads), ratio {engine_rate / reference_rate:.0f}x; "

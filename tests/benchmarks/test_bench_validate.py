@@ -35,6 +35,7 @@ from synharness.pipeline import validate_bytes
 from synharness.schema import DEFAULT_VERSION, load_registry
 
 from tests.conftest import BENCH_RESULTS
+from tests.conftest import write_bench_section as write_section
 from tests.factories import generate_assets
 
 pytestmark = pytest.mark.bench
@@ -57,13 +58,6 @@ def rate(work: Callable[[], object], items: int) -> float:
             rounds += 1
         best = max(best, rounds * items / elapsed)
     return best
-
-
-def write_section(name: str, section: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    results[name] = section
-    RESULTS.write_text(json.dumps(results, sort_keys=True, indent=2) + "\n", encoding="utf-8")
 
 
 def test_bench_validate(ssot_examples: list[Path]) -> None:
