@@ -12,15 +12,12 @@ back, so the result does not depend on ``jobs``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from synharness.agents.dedupe import Deduper, fingerprint
 from synharness.agents.scoring import Score, rescored, score_checked, score_parts
 from synharness.codes import finding
 from synharness.pipeline import ValidationOptions, check_bytes, check_data
-
-if TYPE_CHECKING:
-    pass
 
 #: Batches up to this size are scored in this process whatever ``jobs`` says:
 #: starting workers costs more than they would save.
