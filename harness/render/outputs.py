@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from synharness.agents.config import CompiledAsset, compile_asset
@@ -72,15 +72,7 @@ def metrics_of(
 
         made = make_clip(render.samples, render.sample_rate)
     return AudioMetrics(
-        sample_rate=levels.sample_rate,
-        seconds=levels.seconds,
-        integrated_lufs=levels.integrated_lufs,
-        peak_dbfs=levels.peak_dbfs,
-        true_peak_dbtp=levels.true_peak_dbtp,
-        rms_dbfs=levels.rms_dbfs,
-        crest_factor_db=levels.crest_factor_db,
-        dc_offset=levels.dc_offset,
-        nonfinite=levels.nonfinite,
+        **asdict(levels),
         notes=render.notes,
         audition=render.audition,
         render_seconds=render.render_seconds,
