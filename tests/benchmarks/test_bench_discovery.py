@@ -18,7 +18,6 @@ time (the work is file-system bound); no assertion on time.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,23 +26,19 @@ from synharness.discovery import discover
 from synharness.loading import iter_sources
 from synharness.pipeline import validate_bytes
 
+from tests.benchmarks.test_bench_score import best_rate as score_best_rate
 from tests.conftest import BENCH_RESULTS, ROOT
 from tests.conftest import write_bench_section as write_section
 
 pytestmark = pytest.mark.bench
 
 RESULTS = BENCH_RESULTS
-REPEATS = 5
 
 
 def best_rate(work: Callable[[], object], items: int) -> float:
-    work()  # warm the page cache
-    best = 0.0
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        best = max(best, items / (time.perf_counter() - start))
-    return best
+    """:func:`tests.benchmarks.test_bench_score.best_rate` after one run that warms the page cache."""
+    work()
+    return score_best_rate(work, items)
 
 
 def test_bench_discovery(tmp_path: Path) -> None:
