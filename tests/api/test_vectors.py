@@ -113,9 +113,10 @@ def test_search_runs_on_the_databases_vector_index(client, engine):
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             sql = conn.execute(
-                text("SELECT sql FROM sqlite_master WHERE name = 'vec_patch'")
+                text("SELECT sql FROM sqlite_master WHERE name = 'vecbit_patch'")
             ).scalar_one()
-            assert "vec0" in sql and "float[2]" in sql
+            # the first pass's codes (64 bits at least), partitioned; vectors re-rank
+            assert "vec0" in sql and "bit[64]" in sql and "partition key" in sql
         else:
             index = conn.execute(
                 text("SELECT indexdef FROM pg_indexes WHERE indexname = 'vec_patch_hnsw'")
