@@ -142,11 +142,11 @@ def test_replace_and_delete_keep_the_first_pass_consistent(engine, monkeypatch):
 
 
 def test_first_pass_finds_what_the_exact_search_finds_beyond_one_partition(engine):
-    """2,000 vectors (more than the 1,024 candidates): top 10 as numpy's, ten queries."""
-    matrix = _vectors(2000, seed=7)
-    _put_all(engine, "patch", [str(n) for n in range(2000)], matrix)
+    """1,300 vectors (more than the 1,024 candidates): top 10 as numpy's, ten queries."""
+    matrix = _vectors(1300, seed=7)
+    _put_all(engine, "patch", [str(n) for n in range(1300)], matrix)
     rng = np.random.default_rng(8)
-    for pick in rng.integers(0, 2000, 10):
+    for pick in rng.integers(0, 1300, 10):
         query = matrix[pick] + rng.normal(0, 0.05, DIM).astype(np.float32)
         order = np.argsort(_exact(matrix, query), kind="stable")[:10]
         assert [int(h.key) for h in _search(engine, "patch", query, k=10)] == order.tolist()

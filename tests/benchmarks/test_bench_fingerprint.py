@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -126,62 +127,228 @@ def test_bench_fingerprint() -> None:
 
 #: Store queries timed (each runs the database's own vector search).
 STORE_QUERIES = 200
+#: Keys re-written through ``put`` after the bulk load, to check it wrote what ``put`` writes.
+PUT_CHECKS = 20
+
+
+def _exact_top(unit: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Reference: one float32 matrix-vector product, then the k smallest (exact numpy)."""
+    distances = 1.0 - unit @ (query / np.linalg.norm(query))
+    top = np.argpartition(distances, k)[:k]
+    return top[np.argsort(distances[top], kind="stable")], distances
+
+
+def _structure_rows(session: Any, space: str, ids: list[int]) -> list[tuple[Any, ...]]:
+    """What every structure of ``space`` holds for ``ids``: the rows put compares."""
+    from sqlalchemy import bindparam, text
+
+    if session.get_bind().dialect.name == "sqlite":
+        sql = (
+            "SELECT v.id, v.key, v.data, c.part, c.code FROM vectors v "
+            f"JOIN vecbit_{space} c ON c.rowid = v.id WHERE v.id IN :ids ORDER BY v.id"
+        )
+    else:
+        sql = (
+            "SELECT v.id, v.key, v.data, CAST(e.embedding AS text) FROM vectors v "
+            f"JOIN vec_{space} e ON e.id = v.id WHERE v.id IN :ids ORDER BY v.id"
+        )
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+    return [tuple(r) for r in session.execute(stmt, {"ids": ids}).all()]
+
+
+def _bulk_load(engine: Any, stored: np.ndarray) -> None:
+    """The rows ``vector_index.put`` writes for keys 1..N, written in bulk.
+
+    The first vector goes through ``put`` (it creates the space and its
+    structures); on PostgreSQL the HNSW index is dropped for the load and made
+    again from its own definition (one build is much faster than 100,000
+    inserts into the graph). :func:`_check_put_agrees` then re-puts a sample.
+    """
+    from sqlalchemy import text
+    from synharness.api import db, vector_index
+    from synharness.api.crud import now
+
+    space = vector_index.FINGERPRINT_SPACE
+    with db.session_factory(engine, write=True)() as session:
+        vector_index.put(session=session, space=space, key="1", vector=stored[0].tolist())
+        session.commit()
+    stamp = now()
+    datas = [vector_index.pack(v.tolist()) for v in stored]
+    with engine.begin() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if not sqlite:
+            indexdef = conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"),
+                {"n": f"vec_{space}_hnsw"},
+            ).scalar_one()
+            conn.execute(text(f"DROP INDEX vec_{space}_hnsw"))
+        conn.execute(
+            text(
+                "INSERT INTO vectors (space, key, data, created_at, updated_at) "
+                "VALUES (:s, :k, :d, :t, :t)"
+            ),
+            [{"s": space, "k": str(i + 1), "d": d, "t": stamp} for i, d in enumerate(datas) if i],
+        )
+        ids = dict(
+            conn.execute(text("SELECT key, id FROM vectors WHERE space = :s"), {"s": space}).all()
+        )
+        rows = [(int(ids[str(i + 1)]), d) for i, d in enumerate(datas) if i]
+        if sqlite:
+            conn.execute(
+                text(f"INSERT INTO vecbit_{space}(rowid, part, code) VALUES (:i, :p, vec_bit(:c))"),
+                [
+                    {
+                        "i": ident,
+                        "p": ident % vector_index.FIRST_PASS_PARTITIONS,
+                        "c": vector_index.first_pass_code(np.frombuffer(d, dtype="<f4")),
+                    }
+                    for ident, d in rows
+                ],
+            )
+        else:
+            raw = conn.connection.driver_connection
+            with (
+                raw.cursor() as cur,
+                cur.copy(f"COPY vec_{space} (id, embedding) FROM STDIN") as cp,
+            ):
+                for ident, d in rows:
+                    # 9 significant digits give back the same float32 (what put's
+                    # shortest decimals give), at a fraction of the cost
+                    values = np.frombuffer(d, dtype="<f4").tolist()
+                    cp.write_row((ident, "[" + ",".join(f"{v:.9g}" for v in values) + "]"))
+            # room to build the graph in memory, as an operator would give a rebuild
+            conn.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
+            conn.execute(text(indexdef))
+
+
+def _check_put_agrees(engine: Any, stored: np.ndarray) -> None:
+    """``put`` of a sample of the loaded vectors leaves every structure's rows as they are."""
+    from synharness.api import db, vector_index
+
+    space = vector_index.FINGERPRINT_SPACE
+    picks = np.random.default_rng(9).choice(len(stored), PUT_CHECKS, replace=False)
+    with db.session_factory(engine, write=True)() as session:
+        ids = [vector_index.get(session=session, space=space, key=str(i + 1)).id for i in picks]
+        before = _structure_rows(session, space, ids)
+        for i in picks:
+            vector_index.put(
+                session=session, space=space, key=str(i + 1), vector=stored[i].tolist()
+            )
+        after = _structure_rows(session, space, ids)
+        session.rollback()
+    assert len(before) == PUT_CHECKS and before == after
+
+
+def _measure_store(
+    engine: Any, stored: np.ndarray, queries: np.ndarray, backend: str
+) -> dict[str, Any]:
+    from synharness.api import db, vector_index
+
+    start = time.perf_counter()
+    _bulk_load(engine, stored)
+    load_s = time.perf_counter() - start
+    _check_put_agrees(engine, stored)
+    unit = stored / np.linalg.norm(stored, axis=1, keepdims=True)
+    timed = queries[:STORE_QUERIES]
+    wall, cpu, found = [], [], []
+    with db.session_factory(engine)() as session:
+        # one warm-up query: the first one reads the pages from disk
+        vector_index.search(
+            session=session, space=vector_index.FINGERPRINT_SPACE, vector=timed[0].tolist(), k=K
+        )
+        for query in timed:
+            # thread CPU: SQLite runs in this thread (numpy's BLAS threads do not count)
+            t0, c0 = time.perf_counter(), time.thread_time()
+            hits = vector_index.search(
+                session=session, space=vector_index.FINGERPRINT_SPACE, vector=query.tolist(), k=K
+            )
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
+            found.append([int(h.key) - 1 for h in hits])
+    # The reference in its own loop: BLAS threads still spinning after a product
+    # would take the cores from the store's next query.
+    exact_wall, found_sum, ties_sum, top1 = [], 0, 0, 0
+    for query, got in zip(timed, found, strict=True):
+        t1 = time.perf_counter()
+        top, distances = _exact_top(unit, query, K)
+        exact_wall.append(time.perf_counter() - t1)
+        found_sum += len(set(got) & set(top.tolist()))
+        # near-ties: a hit as near as the 10th exact one (float32 rounding) counts too
+        ties_sum += sum(distances[g] <= distances[top[-1]] + 1e-6 for g in got)
+        top1 += bool(got) and got[0] == int(top[0])
+    figures: dict[str, Any] = {
+        "backend": backend,
+        "stored": STORED,
+        "k": K,
+        "queries": STORE_QUERIES,
+        "load_s": round(load_s, 1),
+        **_percentiles(wall),
+        "recall_at_10": round(found_sum / (K * STORE_QUERIES), 4),
+        "recall_at_10_near_ties": round(ties_sum / (K * STORE_QUERIES), 4),
+        "top1_equal_to_exact": top1 / STORE_QUERIES,
+        "goal_p99_ms": 50,
+        "reference_exact_numpy": _percentiles(exact_wall),
+    }
+    if engine.dialect.name == "sqlite":
+        # the search runs in this thread: its CPU time too (the machine is shared)
+        figures["cpu"] = _percentiles(cpu)
+    return figures
 
 
 @pytest.mark.skipif(not has_extra("store"), reason="the 'store' extra is not installed")
 def test_bench_fingerprint_store(tmp_path: Path) -> None:
-    """``GET /search/assets?like=`` 's search: 100,000 fingerprints in the store's SQLite index.
+    """``GET /search/assets?like=`` 's search over 100,000 fingerprints, on SQLite and PostgreSQL.
 
-    The vectors go in through :func:`synharness.api.vector_index.put` (the path
-    verification takes) in one transaction; each query is
-    :func:`~synharness.api.vector_index.search` on sqlite-vec, beside exact
-    numpy over the same matrix in this run.
+    The rows are bulk-written as ``vector_index.put`` writes them (a sample is
+    re-put and must change nothing); each query is
+    :func:`~synharness.api.vector_index.search` on the database's index
+    (sqlite-vec codes + exact re-rank; pgvector HNSW), beside exact numpy over
+    the same matrix in this run.
     """
-    from synharness.api import db, vector_index
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from synharness.api import db
+
+    from tests.api.helpers import postgres_url
 
     models = _models(STORED_REAL)
     stored, queries = _stored_and_queries(models)
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    db.upgrade(engine)
-    start = time.perf_counter()
-    with db.session_factory(engine, write=True)() as session:
-        for i, vector in enumerate(stored):
-            vector_index.put(
-                session=session,
-                space=vector_index.FINGERPRINT_SPACE,
-                key=str(i + 1),
-                vector=vector.tolist(),
-            )
-        session.commit()
-    load_s = time.perf_counter() - start
-    unit = stored / np.linalg.norm(stored, axis=1, keepdims=True)
-    store_times, exact_times, agree = [], [], 0
-    with db.session_factory(engine)() as session:
-        for query in queries[:STORE_QUERIES]:
-            t0 = time.perf_counter()
-            hits = vector_index.search(
-                session=session, space=vector_index.FINGERPRINT_SPACE, vector=query.tolist(), k=K
-            )
-            t1 = time.perf_counter()
-            best = int(np.argmax(unit @ (query / np.linalg.norm(query))))
-            t2 = time.perf_counter()
-            store_times.append(t1 - t0)
-            exact_times.append(t2 - t1)
-            agree += int(hits[0].key) == best + 1
-    store, exact = _percentiles(store_times), _percentiles(exact_times)
-    section = {
-        "backend": "sqlite-vec (vec0, exact cosine)",
-        "stored": STORED,
-        "queries": STORE_QUERIES,
-        "k": K,
-        "load_s": round(load_s, 1),
-        "store_search": store,
-        "reference_exact_numpy": exact,
-        "top1_equal_to_exact": agree / STORE_QUERIES,
-        "goal_p99_ms": 50,
+    section: dict[str, Any] = {
+        "reference": "exact numpy over the same float32 matrix, same run (matrix-vector "
+        "product, then argpartition of the k smallest); recall against its top 10",
+        "note": "2 shared cores: timings are noisy under other helpers' load",
     }
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        db.upgrade(engine)
+        section["sqlite"] = _measure_store(
+            engine, stored, queries, "sqlite-vec: 64-partition SimHash bit codes, exact re-rank"
+        )
+    finally:
+        engine.dispose()
+    url = postgres_url()
+    if isinstance(url, tuple):
+        section["postgresql"] = {"skipped": f"PostgreSQL is unreachable: {url[1]}"}
+    else:
+        schema = f"bench_{uuid.uuid4().hex[:12]}"
+        engine = db.make_engine(url, schema=schema)
+        try:
+            db.upgrade(engine)
+            section["postgresql"] = _measure_store(engine, stored, queries, "pgvector HNSW")
+        finally:
+            engine.dispose()
+            admin = create_engine(url)
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
     write_section("fingerprint_store", section)
-    print(
-        f"\nfingerprint_store: {STORED:,} stored in {load_s:.1f} s; sqlite-vec p50 {store['p50_ms']} ms "
-        f"p99 {store['p99_ms']} ms vs exact numpy p50 {exact['p50_ms']} ms p99 {exact['p99_ms']} ms"
-    )
+    for name in ("sqlite", "postgresql"):
+        f = section[name]
+        if "p50_ms" in f:
+            print(
+                f"\nfingerprint_store {name}: {STORED:,} stored in {f['load_s']} s; p50 "
+                f"{f['p50_ms']} ms p99 {f['p99_ms']} ms (cpu {f.get('cpu')}), recall@10 "
+                f"{f['recall_at_10']} (near ties {f['recall_at_10_near_ties']}), top-1 "
+                f"{f['top1_equal_to_exact']}; exact numpy {f['reference_exact_numpy']}"
+            )
