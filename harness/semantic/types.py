@@ -117,12 +117,11 @@ def _label(declaration: Any) -> str:
     """How a finding names a declaration; built only for a finding (this runs per parameter)."""
     if isinstance(declaration, ControlParameter):
         return f"Control {declaration.parameter!r}"
-    get = (
-        declaration.get
-        if isinstance(declaration, dict)
-        else (lambda k: getattr(declaration, k, None))
-    )
-    return f"Input parameter {str(get('path') or get('name'))!r}"
+    if isinstance(declaration, dict):
+        name = declaration.get("path") or declaration.get("name")
+    else:
+        name = getattr(declaration, "path", None) or getattr(declaration, "name", None)
+    return f"Input parameter {str(name)!r}"
 
 
 def _shown(value: Any) -> str:
