@@ -88,9 +88,7 @@ def test_a_store_of_349_value_fingerprints_is_migrated_and_verifies(database, se
         engine.dispose()
 
 
-def test_an_unmigrated_space_of_another_dimension_does_not_fail_verify(
-    engine, settings, caplog
-):
+def test_an_unmigrated_space_of_another_dimension_does_not_fail_verify(engine, settings, caplog):
     # A database at head whose fingerprint space was made at 349 all the same
     # (say, by an older server sharing it): verify answers 201 and stores nothing.
     _old_fingerprints(engine, keys=("901",))
