@@ -51,6 +51,7 @@ from synharness.result import AssetResult
 from synharness.schema import SchemaRegistry, load_registry
 from synharness.semantic import check_document
 from synharness.semantic.glsl import CompiledUniforms
+from synharness.semantic.scope import Scope, scope_of
 
 
 @dataclass(frozen=True)
@@ -171,12 +172,14 @@ def _check_parsed(
             findings += model_findings
         if model is not None:
             compiled = None
-            if options.glsl_host is not None:
+            # One scope for the compile stage and the semantic checks.
+            scope = scope_of(envelope.kind, model)
+            if options.glsl_host is not None and scope is not None and scope.shader is not None:
                 compile_found, compiled = _compile_stage(
-                    envelope.kind, model, options.glsl_host, text, unique_keys=unique_keys
+                    scope, options.glsl_host, text, unique_keys=unique_keys
                 )
                 findings += compile_found
-            findings += check_document(envelope.kind, model, compiled=compiled)
+            findings += check_document(envelope.kind, model, compiled=compiled, scope=scope)
         if envelope.enrichment is not None and envelope.draft is not None:
             asset = model if isinstance(model, SynestheticAsset) else None
             findings += check_enrichment(envelope.enrichment, asset, draft=envelope.draft)
@@ -195,12 +198,12 @@ def _check_parsed(
 
 
 def _compile_stage(
-    kind: str, model: BaseModel, profile: str, text: str | None, *, unique_keys: bool
+    scope: Scope, profile: str, text: str | None, *, unique_keys: bool
 ) -> tuple[list[Finding], CompiledUniforms | None]:
     # Imported here: only documents with a shader that passed the model get this far.
     from synharness.render.check import compile_stage
 
-    return compile_stage(kind, model, profile=profile, text=text, unique_keys=unique_keys)
+    return compile_stage(scope, profile=profile, text=text, unique_keys=unique_keys)
 
 
 def _model(kind: str, data: dict[str, Any]) -> tuple[BaseModel | None, list[Finding]]:
