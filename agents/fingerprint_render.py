@@ -18,7 +18,9 @@ Vocabulary:
 The metrics are the renderers' own (nothing is measured twice); the runs are
 the fingerprint's simulations, so their traces drive the uniforms and the tone.
 The GL renders run in this thread while the Node worker renders the tone in
-another process (one helper thread waits for it), so the two overlap.
+another process (one helper thread waits for it), so the two overlap. The
+worker is the process's shared one, which answers one request at a time: the
+tone renders of concurrent fingerprints take turns (:data:`_WORKER_TURN`).
 
 Imports of the renderers are lazy: the fingerprint module imports this one
 without numpy-heavy or GL modules, and ``render=False`` never touches them.
@@ -27,6 +29,7 @@ without numpy-heavy or GL modules, and ``render=False`` never touches them.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,6 +76,8 @@ MOTION_HALF = 0.5  # mean |Δ luminance| per cell per second
 FLASH_HALF = 3.0  # flashes per second: WCAG's limit maps to 0.5
 CREST_HALF_DB = 12.0
 DC_HALF = 0.01  # the SYN-AUDIO-004 limit maps to 0.5
+#: Held while one fingerprint's tone renders: the shared worker is not for two threads at once.
+_WORKER_TURN = threading.Lock()
 
 
 def squash(x: float, half: float) -> float:
@@ -184,15 +189,16 @@ def _audio(asset: SynestheticAsset, runs: Mapping[str, RenderRun]) -> list[float
     from synharness.render.audio import render_scenario
     from synharness.render.node import shared_worker
 
-    worker = shared_worker()
     values: list[float] = []
-    for name in RENDER_RUNS:
-        render = render_scenario(
-            worker, tone=tone, result=runs[name].result, duration=AUDIO_SECONDS
-        )
-        if render.levels is None or render.samples is None:
-            return None
-        values += audio_values(render.levels, int(render.samples.size))
+    with _WORKER_TURN:
+        worker = shared_worker()
+        for name in RENDER_RUNS:
+            render = render_scenario(
+                worker, tone=tone, result=runs[name].result, duration=AUDIO_SECONDS
+            )
+            if render.levels is None or render.samples is None:
+                return None
+            values += audio_values(render.levels, int(render.samples.size))
     return values
 
 

@@ -269,3 +269,12 @@ def test_similar_and_score_tell_a_repainted_copy_apart_only_with_render(tmp_path
         assert result.exit_code == 0, result.output
         records = [json.loads(line) for line in result.stdout.splitlines()]
         assert records[1]["diversity"]["duplicate_of"] == duplicate, extra
+
+
+@pytest.mark.usefixtures("renderers")
+def test_diversity_of_counts_a_repainted_copy_only_with_render() -> None:
+    from synharness.agents.neighbours import diversity_of
+
+    batch = [make_asset(), _pale(make_asset())]
+    assert diversity_of(batch).distinct == 1
+    assert diversity_of(batch, render=True).distinct == 2
