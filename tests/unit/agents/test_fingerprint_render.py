@@ -278,3 +278,20 @@ def test_diversity_of_counts_a_repainted_copy_only_with_render() -> None:
     batch = [make_asset(), _pale(make_asset())]
     assert diversity_of(batch).distinct == 1
     assert diversity_of(batch, render=True).distinct == 2
+
+
+@pytest.mark.usefixtures("renderers")
+def test_score_diversity_render_says_in_one_line_what_it_cannot_render(monkeypatch) -> None:
+    from click.testing import CliRunner
+    from synharness.cli.main import cli
+
+    monkeypatch.setattr(fingerprint_render, "unavailable", lambda: {"audio": "no Node here"})
+    path = str(ROOT / "examples" / "heartbeat.json")
+    result = CliRunner().invoke(cli, ["score", "--diversity", "--render", path])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if "--render" in line]
+    assert notes == [
+        "synharness score --diversity --render: no Node here; fingerprinting without the "
+        "audio part (values and flag 0)"
+    ]
+    assert json.loads(result.stdout)["diversity"]["distinct"] == 1
