@@ -42,6 +42,19 @@ _NUMBER_SHAPE = bytes(
 _HUGE_SHAPES = (b"e000", b"e+000", b"0" * 151)
 
 
+def number_shape(text: str) -> bytes:
+    """The text with every digit as ``0``, ``e``/``E`` as ``e``, ``+`` kept, the rest blank.
+
+    One C pass; the loader reads its long digit runs from the same shape.
+    """
+    return text.encode("utf-8", "surrogatepass").translate(_NUMBER_SHAPE)
+
+
+def shape_may_hold_huge(shape: bytes) -> bool:
+    """:func:`may_hold_huge_numbers` of a text, from its :func:`number_shape`."""
+    return any(needle in shape for needle in _HUGE_SHAPES)
+
+
 def may_hold_huge_numbers(text: str) -> bool:
     """Whether ``text`` may spell a number beyond :data:`MAX_MAGNITUDE` (a cheap pre-check).
 
@@ -49,8 +62,7 @@ def may_hold_huge_numbers(text: str) -> bool:
     (``"e123"``) or for small exponents with leading zeros (``1e0010``), which
     :func:`huge_numbers` then clears by walking the parsed data.
     """
-    shape = text.encode("utf-8", "surrogatepass").translate(_NUMBER_SHAPE)
-    return any(needle in shape for needle in _HUGE_SHAPES)
+    return shape_may_hold_huge(number_shape(text))
 
 
 def huge_numbers(data: dict[str, Any]) -> list[Finding]:

@@ -113,7 +113,9 @@ def check_bytes(
         result = AssetResult(source=source, findings=tuple(sort_findings(parsed.findings)))
         return CheckedDocument(result, None, None, parsed.text)
     # parse_document refused duplicate keys, so positions may stop at the first match.
-    return _check_parsed(parsed.data, source, options, parsed.text, unique_keys=True)
+    return _check_parsed(
+        parsed.data, source, options, parsed.text, unique_keys=True, maybe_huge=parsed.maybe_huge
+    )
 
 
 def check_data(
@@ -153,6 +155,7 @@ def _check_parsed(
     text: str | None,
     *,
     unique_keys: bool,
+    maybe_huge: bool | None = None,
 ) -> CheckedDocument:
     registry = options.registry()
     envelope = read_envelope(data, registry)
@@ -163,7 +166,9 @@ def _check_parsed(
         schemas = registry.get(envelope.version)
         assert schemas is not None  # read_envelope checked the version
         schema_findings = schemas.validate(envelope.kind, envelope.stripped_data)
-        if not schema_findings and (text is None or may_hold_huge_numbers(text)):
+        if maybe_huge is None:
+            maybe_huge = text is None or may_hold_huge_numbers(text)
+        if not schema_findings and maybe_huge:
             # Numbers the simulation cannot compute with: no model, so never simulated.
             schema_findings = huge_numbers(envelope.stripped_data)
         findings += schema_findings
