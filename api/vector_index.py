@@ -222,8 +222,14 @@ def _space(
         return _space(session, space, dimension=dimension, pg=pg)
     table = _table(space)
     if _dialect(session) == "sqlite":
+        # A new space: structures of that name are another dimension's leftovers.
+        for leftover in sorted(_sqlite_tables(session, space)):
+            session.execute(text(f"DROP TABLE {leftover}"))
         _create_codes(session, space, dimension)
     elif pg is not None:
+        # A new space (its row is ours, under the space's lock): a table of that
+        # name is another dimension's leftover.
+        session.execute(text(f"DROP TABLE IF EXISTS {table}"))
         session.execute(
             text(
                 f"CREATE TABLE IF NOT EXISTS {table} "

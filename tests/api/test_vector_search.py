@@ -218,3 +218,17 @@ def test_codes_are_fixed_and_ignore_scale():
     code = vector_index.first_pass_code(vector)
     assert len(code) == 44 and code == vector_index.first_pass_code(vector * 7.5)
     assert vector_index.code_bits(2) == 64 and len(vector_index.first_pass_code([1.0, 2.0])) == 8
+
+
+def test_a_space_made_again_drops_the_leftovers_of_its_former_dimension(engine):
+    """A space emptied by hand (its row gone, its table left) is made again at another dimension."""
+    _put_all(engine, "patch", ["a", "b"], _vectors(2, seed=12))
+    with engine.begin() as conn:
+        conn.execute(
+            text("DELETE FROM vector_spaces WHERE name = 'patch'")
+        )  # rows go too (cascade)
+    matrix = np.random.default_rng(13).normal(size=(3, 5)).astype(np.float32)
+    _put_all(engine, "patch", ["x", "y", "z"], matrix)
+    hits = _search(engine, "patch", matrix[1], k=3)
+    assert hits[0].key == "y" and hits[0].distance <= 1e-6 and len(hits) == 3
+    assert _index_ids(engine, "patch") == _row_ids(engine, "patch")

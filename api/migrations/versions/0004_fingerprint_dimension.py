@@ -45,6 +45,9 @@ def _drop_space() -> None:
         # and the rows must go all the same (without sqlite-vec nothing searches them).
         with bind.begin_nested():
             bind.execute(sa.text(f"DROP TABLE IF EXISTS vec_{SPACE}"))
+            # SQLite's first-pass codes (vector_index's layout since issue 15), when present.
+            if bind.dialect.name == "sqlite":
+                bind.execute(sa.text(f"DROP TABLE IF EXISTS vecbit_{SPACE}"))
     except DBAPIError as exc:
         log.warning("migration 0004: vec_%s left in place: %s", SPACE, exc.orig)
     bind.execute(sa.text("DELETE FROM vectors WHERE space = :name"), {"name": SPACE})
