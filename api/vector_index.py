@@ -78,8 +78,11 @@ FIRST_PASS_FACTOR = 4
 #: Measured on the benchmark's 100,000 fingerprints (groups of 500), top-1
 #: equal to exact: m 16 / ef_construction 64 gave 0.91 at ef_search 40 to 400
 #: and 0.965 at 600 to 1000; m 32 / ef_construction 128 gave 0.95 at ef_search
-#: 40 to 400. More links and the widest search (1000, pgvector's maximum) cost
-#: a few ms per query at that size (``make bench``, ``fingerprint_store``).
+#: 40 to 400 and 0.945 to 0.97 at 1000 (three builds; p50 7 ms, p99 12 to 19
+#: ms, ``make bench``, ``fingerprint_store``); m 48 / ef_construction 200 gave
+#: 0.97 at 100 to 400 and 1.0 at 1000, but at 65 ms p50 (nearly every vector
+#: visited) and a 50% slower build. So: m 32, and the widest search (1000,
+#: pgvector's maximum), which stays far under the 50 ms goal.
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 128
 HNSW_EF_SEARCH = 1000
