@@ -380,6 +380,7 @@ def test_bench_fingerprint_store(tmp_path: Path) -> None:
     models = _models(STORED_REAL)
     stored, queries = _stored_and_queries(models)
     section: dict[str, Any] = {
+        "dimension": int(stored.shape[1]),
         "reference": "exact numpy over the same float32 matrix, same run (matrix-vector "
         "product, then argpartition of the k smallest); recall against its top 10",
         "note": "2 shared cores: timings are noisy under other helpers' load",
