@@ -11,7 +11,11 @@ Order within step ``k`` (``t_k = k·dt``, ``k = 0 .. N``), fixed:
 
 Steps 1-3 run only at steps where the timeline has input; between them the
 filter is advanced in closed form (``y = x + (y₀ - x)·a^j``, the same numbers
-as stepping it), and steps 4-5 run vectorised over the whole run. The model
+as stepping it), and steps 4-5 run vectorised. A run with input walks time in
+windows (:class:`_SmoothedBase` hands the engine one window of base values at
+a time, the timeline streams its inputs), so memory is the recorded trace, the
+event log and one window, whatever the duration; the numbers are those of one
+window over the whole run. The model
 owns the random generator (``numpy.random.default_rng(seed)``); agents draw
 only from it. The engine does no I/O.
 """

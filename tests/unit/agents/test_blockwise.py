@@ -218,3 +218,16 @@ def test_metrics_in_blocks_of_rows_equal_one_pass(monkeypatch: pytest.MonkeyPatc
 def test_scenario_assets_resolve() -> None:
     """The scenario files above run against real assets (the list is not empty by accident)."""
     assert sum(1 for _, _, s in SCRIPTED if not s.source.startswith("builtin:")) >= 6
+
+
+def test_plots_in_blocks_of_rows_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from synharness.agents import runner
+
+    model = _model("grid-drum-pad.json")
+    scenario = builtin_scenarios(model, duration=20.0)[2]
+    result, _ = _run(compile_asset(model), scenario, window=None, chunk=512, every=1)
+    one = runner.downsample(result, result.paths)
+    monkeypatch.setattr(runner, "METRIC_VALUES", 1)
+    rowwise = runner.downsample(result, result.paths)
+    assert rowwise == one
+    assert len(one.t) == runner.PLOT_POINTS and len(set(one.params[result.driven[0]])) > 2
