@@ -302,17 +302,11 @@ Path(out).write_text(json.dumps({"parameters": len(result.paths), "samples": res
 
 
 def _child(script: str, *args: str) -> dict[str, Any]:
-    """Run ``script`` in a fresh interpreter; it writes its figures as JSON to the first argument."""
+    """Run ``script`` in a child of the small launcher (so that its peak RSS is its own, not
+    pytest's inherited across exec); the script writes its figures as JSON to its first argument."""
     report = BENCH_RESULTS.parent / f".child-{os.getpid()}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(report), *args],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    measure([sys.executable, "-c", script, str(report), *args])
     figures: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     report.unlink()
     return figures
