@@ -4,7 +4,10 @@ Vocabulary:
 - *fingerprint*: :data:`DIMENSION` numbers in [0, 1] computed from simulation
   traces (built-in ``idle`` and ``sweep`` runs and the grid presses of
   ``random``, see :func:`~synharness.agents.builtin.grid_probe`) and from the
-  structure of the parameter graph. Nothing in it reads a name, an id, a
+  structure of the parameter graph, then the *render block*
+  (:mod:`synharness.agents.fingerprint_render`: what the shader shows and the
+  tone sounds like under the same runs, all 0 with its flags 0 unless asked
+  for with ``render=True``). Nothing in it reads a name, an id, a
   label, a key order or the formatting: parameters are described by their
   normalised behaviour and placed in *slots* sorted by that description, so a
   renamed, reordered or reformatted copy has the same fingerprint. Values are
@@ -32,6 +35,7 @@ import numpy as np
 import orjson
 from synharness.agents.builtin import builtin_scenarios, grid_probe
 from synharness.agents.config import CompiledAsset, compile_asset
+from synharness.agents.fingerprint_render import RENDER_FEATURE_NAMES, RenderRun, render_block
 from synharness.agents.orchestration import SimulationResult, simulate
 from synharness.errors import HarnessError
 from synharness.models import SynestheticAsset
@@ -103,6 +107,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     *EVENT_FEATURES,
     *GRAPH_FEATURES,
     "empty",
+    *RENDER_FEATURE_NAMES,
 )
 #: The length of every fingerprint.
 DIMENSION = len(FEATURE_NAMES)
@@ -303,11 +308,15 @@ def _slot_block(features: list[list[float]], count: int) -> list[float]:
     return block
 
 
-def fingerprint(asset: SynestheticAsset) -> np.ndarray:
+def fingerprint(asset: SynestheticAsset, *, render: bool = False) -> np.ndarray:
     """The behaviour fingerprint of a validated asset (see the module docstring).
 
     Args:
         asset: The asset model, as the pipeline validated it.
+        render: Also render the shader (GL) and the tone (Node) under the runs
+            and fill the render block; a part that cannot be rendered here stays
+            0 with its flag 0. False (the default) leaves the block 0, renders
+            nothing and costs nothing.
 
     Returns:
         A float64 vector of :data:`DIMENSION` values in [0, 1], rounded to
@@ -326,10 +335,11 @@ def fingerprint(asset: SynestheticAsset) -> np.ndarray:
     still = compile_asset(still_asset)
     assert still.table.paths == compiled.table.paths  # components declare the rows
     sweep = builtin_scenarios(still_asset, duration=DURATION, dt=DT, seed=SEED)[1]
+    grid = grid_probe(asset, duration=DURATION, dt=DT, seed=SEED)
     runs = {
         "idle": idle_run,
         "sweep": simulate(still, sweep),
-        "grid": simulate(still, grid_probe(asset, duration=DURATION, dt=DT, seed=SEED)),
+        "grid": simulate(still, grid),
     }
     table = compiled.table
     per_component: dict[str, list[list[float]]] = {c: [] for c in SLOTS}
@@ -354,17 +364,23 @@ def fingerprint(asset: SynestheticAsset) -> np.ndarray:
     values += _event_features(compiled, runs["grid"])
     values += _graph_features(asset)
     values.append(float(len(table) == 0))
+    scenarios = {"idle": idle, "sweep": sweep, "grid": grid}
+    rendered = {name: RenderRun(scenarios[name], runs[name]) for name in scenarios}
+    values += render_block(asset, rendered, render=render)
     vector = np.round(np.asarray(values, dtype=np.float64), DECIMALS)
     assert vector.shape == (DIMENSION,)  # the names above and the values agree
     return vector
 
 
-def fingerprint_of(asset: SynestheticAsset | Mapping[str, Any]) -> list[float]:
+def fingerprint_of(
+    asset: SynestheticAsset | Mapping[str, Any], *, render: bool = False
+) -> list[float]:
     """The fingerprint of an asset model or document, as plain floats (for a store).
 
     Args:
         asset: A validated model, or a parsed document (with or without its
             ``$schema``), which is validated first.
+        render: Fill the render block (see :func:`fingerprint`).
 
     Returns:
         :data:`DIMENSION` floats.
@@ -384,7 +400,7 @@ def fingerprint_of(asset: SynestheticAsset | Mapping[str, Any]) -> list[float]:
                 findings=checked.result.findings,
             )
         asset = checked.model
-    return [float(x) for x in fingerprint(asset)]
+    return [float(x) for x in fingerprint(asset, render=render)]
 
 
 def distance(a: np.ndarray | list[float], b: np.ndarray | list[float]) -> float:

@@ -238,13 +238,12 @@ def diversity(
     return tracker.result()
 
 
-def fingerprints_of(
-    documents: Sequence[Any],
-) -> list[list[float] | None]:
+def fingerprints_of(documents: Sequence[Any], *, render: bool = False) -> list[list[float] | None]:
     """The fingerprint of each document (a parsed asset or a model), None where it has none.
 
     A document that is not a valid synesthetic asset gets None, never an
-    exception, so one bad asset never stops a batch.
+    exception, so one bad asset never stops a batch. ``render`` fills the
+    fingerprints' render block (:func:`synharness.agents.fingerprint.fingerprint`).
     """
     from synharness.agents.fingerprint import NotAnAssetError, fingerprint_of
     from synharness.models import SynestheticAsset
@@ -255,16 +254,19 @@ def fingerprints_of(
             found.append(None)
             continue
         try:
-            found.append(fingerprint_of(document))
+            found.append(fingerprint_of(document, render=render))
         except NotAnAssetError:
             found.append(None)
     return found
 
 
-def diversity_of(documents: Sequence[Any], *, threshold: float = DEFAULT_THRESHOLD) -> Diversity:
+def diversity_of(
+    documents: Sequence[Any], *, threshold: float = DEFAULT_THRESHOLD, render: bool = False
+) -> Diversity:
     """:func:`diversity` of a batch of documents (parsed assets or models).
 
     This is the batch figure a reward API reports (``reward(..., diversity=True)``
     can return it as is): documents without a fingerprint count as distinct.
+    ``render`` fills the fingerprints' render block.
     """
-    return diversity(fingerprints_of(documents), threshold=threshold)
+    return diversity(fingerprints_of(documents, render=render), threshold=threshold)

@@ -8,6 +8,7 @@ as a report.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from synharness.api.errors import InvalidDocument
@@ -24,6 +25,8 @@ DEFAULT_SEED = 0
 #: Caps of the store's settings when none are given (see synharness.api.settings).
 DEFAULT_MAX_STEPS = 1_000_000
 DEFAULT_MAX_SCENARIOS = 16
+
+log = logging.getLogger("synharness.api")
 
 
 def verify_asset(
@@ -101,16 +104,35 @@ def store_fingerprint(*, session: Any, asset_id: int, raw: bytes, result: AssetR
     ``GET /search/assets?like={id}`` searches it. An asset with error findings
     has no meaningful behaviour and gets none (an earlier one is removed); a
     database without vector support keeps verifying without fingerprints.
+
+    The fingerprint is the one without rendering (``render=False``: its render
+    block is 0): a verification must not depend on GL or Node, nor take their
+    seconds, and every fingerprint of a space must be computed alike to compare.
+    A space of another dimension (fingerprints of another version, in a
+    database whose migrations did not run; migration 0004 empties it) is left
+    alone: the verification goes on without storing, and a warning says why.
     """
-    from synharness.agents.fingerprint import NotAnAssetError, fingerprint_of
+    from synharness.agents.fingerprint import FINGERPRINT_DIMENSION, NotAnAssetError, fingerprint_of
     from synharness.api import vector_index
+    from synharness.api.tables import VectorSpaceRow
 
     vector: list[float] | None = None
     if not result.reaches(Severity.ERROR):
         try:
-            vector = fingerprint_of(json.loads(raw))
+            vector = fingerprint_of(json.loads(raw), render=False)
         except NotAnAssetError:
             vector = None
+    space = session.get(VectorSpaceRow, vector_index.FINGERPRINT_SPACE)
+    if vector is not None and space is not None and space.dimension != FINGERPRINT_DIMENSION:
+        log.warning(
+            "asset %s: fingerprint not stored: the %r space holds %d dimensions, "
+            "fingerprints have %d (run `synharness db upgrade`: migration 0004 empties it)",
+            asset_id,
+            vector_index.FINGERPRINT_SPACE,
+            space.dimension,
+            FINGERPRINT_DIMENSION,
+        )
+        vector = None
     try:
         if vector is None:
             vector_index.remove(

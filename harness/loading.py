@@ -29,6 +29,7 @@ import orjson
 from synharness.codes import finding
 from synharness.errors import NoDocumentsError, PathNotFoundError
 from synharness.findings import Finding, pointer_of
+from synharness.numbers import number_shape, shape_may_hold_huge
 from synharness.positions import Locator, position_of_offset
 
 #: Default size limit of one document (5 MiB).
@@ -65,6 +66,9 @@ class ParsedDocument:
     #: The decoded text (BOM removed), when the bytes were UTF-8.
     text: str | None
     findings: tuple[Finding, ...] = ()
+    #: Whether the text may spell a number beyond the simulation's limit, when the
+    #: parse already knows (:func:`synharness.numbers.may_hold_huge_numbers`); None: not known.
+    maybe_huge: bool | None = None
 
 
 def iter_sources(paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Iterator[Source]:
@@ -295,9 +299,11 @@ def parse_text(text: str) -> ParsedDocument:
     return ParsedDocument(data, text)
 
 
-#: Bytes -> "0" for a digit, " " otherwise: a run of 19 digits is then one substring search.
-_DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+#: A run of 19 digits in the text's number shape (digits are "0" there): one substring search.
 _LONG_NUMBER = b"0" * 19
+#: In orjson's two-space indented dump, a line that opens a container of nesting level
+#: MAX_DEPTH + 1 (directly, or as a member's value after its key).
+_TOO_DEEP_LINE = re.compile(rb"\n" + b" " * (2 * MAX_DEPTH) + rb'(?:"(?:[^"\\]|\\.)*": )?[\[{]')
 
 
 def _parse_plain(text: str) -> ParsedDocument | None:
@@ -325,18 +331,24 @@ def _parse_plain(text: str) -> ParsedDocument | None:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
-    if _LONG_NUMBER in text.encode("utf-8", "surrogatepass").translate(_DIGITS):
+    shape = number_shape(text)
+    if _LONG_NUMBER in shape:
         return None
     if type(data) is not dict:
         return None
-    # As on the full path, nesting is judged before duplicate keys (and orjson
-    # cannot dump deeper than 254 levels). No _may_be_too_deep first: an asset
-    # has more openers than MAX_DEPTH anyway, and the walk of a small document is short.
-    if _deeper_than(data, MAX_DEPTH):
+    # As on the full path, nesting is judged before duplicate keys. One indented dump
+    # answers both: in it a container of nesting level L opens on a line indented
+    # 2(L - 1) spaces, so a level beyond MAX_DEPTH is one C regex search (a walk of
+    # every container cost as much as the parse), and its colons are the text's.
+    try:
+        dumped = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:  # nesting beyond orjson's own limit (254 levels)
         return ParsedDocument(None, text, (_too_deep(text),))
-    if text.count(":") != orjson.dumps(data).count(b":"):
+    if _TOO_DEEP_LINE.search(dumped):
+        return ParsedDocument(None, text, (_too_deep(text),))
+    if text.count(":") != dumped.count(b":"):
         return None  # a key appears twice in an object
-    return ParsedDocument(data, text)
+    return ParsedDocument(data, text, maybe_huge=shape_may_hold_huge(shape))
 
 
 _JSON_TYPE = {

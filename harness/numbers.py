@@ -20,7 +20,6 @@ Vocabulary:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from synharness.codes import finding
@@ -30,13 +29,40 @@ from synharness.findings import Finding, pointer_of
 MAX_MAGNITUDE = 1e150
 #: Keys whose values are free-form text or metadata, never simulated.
 FREE_FORM_KEYS = frozenset({"name", "description", "meta_info"})
-#: A literal that may be beyond MAX_MAGNITUDE: an exponent of 3 digits, or 151 digits in a row.
-_MAYBE_HUGE = re.compile(r"[eE]\+?0*[1-9]\d{2}|\d{151}")
+#: Bytes -> the shape of a number literal: "0" for a digit, "e" for an exponent mark, "+"
+#: for a plus sign, " " for anything else. Translating is one C pass over the bytes, and
+#: the shapes of a huge literal are then plain substring searches (memmem speed), where a
+#: regex over the text cost more than the rest of validation (an asset's shader is full
+#: of "e"s and digits, each a candidate start for the regex).
+_NUMBER_SHAPE = bytes(
+    48 if 48 <= b <= 57 else 101 if b in b"eE" else 43 if b == 43 else 32 for b in range(256)
+)
+#: A literal beyond MAX_MAGNITUDE has an exponent of at least 3 digits (with or without a
+#: plus sign), or at least 151 digits in a row.
+_HUGE_SHAPES = (b"e000", b"e+000", b"0" * 151)
+
+
+def number_shape(text: str) -> bytes:
+    """The text with every digit as ``0``, ``e``/``E`` as ``e``, ``+`` kept, the rest blank.
+
+    One C pass; the loader reads its long digit runs from the same shape.
+    """
+    return text.encode("utf-8", "surrogatepass").translate(_NUMBER_SHAPE)
+
+
+def shape_may_hold_huge(shape: bytes) -> bool:
+    """:func:`may_hold_huge_numbers` of a text, from its :func:`number_shape`."""
+    return any(needle in shape for needle in _HUGE_SHAPES)
 
 
 def may_hold_huge_numbers(text: str) -> bool:
-    """Whether ``text`` may spell a number beyond :data:`MAX_MAGNITUDE` (a cheap pre-check)."""
-    return _MAYBE_HUGE.search(text) is not None
+    """Whether ``text`` may spell a number beyond :data:`MAX_MAGNITUDE` (a cheap pre-check).
+
+    Never false for a text that holds one; true also for look-alikes in strings
+    (``"e123"``) or for small exponents with leading zeros (``1e0010``), which
+    :func:`huge_numbers` then clears by walking the parsed data.
+    """
+    return shape_may_hold_huge(number_shape(text))
 
 
 def huge_numbers(data: dict[str, Any]) -> list[Finding]:

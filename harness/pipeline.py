@@ -51,6 +51,7 @@ from synharness.result import AssetResult
 from synharness.schema import SchemaRegistry, load_registry
 from synharness.semantic import check_document
 from synharness.semantic.glsl import CompiledUniforms
+from synharness.semantic.scope import Scope, scope_of
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,9 @@ def check_bytes(
         result = AssetResult(source=source, findings=tuple(sort_findings(parsed.findings)))
         return CheckedDocument(result, None, None, parsed.text)
     # parse_document refused duplicate keys, so positions may stop at the first match.
-    return _check_parsed(parsed.data, source, options, parsed.text, unique_keys=True)
+    return _check_parsed(
+        parsed.data, source, options, parsed.text, unique_keys=True, maybe_huge=parsed.maybe_huge
+    )
 
 
 def check_data(
@@ -152,6 +155,7 @@ def _check_parsed(
     text: str | None,
     *,
     unique_keys: bool,
+    maybe_huge: bool | None = None,
 ) -> CheckedDocument:
     registry = options.registry()
     envelope = read_envelope(data, registry)
@@ -162,7 +166,9 @@ def _check_parsed(
         schemas = registry.get(envelope.version)
         assert schemas is not None  # read_envelope checked the version
         schema_findings = schemas.validate(envelope.kind, envelope.stripped_data)
-        if not schema_findings and (text is None or may_hold_huge_numbers(text)):
+        if maybe_huge is None:
+            maybe_huge = text is None or may_hold_huge_numbers(text)
+        if not schema_findings and maybe_huge:
             # Numbers the simulation cannot compute with: no model, so never simulated.
             schema_findings = huge_numbers(envelope.stripped_data)
         findings += schema_findings
@@ -171,12 +177,14 @@ def _check_parsed(
             findings += model_findings
         if model is not None:
             compiled = None
-            if options.glsl_host is not None:
+            # One scope for the compile stage and the semantic checks.
+            scope = scope_of(envelope.kind, model)
+            if options.glsl_host is not None and scope is not None and scope.shader is not None:
                 compile_found, compiled = _compile_stage(
-                    envelope.kind, model, options.glsl_host, text, unique_keys=unique_keys
+                    scope, options.glsl_host, text, unique_keys=unique_keys
                 )
                 findings += compile_found
-            findings += check_document(envelope.kind, model, compiled=compiled)
+            findings += check_document(envelope.kind, model, compiled=compiled, scope=scope)
         if envelope.enrichment is not None and envelope.draft is not None:
             asset = model if isinstance(model, SynestheticAsset) else None
             findings += check_enrichment(envelope.enrichment, asset, draft=envelope.draft)
@@ -195,12 +203,12 @@ def _check_parsed(
 
 
 def _compile_stage(
-    kind: str, model: BaseModel, profile: str, text: str | None, *, unique_keys: bool
+    scope: Scope, profile: str, text: str | None, *, unique_keys: bool
 ) -> tuple[list[Finding], CompiledUniforms | None]:
     # Imported here: only documents with a shader that passed the model get this far.
     from synharness.render.check import compile_stage
 
-    return compile_stage(kind, model, profile=profile, text=text, unique_keys=unique_keys)
+    return compile_stage(scope, profile=profile, text=text, unique_keys=unique_keys)
 
 
 def _model(kind: str, data: dict[str, Any]) -> tuple[BaseModel | None, list[Finding]]:

@@ -243,13 +243,7 @@ class Locator:
         paths = {pointer: _tokens(pointer) for pointer in pointers}
         self._expect(paths.values())
         offsets = {pointer: self._offset(tokens) for pointer, tokens in paths.items()}
-        text = self.text
-        line, last = 1, 0
-        at: dict[int, tuple[int, int]] = {}
-        for offset in sorted({o for o in offsets.values() if o is not None}):
-            line += text.count("\n", last, offset)
-            at[offset] = (line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
-            last = offset
+        at = _positions_of(self.text, {o for o in offsets.values() if o is not None})
         return {pointer: None if o is None else at[o] for pointer, o in offsets.items()}
 
     def regions(self, pointers: Iterable[str]) -> dict[str, tuple[int, int, int, int] | None]:
@@ -274,14 +268,11 @@ class Locator:
             except (ValueError, IndexError, StopIteration):
                 end = start + 1
             spans[pointer] = (start, end)
-        lines = LineIndex(text) if spans else None
-        out: dict[str, tuple[int, int, int, int] | None] = {}
-        for pointer, span in spans.items():
-            if span is None or lines is None:
-                out[pointer] = None
-                continue
-            out[pointer] = (*lines.position(span[0]), *lines.position(span[1]))
-        return out
+        at = _positions_of(text, {o for span in spans.values() if span is not None for o in span})
+        return {
+            pointer: None if span is None else (*at[span[0]], *at[span[1]])
+            for pointer, span in spans.items()
+        }
 
     def span(self, pointer: str) -> tuple[int, int] | None:
         """The ``(start, end)`` offsets of the value ``pointer`` names (end exclusive), or None."""
@@ -304,6 +295,26 @@ class Locator:
                 return position_of_offset(self.text, index)
             self._lines = LineIndex(self.text)
         return self._lines.position(index)
+
+
+def _positions_of(text: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Offset -> 1-based ``(line, column)`` for many offsets, in one pass over the text.
+
+    Lines are counted between consecutive sorted offsets (memchr speed), so the
+    text is read once up to the last offset, and a findings-light document never
+    pays for an index of every line.
+    """
+    line, last, line_start = 1, 0, 0
+    at: dict[int, tuple[int, int]] = {}
+    for offset in sorted(offsets):
+        newlines = text.count("\n", last, offset)
+        if newlines:
+            # Searched back only as far as the previous offset: one line of a
+            # minified document is never rescanned once per finding.
+            line, line_start = line + newlines, text.rfind("\n", last, offset) + 1
+        at[offset] = (line, offset - line_start + 1)
+        last = offset
+    return at
 
 
 def locate(text: str, pointer: str) -> tuple[int, int] | None:

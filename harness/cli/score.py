@@ -84,7 +84,8 @@ def score_items(
         scenarios: Built-in scenario names to run.
         strict: Apply the strict severity profile.
         diversity: Add each asset's behaviour fingerprint to its record
-            (``"fingerprint"``, a list or null), for the parent to group.
+            (``"fingerprint"``, a list or null), for the parent to group; with
+            ``render``, its render block is filled too.
         render: Also run the renderers, when installed.
 
     Returns:
@@ -127,7 +128,7 @@ def score_marked(
             )
         record = _record(source, result, line)
         if diversity:
-            record["fingerprint"] = _fingerprint(raw)
+            record["fingerprint"] = _fingerprint(raw, render=render)
         out.append((source, orjson.dumps(record), digest))
     return out
 
@@ -159,7 +160,7 @@ def mark_duplicate(record: bytes, duplicate: Finding) -> bytes:
     return orjson.dumps({**_record(data["source"], result, 0), **rest})
 
 
-def _fingerprint(raw: bytes | Finding) -> list[float] | None:
+def _fingerprint(raw: bytes | Finding, *, render: bool = False) -> list[float] | None:
     from synharness.agents.fingerprint import NotAnAssetError, fingerprint_of
 
     if isinstance(raw, Finding):
@@ -171,7 +172,7 @@ def _fingerprint(raw: bytes | Finding) -> list[float] | None:
     if not isinstance(data, dict):
         return None
     try:
-        return fingerprint_of(data)
+        return fingerprint_of(data, render=render)
     except NotAnAssetError:
         return None
 
@@ -330,7 +331,8 @@ def _run(
     "--diversity",
     is_flag=True,
     help="Add a 'diversity' object to each record: the earlier near-duplicate it repeats "
-    "(behaviour fingerprints, cosine distance) and distinct behaviours / assets so far.",
+    "(behaviour fingerprints, cosine distance; rendered too with --render) and distinct "
+    "behaviours / assets so far.",
 )
 @click.option(
     "--threshold",
@@ -384,6 +386,13 @@ def command(
                 "scoring without rendering (pip install 'synharness[render]')",
                 err=True,
             )
+        elif diversity:
+            from synharness.agents.fingerprint_render import unavailable_line
+
+            # With --diversity, the fingerprints render too (their render block).
+            line = unavailable_line("synharness score --diversity --render")
+            if line is not None:
+                click.echo(line, err=True)
     # sys streams, not click.get_binary_stream (deprecated in click 8.2);
     # CliRunner swaps sys.stdin and sys.stdout, so tests still capture them.
     code = run(invocation, stdin=sys.stdin.buffer, out=sys.stdout.buffer)

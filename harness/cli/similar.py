@@ -4,7 +4,9 @@ Every input path is in exactly one group. The metric is the cosine distance of
 behaviour fingerprints (``docs/fingerprint.md``); a path joins the group of the
 first earlier path within ``--threshold``. A document that is not a valid
 synesthetic asset has no fingerprint: it is a group of its own, and one line on
-stderr says why.
+stderr says why. ``--render`` adds what the shader shows and the tone sounds
+like (the fingerprint's render block); a part that cannot be rendered here
+(no GL, no Node) stays 0 in every fingerprint, and one line on stderr says so.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class SimilarInvocation:
     paths: tuple[str, ...]
     threshold: float
     format: str = "text"
+    #: Fill the fingerprints' render block (``--render``).
+    render: bool = False
 
 
 def run_similar(invocation: SimilarInvocation, *, stdin: BinaryIO) -> tuple[str, list[str]]:
@@ -48,11 +52,17 @@ def run_similar(invocation: SimilarInvocation, *, stdin: BinaryIO) -> tuple[str,
     tracker = DiversityTracker(threshold=invocation.threshold)
     names: list[str] = []
     notes: list[str] = []
+    if invocation.render:
+        from synharness.agents.fingerprint_render import unavailable_line
+
+        line = unavailable_line("synharness similar --render")
+        if line is not None:
+            notes.append(line)
     for source in iter_sources(invocation.paths, stdin=stdin):
         checked = check_source(source)
         names.append(source.name)
         if isinstance(checked.model, SynestheticAsset):
-            tracker.add(fingerprint(checked.model))
+            tracker.add(fingerprint(checked.model, render=invocation.render))
             continue
         errors = [f for f in checked.result.findings if f.severity == "error"]
         why = f"{errors[0].code} {errors[0].message}" if errors else "not a synesthetic asset"
@@ -89,7 +99,12 @@ def run_similar(invocation: SimilarInvocation, *, stdin: BinaryIO) -> tuple[str,
     show_default=True,
     help='Output format; json is {"groups": [[path, ...], ...]}.',
 )
-def command(paths: Sequence[str], threshold: float | None, format_: str) -> None:
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Also render shader and sound into the fingerprints (GL and Node; slower).",
+)
+def command(paths: Sequence[str], threshold: float | None, format_: str, render: bool) -> None:
     """Group near-duplicate assets (files, directories, globs or -) by behaviour fingerprint."""
     from synharness.agents.neighbours import DEFAULT_THRESHOLD
 
@@ -97,6 +112,7 @@ def command(paths: Sequence[str], threshold: float | None, format_: str) -> None
         paths=tuple(paths),
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         format=format_,
+        render=render,
     )
     try:
         text, notes = run_similar(invocation, stdin=sys.stdin.buffer)

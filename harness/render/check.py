@@ -11,12 +11,11 @@ SYN-RENDER-001, and the regex reader's checks run alone.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
 from synharness.findings import Finding
 from synharness.positions import Locator, offset_in_string, position_of_offset
 from synharness.render.diagnostics import Placer, compile_findings, no_context_finding
 from synharness.semantic.glsl import CompiledUniforms
-from synharness.semantic.scope import scope_of
+from synharness.semantic.scope import Scope
 
 
 def placer(text: str, *, unique_keys: bool = False) -> Placer:
@@ -34,8 +33,7 @@ def placer(text: str, *, unique_keys: bool = False) -> Placer:
 
 
 def compile_stage(
-    kind: str,
-    model: BaseModel,
+    scope: Scope,
     *,
     profile: str,
     text: str | None,
@@ -44,8 +42,8 @@ def compile_stage(
     """Compile the shader of a schema-valid document.
 
     Args:
-        kind: The document kind (a ``synesthetic-asset`` or a ``shader``).
-        model: Its model.
+        scope: The scope of the document (:func:`~synharness.semantic.scope.scope_of`);
+            only its shader and the shader's pointer are read.
         profile: The host profile (``three``, ``webgl1``, ``webgl2``).
         text: The JSON text, for the file's line and column of each error.
         unique_keys: The text repeats no key (positions may stop at the first match).
@@ -53,8 +51,7 @@ def compile_stage(
     Returns:
         The findings, and what the compiler reported (None when nothing was compiled).
     """
-    scope = scope_of(kind, model)
-    if scope is None or scope.shader is None:
+    if scope.shader is None:
         return [], None
     from synharness.render.compiler import compile_pair
     from synharness.render.gl import shared_runtime

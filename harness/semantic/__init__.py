@@ -29,7 +29,7 @@ from synharness.semantic.modulation import check_modulations
 from synharness.semantic.ranges import check_ranges
 from synharness.semantic.references import check_references
 from synharness.semantic.rules import check_rules
-from synharness.semantic.scope import scope_of
+from synharness.semantic.scope import Scope, scope_of
 from synharness.semantic.tone import check_tone
 from synharness.semantic.types import check_types
 
@@ -37,7 +37,11 @@ __all__ = ["check_document", "parameter_graph"]
 
 
 def check_document(
-    kind: str, model: BaseModel, *, compiled: CompiledUniforms | None = None
+    kind: str,
+    model: BaseModel,
+    *,
+    compiled: CompiledUniforms | None = None,
+    scope: Scope | None = None,
 ) -> list[Finding]:
     """Return the semantic findings of a schema-valid document of ``kind``.
 
@@ -45,12 +49,16 @@ def check_document(
         kind: The document kind (``synesthetic-asset``, ``shader``, ...).
         model: Its model, from :data:`synharness.models.MODEL_BY_KIND`.
         compiled: What the GL compiler reported for its shader, when it ran.
+        scope: The document's scope when the caller built it already (the
+            pipeline shares one with the compile stage: building it resolves
+            every declared parameter, a tenth of a document's validation).
 
     Returns:
         Findings with RFC 6901 pointers relative to the document root, in
         check order (the pipeline sorts them).
     """
-    scope = scope_of(kind, model)
+    if scope is None:
+        scope = scope_of(kind, model)
     if scope is None:
         return []
     found = check_references(scope)

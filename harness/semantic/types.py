@@ -24,6 +24,7 @@ from typing import Any
 
 from synharness.codes import finding
 from synharness.findings import Finding
+from synharness.models import ControlParameter
 from synharness.semantic.scope import Scope
 
 _KINDS = {
@@ -61,6 +62,13 @@ def fits(value: Any, kind: str, *, default: bool = False) -> bool:
     """
     if default and isinstance(value, dict) and "value" in value:
         value = value["value"]
+    # The common cases first (this runs for every option of every declaration).
+    value_type = type(value)
+    if value_type is str:
+        if kind == "string":
+            return True
+    elif value_type is float and kind == "float":
+        return math.isfinite(value)
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "string":
         return isinstance(value, str)
@@ -81,16 +89,10 @@ def fits(value: Any, kind: str, *, default: bool = False) -> bool:
     return kind == "float" or number.is_integer()
 
 
-def _typed_items(scope: Scope) -> Iterator[tuple[str, str, Any, Any, Any]]:
-    """(pointer, label, type, options, default) of every control and input parameter."""
+def _typed_items(scope: Scope) -> Iterator[tuple[str, Any, Any, Any, Any]]:
+    """(pointer, declaration, type, options, default) of every control and input parameter."""
     for pointer, control in scope.controls:
-        yield (
-            pointer,
-            f"Control {control.parameter!r}",
-            control.type,
-            control.options,
-            control.default,
-        )
+        yield pointer, control, control.type, control.options, control.default
     for component, ptr in (
         (scope.shader, scope.shader_ptr),
         (scope.tone, scope.tone_ptr),
@@ -99,16 +101,27 @@ def _typed_items(scope: Scope) -> Iterator[tuple[str, str, Any, Any, Any]]:
         if component is None:
             continue
         for i, item in enumerate(component.input_parameters or ()):
-            raw = item if isinstance(item, dict) else None
-            get = raw.get if raw is not None else (lambda k, o=item: getattr(o, k, None))
-            name = get("path") or get("name")
-            yield (
-                f"{ptr}/input_parameters/{i}",
-                f"Input parameter {str(name)!r}",
-                get("type"),
-                get("options"),
-                get("default"),
-            )
+            if type(item) is dict:
+                declared, options, default = (
+                    item.get("type"),
+                    item.get("options"),
+                    item.get("default"),
+                )
+            else:
+                declared = getattr(item, "type", None)
+                options, default = getattr(item, "options", None), getattr(item, "default", None)
+            yield f"{ptr}/input_parameters/{i}", item, declared, options, default
+
+
+def _label(declaration: Any) -> str:
+    """How a finding names a declaration; built only for a finding (this runs per parameter)."""
+    if isinstance(declaration, ControlParameter):
+        return f"Control {declaration.parameter!r}"
+    if isinstance(declaration, dict):
+        name = declaration.get("path") or declaration.get("name")
+    else:
+        name = getattr(declaration, "path", None) or getattr(declaration, "name", None)
+    return f"Input parameter {str(name)!r}"
 
 
 def _shown(value: Any) -> str:
@@ -119,7 +132,7 @@ def _shown(value: Any) -> str:
 def check_types(scope: Scope) -> list[Finding]:
     """SYN-TYPE-001 (options) and SYN-TYPE-002 (default) for every typed declaration."""
     found: list[Finding] = []
-    for pointer, label, declared, options, default in _typed_items(scope):
+    for pointer, declaration, declared, options, default in _typed_items(scope):
         kind = _KINDS.get(declared.strip().lower()) if isinstance(declared, str) else None
         if kind is None:
             continue
@@ -130,8 +143,8 @@ def check_types(scope: Scope) -> list[Finding]:
                         finding(
                             "SYN-TYPE-001",
                             f"{pointer}/options/{j}",
-                            f"{label} is typed {declared!r}, but its option {_shown(option)} "
-                            f"is not a {kind}",
+                            f"{_label(declaration)} is typed {declared!r}, but its option "
+                            f"{_shown(option)} is not a {kind}",
                         )
                     )
         if default is not None and not fits(default, kind, default=True):
@@ -139,8 +152,8 @@ def check_types(scope: Scope) -> list[Finding]:
                 finding(
                     "SYN-TYPE-002",
                     f"{pointer}/default",
-                    f"{label} is typed {declared!r}, but its default {_shown(default)} "
-                    f"is not a {kind}",
+                    f"{_label(declaration)} is typed {declared!r}, but its default "
+                    f"{_shown(default)} is not a {kind}",
                 )
             )
     return found

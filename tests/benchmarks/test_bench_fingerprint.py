@@ -3,6 +3,12 @@
 Measures, in one run:
 - ``fingerprints_per_s``: :func:`~synharness.agents.fingerprint.fingerprint` of
   validated generated assets (three simulations each), CPU time, best of 3;
+- ``render``: ``fingerprint(..., render=True)`` of ``RENDER_SAMPLE`` of them
+  (each also rendered: the shader through GL in this process, the tone in the
+  shared Node worker), once each after a warm-up, beside ``render=False`` of the
+  same assets timed the same way in this run (the reference): fingerprints per
+  second of CPU time (this process plus the Node worker, read from
+  ``/proc``; the two overlap, so wall time is given too) and the ratio;
 - search over ``stored`` = 100,000 fingerprints: ``STORED_REAL`` real
   fingerprints of generated assets, each repeated with small noise on its
   non-zero values (batches of a generator that collapses look like this), then
@@ -25,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from synharness.agents.fingerprint import DIMENSION, fingerprint
+from synharness.agents.fingerprint import DIMENSION, FEATURE_NAMES, fingerprint
 from synharness.agents.neighbours import FingerprintIndex
 from synharness.extras import has_extra
 from synharness.models import SynestheticAsset
@@ -37,6 +43,8 @@ from tests.factories import generate_assets
 pytestmark = pytest.mark.bench
 
 STORED = 100_000
+#: Assets fingerprinted with rendering (each takes about a second).
+RENDER_SAMPLE = 8
 STORED_REAL = 200
 QUERIES = 1_000
 K = 10
@@ -73,6 +81,59 @@ def _stored_and_queries(models: list[SynestheticAsset]) -> tuple[np.ndarray, np.
     return stored, queries
 
 
+def _node_cpu_s() -> float:
+    """CPU seconds the shared Node worker has used so far (0 when it has none or no /proc)."""
+    import os
+
+    from synharness.render.node import _shared
+
+    worker = _shared.get(os.getpid())
+    process = worker._process if worker is not None else None
+    stat = Path(f"/proc/{process.pid}/stat") if process is not None else None
+    if stat is None or not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _render_rates(models: list[SynestheticAsset]) -> dict[str, object]:
+    """Fingerprints per second with ``render=True`` and, as the reference, without."""
+    from synharness.agents.fingerprint_render import unavailable
+
+    reasons = unavailable()
+    if reasons:
+        return {"skipped": "; ".join(reasons.values())}
+    flags = [FEATURE_NAMES.index(n) for n in ("render.visual.rendered", "render.audio.rendered")]
+    fingerprint(models[0], render=True)  # warm: the GL context, the Node worker, the renderers
+
+    def timed(render: bool) -> tuple[float, float, float, list[np.ndarray]]:
+        wall, cpu, node = time.perf_counter(), time.process_time(), _node_cpu_s()
+        vectors = [fingerprint(m, render=render) for m in models]
+        return (
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+            _node_cpu_s() - node,
+            vectors,
+        )
+
+    plain_wall, plain_cpu, _, _ = timed(False)
+    wall, cpu, node, vectors = timed(True)
+    n = len(models)
+    with_render = n / (cpu + node)
+    return {
+        "assets": n,
+        "visual_rendered": int(sum(v[flags[0]] for v in vectors)),
+        "audio_rendered": int(sum(v[flags[1]] for v in vectors)),
+        "fingerprints_per_s_cpu": round(with_render, 2),
+        "fingerprints_per_s_wall": round(n / wall, 2),
+        "python_cpu_s_per_asset": round(cpu / n, 3),
+        "node_cpu_s_per_asset": round(node / n, 3),
+        "reference_render_false_per_s_cpu": round(n / plain_cpu, 1),
+        "reference_render_false_per_s_wall": round(n / plain_wall, 1),
+        "ratio_render_false_vs_true_cpu": round((n / plain_cpu) / with_render, 1),
+    }
+
+
 @pytest.mark.skipif(not has_extra("ann"), reason="the 'ann' extra (usearch) is not installed")
 def test_bench_fingerprint() -> None:
     models = _models(STORED_REAL)
@@ -83,6 +144,7 @@ def test_bench_fingerprint() -> None:
             fingerprint(model)
 
     per_s = rate(work, len(sample))
+    rendered = _render_rates(sample[:RENDER_SAMPLE])
     stored, queries = _stored_and_queries(models)
 
     start = time.perf_counter()
@@ -107,6 +169,7 @@ def test_bench_fingerprint() -> None:
     section = {
         "dimension": DIMENSION,
         "fingerprints_per_s": round(per_s, 1),
+        "render": rendered,
         "stored": STORED,
         "queries": QUERIES,
         "k": K,
@@ -114,9 +177,11 @@ def test_bench_fingerprint() -> None:
         "exact_numpy": exact,
         "ratio_p99_exact_vs_usearch": round(exact["p99_ms"] / max(ann["p99_ms"], 1e-6), 1),
         "goal_p99_ms": 50,
-        "note": "2 shared cores: timings are noisy under other helpers' load",
+        "note": "2 shared cores: timings are noisy under other helpers' load; render CPU "
+        "counts this process and the Node worker",
     }
     write_section("fingerprint", section)
+    print(f"\nfingerprint render: {rendered}")
     print(
         f"\nfingerprint: {per_s:,.1f} fingerprints/s; search of {STORED:,} stored: usearch "
         f"p50 {ann['p50_ms']} ms p99 {ann['p99_ms']} ms (recall@1 {hits / QUERIES:.3f}, "

@@ -7,6 +7,8 @@
 //                                                  "channels": ["<base64 float32 LE>", ...],
 //                                                  "notes": n, "automated": [...], "set": [...]}
 //   any failure                                -> {"id": n, "ok": false, "error": "..."}
+// Renders are reproducible: Math.random is a seeded generator, reseeded at every render request
+// (see "Seeded randomness" below), so the same request gives the same samples in any worker.
 // The render request is built by synharness/render/audio.py (see docs/audio.md): the synth class
 // and options, the effects chain in order, automation (times and values per parameter path) and
 // notes (time, op, note, duration, velocity). stdout carries only protocol lines: Tone.js and the
@@ -45,6 +47,37 @@ globalThis.self = globalThis;
 globalThis.isSecureContext = true;
 const Tone = await import("tone");
 
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness. Tone.js draws Math.random for its noise buffers (made once per process, on
+// first use), for the offset at which a noise source starts, and so for Tone.Reverb's impulse
+// response. Left to the platform's generator, two workers render the same request differently
+// (a few hundredths of a dB of loudness and peak for a reverb), and a render would depend on what
+// the worker rendered before it. Instead (mulberry32, a 32-bit generator): the noise buffers are
+// made at start-up from a fixed seed; each impulse response from a seed of its own key; each
+// render request restarts the generator from a fixed seed.
+function seeded(seed) {
+  let a = seed >>> 0;
+  return function next() {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function seedOf(text) {
+  // FNV-1a, 32 bits.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+let random = seeded(seedOf("synharness"));
+Math.random = () => random();
+// The buffers are made by the first noise that starts, in the context current then.
+await Tone.Offline(() => {
+  for (const type of ["white", "pink", "brown"]) new Tone.Noise({ type }).start(0);
+}, 0.01, 1, 44100);
+
 // Tone.Reverb renders its impulse response (decaying random noise) on every construction; the
 // same (decay, preDelay, sample rate) gives the same response up to the noise, so it is made
 // once per worker and reused: a tone's reverb is the same in every scenario of a run.
@@ -58,7 +91,16 @@ Tone.Reverb.prototype.generate = async function generate() {
     this.ready = Promise.resolve();
     return this;
   }
-  await generateReverb.call(this);
+  // The noise starts (and draws its offsets) before the generator's first await.
+  const outer = random;
+  random = seeded(seedOf(key));
+  let pending;
+  try {
+    pending = generateReverb.call(this);
+  } finally {
+    random = outer;
+  }
+  await pending;
   if (this._convolver.buffer) impulses.set(key, this._convolver.buffer);
   return this;
 };
@@ -204,6 +246,7 @@ function play(synth, kind, note, start, duration, velocity) {
 }
 
 async function render(request) {
+  random = seeded(seedOf("render"));
   const spec = request.tone;
   const sampleRate = request.sampleRate || 44100;
   const channels = request.channels || 2;

@@ -157,6 +157,12 @@ def test_every_dimension_is_documented() -> None:
         assert kind in doc, kind
     for name in ("graph.max_in_degree", "graph.contended", "graph.cycles", "empty"):
         assert f"`{name}`" in doc, name
+    from synharness.agents import fingerprint_render as render
+
+    for name in (*render.VISUAL_FEATURES, *render.AUDIO_FEATURES, *render.RENDER_FLAGS):
+        assert f"`{name}`" in doc, name
+    for run in render.RENDER_RUNS:
+        assert f"`{run}`" in doc, run
 
 
 @settings(max_examples=25)

@@ -8,12 +8,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from synharness.errors import HarnessError, NoDocumentsError, PathNotFoundError, UsageError
 from synharness.findings import Finding
 from synharness.loading import (
     MAX_DEPTH,
     STDIN_NAME,
     Source,
+    _deeper_than,
+    _parse_plain,
     iter_sources,
     parse_document,
     parse_text,
@@ -243,3 +247,28 @@ def test_valid_surrogate_pairs_and_escaped_backslashes_pass() -> None:
     parsed = parse_text('{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}')
     assert parsed.findings == ()
     assert parsed.data == {"a": "\U0001f600", "b": "\\ud800"}
+
+
+def _nested(levels: list[str], leaf: object) -> object:
+    """Containers from the outside in: "o" an object (under the key "k~\\"x"), "a" an array."""
+    value = leaf
+    for kind in reversed(levels):
+        value = {'k~"x': value, "n": 1} if kind == "o" else [0, value]
+    return value
+
+
+@settings(max_examples=200)
+@given(
+    # Around the limit, where the two answers differ.
+    st.integers(MAX_DEPTH - 3, MAX_DEPTH + 2).flatmap(
+        lambda n: st.lists(st.sampled_from("oa"), min_size=n, max_size=n)
+    ),
+    st.sampled_from([None, 1.5, "s", [], {}]),
+)
+def test_the_indented_dump_judges_nesting_as_the_walk_does(levels: list[str], leaf: object) -> None:
+    data = {"top": _nested(levels, leaf)}
+    text = json.dumps(data, indent=None)
+    too_deep = _deeper_than(data, MAX_DEPTH)
+    codes = [f.code for f in parse_text(text).findings]
+    assert codes == (["SYN-LOAD-006"] if too_deep else [])
+    assert _parse_plain(text) is not None  # judged on the fast path, not handed on
