@@ -282,9 +282,9 @@ _NO_CONTEXT = _NoContext()
 class _Job:
     """Evaluates blocks window by window; shared by the worker threads (read-only state).
 
-    A block's constants and rotation tables are built on its first window and
-    kept (they depend on the block, not on the window); its buffers are one
-    window's.
+    When the run comes in several windows, a block's rotation tables are built
+    on its first window and kept (they depend on the block, not on the window);
+    its buffers are one window's.
     """
 
     def __init__(

@@ -188,6 +188,10 @@ def test_the_engine_asks_for_bounded_windows_in_order() -> None:
     whole = evaluate(mods, rows, steps=steps, dt=1 / 60, every=5, base=base, window=steps)
     cut = evaluate(mods, rows, steps=steps, dt=1 / 60, every=5, base=windows)
     assert _same_bits(cut.values, whole.values) and _same_bits(cut.clamped, whole.clamped)
+    # Blocks of one modulation on two threads, each window shared out between them.
+    threaded = evaluate(mods, rows, steps=steps, dt=1 / 60, every=5, base=base, threads=2, block=1)
+    assert _same_bits(threaded.values, whole.values)
+    assert _same_bits(threaded.clamped_mask, whole.clamped_mask)
     assert all(count <= WINDOW_STEPS for _, count in asked)
     assert [s for s, _ in asked] == list(range(0, steps, asked[0][1]))
     assert sum(c for _, c in asked) == steps
