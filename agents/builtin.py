@@ -14,8 +14,9 @@ Built-ins carry no expectations: their findings come from the trace
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,13 @@ _OVERSHOOT = 1.1
 
 
 def _scenario(
-    name: str, factory: Callable[[], list[Input]] | None, *, duration: float, dt: float, seed: int
+    name: str,
+    factory: Callable[[], list[Input]] | None,
+    *,
+    duration: float,
+    dt: float,
+    seed: int,
+    stream: Callable[[], Iterator[tuple[int, Input]]] | None = None,
 ) -> Scenario:
     # Built from trusted values without validation: the scoring loop builds
     # thousands of these a second (same attributes as model_construct sets).
@@ -49,7 +56,11 @@ def _scenario(
     object.__setattr__(scenario, "__pydantic_fields_set__", set(fields))
     object.__setattr__(scenario, "__pydantic_extra__", None)
     built = (lambda: tuple(factory())) if factory is not None else None
-    object.__setattr__(scenario, "__pydantic_private__", {"_factory": built, "_built": None})
+    object.__setattr__(
+        scenario,
+        "__pydantic_private__",
+        {"_factory": built, "_built": None, "_stream": stream},
+    )
     return scenario
 
 
@@ -101,30 +112,20 @@ def sweep_inputs(asset: SynestheticAsset, duration: float) -> list[Input]:
     return inputs
 
 
-def random_inputs(
-    asset: SynestheticAsset, duration: float, rng: np.random.Generator
-) -> list[Input]:
-    """Seeded random gestures and grid presses."""
-    mappings = [
+#: Seconds between the random scenario's gestures, the length of each, and between its presses.
+_GESTURE_EVERY, _GESTURE_SPAN, _PRESS_EVERY = 0.25, 0.2, 0.5
+
+
+def _random_mappings(asset: SynestheticAsset) -> list[tuple[ControlParameter, Any]]:
+    return [
         (c, m)
         for c in (asset.control.control_parameters if asset.control else [])
         for m in c.mappings
         if m.action.sensitivity * m.action.scale
     ]
-    inputs: list[Input] = []
-    for k in range(math.floor(duration / 0.25)):
-        if not mappings:
-            break
-        control, mapping = mappings[int(rng.integers(len(mappings)))]
-        span = _span(control) or 1.0
-        pixels = (
-            float(rng.uniform(-0.3, 0.3))
-            * span
-            / abs(mapping.action.sensitivity * mapping.action.scale)
-        )
-        if not math.isfinite(pixels):  # a denormal gain: see sweep_inputs
-            continue
-        inputs.append(_gesture(k * 0.25, 0.2, mapping, pixels))
+
+
+def _grid_size(asset: SynestheticAsset) -> int | None:
     sizes = [
         int(r.trigger["params"]["gridSize"])
         for r in (asset.rule_bundle.rules if asset.rule_bundle else [])
@@ -134,19 +135,87 @@ def random_inputs(
         and isinstance(r.trigger["params"].get("gridSize"), int | float)
         and r.trigger["params"]["gridSize"] >= 1
     ]
-    if sizes:
-        size = min(sizes)
-        for k in range(math.floor(duration / 0.5)):
-            cell = (int(rng.integers(size)), int(rng.integers(size)))
-            press = GridPress.model_construct(
-                cell=cell, pressure=float(rng.uniform(0.0, 1.0)), every=None
-            )
-            inputs.append(
-                Input.model_construct(
-                    at=k * 0.5 + 0.1, duration=0.0, hold=Hold(), move=None, wheel=None, grid=press
-                )
-            )
+    return min(sizes) if sizes else None
+
+
+def _random_gestures(
+    mappings: list[tuple[ControlParameter, Any]],
+    duration: float,
+    rng: np.random.Generator,
+    *,
+    build: bool = True,
+) -> Iterator[tuple[int, Input]]:
+    """(rank, gesture) in time order; ``build=False`` only makes the draws (to skip past them)."""
+    for k in range(math.floor(duration / _GESTURE_EVERY)):
+        if not mappings:
+            break
+        control, mapping = mappings[int(rng.integers(len(mappings)))]
+        span = _span(control) or 1.0
+        pixels = (
+            float(rng.uniform(-0.3, 0.3))
+            * span
+            / abs(mapping.action.sensitivity * mapping.action.scale)
+        )
+        if not math.isfinite(pixels) or not build:  # a denormal gain: see sweep_inputs
+            continue
+        yield k, _gesture(k * _GESTURE_EVERY, _GESTURE_SPAN, mapping, pixels)
+
+
+def _random_presses(
+    size: int, duration: float, rng: np.random.Generator, first_rank: int
+) -> Iterator[tuple[int, Input]]:
+    for k in range(math.floor(duration / _PRESS_EVERY)):
+        cell = (int(rng.integers(size)), int(rng.integers(size)))
+        press = GridPress.model_construct(
+            cell=cell, pressure=float(rng.uniform(0.0, 1.0)), every=None
+        )
+        yield (
+            first_rank + k,
+            Input.model_construct(
+                at=k * _PRESS_EVERY + 0.1,
+                duration=0.0,
+                hold=Hold(),
+                move=None,
+                wheel=None,
+                grid=press,
+            ),
+        )
+
+
+def random_inputs(
+    asset: SynestheticAsset, duration: float, rng: np.random.Generator
+) -> list[Input]:
+    """Seeded random gestures and grid presses (the gestures' draws first, then the presses')."""
+    inputs = [g for _, g in _random_gestures(_random_mappings(asset), duration, rng)]
+    size = _grid_size(asset)
+    if size is not None:
+        inputs += [p for _, p in _random_presses(size, duration, rng, 0)]
     return inputs
+
+
+def random_stream(
+    asset: SynestheticAsset, duration: float, seed: int
+) -> Iterator[tuple[int, Input]]:
+    """:func:`random_inputs` with ``default_rng(seed)``, one by one in order of start.
+
+    The presses draw after every gesture: a second generator makes the
+    gestures' draws without building them, then draws the presses, so the
+    two streams merge in time without either being held.
+    """
+    mappings = _random_mappings(asset)
+    gestures = _random_gestures(mappings, duration, np.random.default_rng(seed))
+    size = _grid_size(asset)
+    if size is None:
+        yield from gestures
+        return
+
+    def presses() -> Iterator[tuple[int, Input]]:
+        rng = np.random.default_rng(seed)
+        for _ in _random_gestures(mappings, duration, rng, build=False):
+            pass
+        yield from _random_presses(size, duration, rng, math.floor(duration / _GESTURE_EVERY))
+
+    yield from heapq.merge(gestures, presses(), key=lambda pair: (pair[1].at, pair[0]))
 
 
 def builtin_scenarios(
@@ -173,6 +242,7 @@ def builtin_scenarios(
         duration=duration,
         dt=dt,
         seed=seed,
+        stream=lambda: random_stream(asset, duration, seed),
     )
     return [idle, sweep, random]
 

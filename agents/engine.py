@@ -26,6 +26,7 @@ about 1e-12.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -43,6 +44,9 @@ from synharness.agents.planning import Plan, plan_blocks
 __all__ = [
     "DEFAULT_BLOCK",
     "DEFAULT_CHUNK",
+    "WINDOW_STEPS",
+    "WINDOW_VALUES",
+    "BaseWindows",
     "EngineTrace",
     "ModulationBank",
     "ParameterRows",
@@ -66,10 +70,11 @@ def evaluate(
     steps: int,
     dt: float,
     every: int = 1,
-    base: np.ndarray | None = None,
+    base: np.ndarray | BaseWindows | None = None,
     threads: int = 1,
     chunk: int = DEFAULT_CHUNK,
     block: int = DEFAULT_BLOCK,
+    window: int | None = None,
     out: EngineTrace | None = None,
 ) -> EngineTrace:
     """Evaluate every parameter at steps ``k = 0 .. steps-1`` (``t = k·dt``).
@@ -84,11 +89,17 @@ def evaluate(
         steps: Number of steps (``N + 1`` for ``t = 0 .. N·dt``).
         dt: Step length in seconds.
         every: Record every ``every``-th step.
-        base: ``None`` (every base is the default) or an array of parameter
-            rows x ``steps`` base values.
+        base: ``None`` (every base is the default), an array of parameter
+            rows x ``steps`` base values, or a callable that returns the rows x
+            ``count`` base values of steps ``start .. start+count-1``, asked for
+            window after window in step order (so a run need not hold them all).
         threads: Worker threads (blocks are shared out between them).
         chunk: Steps per chunk.
         block: Modulations per block.
+        window: Steps per window of base values, rounded up to whole chunks so
+            that every chunk sees the same times as in one pass (the values do
+            not depend on it); ``None`` keeps a window within
+            :data:`WINDOW_VALUES` values and :data:`WINDOW_STEPS` steps.
         out: A trace of the same shape to write into (its buffers are reused,
             counters reset), so that repeated runs do not pay for fresh memory.
 
@@ -116,16 +127,50 @@ def evaluate(
     if base is None and len(mods) <= SMALL_BANK and steps <= chunk * 4:
         _evaluate_small(mods, params, out, steps=steps, dt=dt, every=every)
         return out
-    plans = plan_blocks(mods, params, base=base, block=block)
-    job = _Job(mods, params, base, out, steps, dt, every, max(1, min(chunk, steps)))
-    if threads > 1 and len(plans) > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            for _ in pool.map(job.run, plans):
-                pass
+    chunk = max(1, min(chunk, steps))
+    plans = plan_blocks(mods, params, varying=base is not None, block=block)
+    job = _Job(mods, params, base is not None, out, steps, dt, every, chunk)
+    if base is None:
+        windows: list[tuple[int, int]] = [(0, steps)]
+        source: BaseWindows | None = None
     else:
-        for plan in plans:
-            job.run(plan)
+        size = window if window is not None else min(WINDOW_STEPS, WINDOW_VALUES // max(n_p, 1))
+        size = -(-max(size, 1) // chunk) * chunk
+        windows = [(w0, min(w0 + size, steps)) for w0 in range(0, steps, size)]
+        source = base if callable(base) else _slices(base)
+    job.windowed = len(windows) > 1
+    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 and len(plans) > 1 else None
+    try:
+        for w0, w1 in windows:
+            y = source(w0, w1 - w0) if source is not None else None
+            work = [(plan, w0, w1, y) for plan in plans]
+            if pool is not None:
+                for _ in pool.map(job.run, work):
+                    pass
+            else:
+                for item in work:
+                    job.run(item)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return out
+
+
+#: Base values (parameter rows x steps) per window of a scripted run: 8 MiB at most.
+WINDOW_VALUES = 1 << 20
+#: Steps per window at most: the caller's per-step state for a window (a scripted run's
+#: timeline entries, Python objects) weighs more than the window's base values.
+WINDOW_STEPS = 8192
+
+#: ``base(start, count)``: the rows x ``count`` base values from step ``start`` on.
+BaseWindows = Callable[[int, int], np.ndarray]
+
+
+def _slices(base: np.ndarray) -> BaseWindows:
+    def window(start: int, count: int) -> np.ndarray:
+        return base[:, start : start + count]
+
+    return window
 
 
 #: Banks up to this many modulations (one asset's) take the planning-free path.
@@ -235,32 +280,57 @@ _NO_CONTEXT = _NoContext()
 
 
 class _Job:
-    """Evaluates blocks; one instance is shared by the worker threads (read-only state)."""
+    """Evaluates blocks window by window; shared by the worker threads (read-only state).
+
+    When the run comes in several windows, a block's rotation tables are built
+    on its first window and kept (they depend on the block, not on the window);
+    its buffers are one window's.
+    """
 
     def __init__(
         self,
         mods: ModulationBank,
         params: ParameterRows,
-        base: np.ndarray | None,
+        varying: bool,
         out: EngineTrace,
         steps: int,
         dt: float,
         every: int,
         chunk: int,
     ) -> None:
-        self.mods, self.params, self.base, self.out = mods, params, base, out
+        self.mods, self.params, self.varying, self.out = mods, params, varying, out
         self.steps, self.dt, self.every, self.chunk = steps, dt, every, chunk
+        #: Whether the run comes in several windows (then tables are kept per block).
+        self.windowed = False
+        self._tables: dict[int, dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]]] = {}
 
-    def run(self, plan: Plan) -> None:
+    def run(self, work: tuple[Plan, int, int, np.ndarray | None]) -> None:
         # Blocks that may overflow compute NaN and inf on purpose (SYN-SIM-001 counts
         # them); only they pay for silencing numpy's warnings.
-        if plan.check_finite:
+        if work[0].check_finite:
             with np.errstate(all="ignore"):
-                self._run(plan)
+                self._run(*work)
         else:
-            self._run(plan)
+            self._run(*work)
 
-    def _run(self, plan: Plan) -> None:
+    def _tables_of(
+        self, plan: Plan, f: np.ndarray
+    ) -> dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]]:
+        # Tables pay off only when many chunks reuse them: the run's, not the window's.
+        found = self._tables.get(id(plan))
+        if found is None:
+            use_tables = self.steps >= 4 * self.chunk
+            found = {
+                (w, p, s0, s1): table(f[s0:s1], ROTATIONS[(w, p)][0], self.dt, self.chunk)
+                for w, p, s0, s1 in plan.groups
+                if use_tables and (w, p) in ROTATIONS
+            }
+            if self.windowed:  # one pass needs them once: do not hold every block's at once
+                self._tables[id(plan)] = found
+        return found
+
+    def _run(self, plan: Plan, w0: int, w1: int, base: np.ndarray | None) -> None:
+        """Steps ``[w0, w1)`` of one block, around ``base`` (rows x ``w1 - w0``, or None)."""
         mods, params, chunk, dt = self.mods, self.params, self.chunk, self.dt
         rows = plan.rows
         n_m, n_p = len(rows), plan.p1 - plan.p0
@@ -271,13 +341,7 @@ class _Job:
         local_target = mods.target[rows] - plan.p0
         default = params.default[plan.p0 : plan.p1]
         p_lo, p_hi = params.lo[plan.p0 : plan.p1, None], params.hi[plan.p0 : plan.p1, None]
-        # Tables pay off only when many chunks reuse them.
-        use_tables = self.steps >= 4 * chunk
-        tables = {
-            (w, p, s0, s1): table(f[s0:s1], ROTATIONS[(w, p)][0], dt, chunk)
-            for w, p, s0, s1 in plan.groups
-            if use_tables and (w, p) in ROTATIONS
-        }
+        tables = self._tables_of(plan, f)
         v_buf = np.empty((n_m, chunk))
         scratch = np.empty((n_m, chunk))
         saw = any(key[0] == SAWTOOTH for key in tables)
@@ -286,7 +350,7 @@ class _Job:
         mask_buf = np.empty((n_p, chunk), dtype=bool)
         gain = depth * np.where(mult[:, None], offset, 1.0)
         direct = (
-            self.base is None
+            not self.varying
             and plan.covered
             and len(plan.slots) == 1
             and not (plan.clamp_mods or plan.clamp_params or plan.check_finite)
@@ -295,16 +359,17 @@ class _Job:
         order = np.empty(n_p, dtype=np.int64)
         if direct:
             order[plan.slots[0][0]] = plan.slots[0][1]
-        for k0 in range(0, self.steps, chunk):
-            n = min(chunk, self.steps - k0)
+        # Windows are whole chunks, so chunks start where they would in one pass.
+        for k0 in range(w0, w1, chunk):
+            n = min(chunk, w1 - k0)
             v, tmp = v_buf[:, :n], scratch[:, :n]
             t = np.arange(k0, k0 + n, dtype=np.float64) * dt
-            if self.base is None:
+            if base is None:
                 y: np.ndarray = default[:, None]
                 centre: np.ndarray = offset
                 gain_now = gain
             else:
-                y = self.base[plan.p0 : plan.p1, k0 : k0 + n]
+                y = base[plan.p0 : plan.p1, k0 - w0 : k0 - w0 + n]
                 centre = offset + (y[local_target] - default[local_target, None])
                 gain_now = depth * np.where(mult[:, None], centre, 1.0)
             # v = centre + depth·w' (additive) or centre·(1 + depth·w') (multiplicative),

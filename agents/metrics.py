@@ -81,6 +81,29 @@ def _metrics(**values: float) -> ParameterMetrics:
     return m
 
 
+#: Samples (rows x recorded steps) whose metrics are computed at once: 8 MiB of float64.
+METRIC_VALUES = 1 << 20
+
+
+def _block_metrics(
+    sub: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Min, max, mean and coverage of each row of ``sub`` (rows x samples)."""
+    all_finite = True
+    if sub.shape[1] == 0:
+        lows = highs = means = np.zeros(len(sub))
+    elif all_finite := bool(np.isfinite(sub).all()):
+        lows, highs, means = sub.min(axis=1), sub.max(axis=1), sub.mean(axis=1)
+    else:
+        finite = np.isfinite(sub)
+        count = finite.sum(axis=1)
+        lows = np.where(finite, sub, np.inf).min(axis=1)
+        highs = np.where(finite, sub, -np.inf).max(axis=1)
+        means = np.where(finite, sub, 0.0).sum(axis=1) / np.maximum(count, 1)
+        lows, highs = np.where(count > 0, lows, 0.0), np.where(count > 0, highs, 0.0)
+    return lows, highs, means, coverage(sub, lo, hi, all_finite=all_finite)
+
+
 def parameter_metrics(
     result: SimulationResult, paths: Sequence[str]
 ) -> dict[str, ParameterMetrics]:
@@ -98,21 +121,18 @@ def parameter_metrics(
     if not known:
         return {}
     rows = np.array([index[p] for p in known], dtype=np.int64)
-    sub = result.matrix[rows]
     steps = max(result.steps, 1)
-    all_finite = True
-    if sub.shape[1] == 0:
-        lows = highs = means = np.zeros(len(rows))
-    elif all_finite := bool(np.isfinite(sub).all()):
-        lows, highs, means = sub.min(axis=1), sub.max(axis=1), sub.mean(axis=1)
-    else:
-        finite = np.isfinite(sub)
-        count = finite.sum(axis=1)
-        lows = np.where(finite, sub, np.inf).min(axis=1)
-        highs = np.where(finite, sub, -np.inf).max(axis=1)
-        means = np.where(finite, sub, 0.0).sum(axis=1) / np.maximum(count, 1)
-        lows, highs = np.where(count > 0, lows, 0.0), np.where(count > 0, highs, 0.0)
-    cover = coverage(sub, result.lo[rows], result.hi[rows], all_finite=all_finite)
+    lows, highs, means, cover = (np.zeros(len(rows)) for _ in range(4))
+    # Rows are independent and each is reduced whole, so blocks of rows give the
+    # same numbers as one pass while the temporaries stay a block's.
+    samples = result.matrix.shape[1]
+    size = max(1, METRIC_VALUES // max(samples, 1))
+    for r0 in range(0, len(rows), size):
+        picked = rows[r0 : r0 + size]
+        part = slice(r0, r0 + len(picked))
+        lows[part], highs[part], means[part], cover[part] = _block_metrics(
+            result.matrix[picked], result.lo[picked], result.hi[picked]
+        )
     out = {}
     for i, path in enumerate(known):
         out[path] = _metrics(

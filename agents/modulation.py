@@ -12,7 +12,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from synharness.agents.config import CompiledAsset
-from synharness.agents.engine import EngineTrace, ModulationBank, ParameterRows, evaluate
+from synharness.agents.engine import (
+    DEFAULT_CHUNK,
+    BaseWindows,
+    EngineTrace,
+    ModulationBank,
+    ParameterRows,
+    evaluate,
+)
 
 
 class ModulationAgent:
@@ -27,8 +34,10 @@ class ModulationAgent:
         steps: int,
         dt: float,
         every: int = 1,
-        base: np.ndarray | None = None,
+        base: np.ndarray | BaseWindows | None = None,
         threads: int = 1,
+        window: int | None = None,
+        chunk: int = DEFAULT_CHUNK,
     ) -> EngineTrace:
         """Values of every parameter at steps ``0 .. steps-1`` around ``base``.
 
@@ -36,8 +45,12 @@ class ModulationAgent:
             steps: Number of steps.
             dt: Step length in seconds.
             every: Record every ``every``-th step.
-            base: Parameter rows x steps base values, or None for the defaults.
+            base: Parameter rows x steps base values, a callable giving them
+                window by window (see :func:`~synharness.agents.engine.evaluate`),
+                or None for the defaults.
             threads: Worker threads.
+            window: Steps per window of base values (None: the engine's choice).
+            chunk: Steps evaluated at once.
 
         Returns:
             The engine's trace.
@@ -50,6 +63,8 @@ class ModulationAgent:
             every=every,
             base=base,
             threads=threads,
+            window=window,
+            chunk=chunk,
         )
 
 

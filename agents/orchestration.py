@@ -11,7 +11,11 @@ Order within step ``k`` (``t_k = k·dt``, ``k = 0 .. N``), fixed:
 
 Steps 1-3 run only at steps where the timeline has input; between them the
 filter is advanced in closed form (``y = x + (y₀ - x)·a^j``, the same numbers
-as stepping it), and steps 4-5 run vectorised over the whole run. The model
+as stepping it), and steps 4-5 run vectorised. A run with input walks time in
+windows (:class:`_SmoothedBase` hands the engine one window of base values at
+a time, the timeline streams its inputs), so memory is the recorded trace, the
+event log and one window, whatever the duration; the numbers are those of one
+window over the whole run. The model
 owns the random generator (``numpy.random.default_rng(seed)``); agents draw
 only from it. The engine does no I/O.
 """
@@ -24,12 +28,12 @@ from typing import Any
 import numpy as np
 from synharness.agents.config import CompiledAsset, compile_asset
 from synharness.agents.control import ControlAgent, ControlState, smoothing_factor
-from synharness.agents.engine import EngineTrace
+from synharness.agents.engine import DEFAULT_CHUNK, EngineTrace
 from synharness.agents.mirror import StateMirrorAgent
 from synharness.agents.modulation import ModulationAgent
 from synharness.agents.rules import RuleAgent
 from synharness.agents.scenario import Scenario
-from synharness.agents.timeline import build_timeline
+from synharness.agents.timeline import Timeline
 from synharness.findings import Finding
 from synharness.models import SynestheticAsset
 
@@ -82,12 +86,23 @@ class OrchestrationAgent:
     """Runs scenarios; the model that owns time and randomness for one run."""
 
     def __init__(
-        self, compiled: CompiledAsset, scenario: Scenario, *, every: int = 1, threads: int = 1
+        self,
+        compiled: CompiledAsset,
+        scenario: Scenario,
+        *,
+        every: int = 1,
+        threads: int = 1,
+        window: int | None = None,
+        chunk: int = DEFAULT_CHUNK,
     ) -> None:
         self.compiled = compiled
         self.scenario = scenario
         self.every = max(1, every)
         self.threads = threads
+        #: Steps per window of a scripted run (None: the engine's choice); tests vary it.
+        self.window = window
+        #: Steps the engine evaluates at once.
+        self.chunk = chunk
         self._rng: np.random.Generator | None = None
         table = compiled.table
         self.state = ControlState.at_rest(table.default)
@@ -110,59 +125,25 @@ class OrchestrationAgent:
             self._rng = np.random.default_rng(self.scenario.seed)
         return self._rng
 
-    def _base(self) -> np.ndarray | None:
-        """Smoothed base per row and step, or None when no input ever moves it."""
-        scenario, table, state = self.scenario, self.compiled.table, self.state
-        timeline = build_timeline(scenario)
-        if not timeline:
+    def _base(self) -> _SmoothedBase | None:
+        """The smoothed base, window by window, or None when no input ever moves it."""
+        timeline = Timeline(self.scenario)
+        if timeline.empty:
             return None
-        steps, dt = scenario.steps, scenario.dt
-        alpha = smoothing_factor(table.smoothing, dt)
-        base = np.empty((len(table), steps))
-        done = 0
-        for k in sorted(timeline):
-            if k > done:
-                self._relax(base, done, k, alpha)
-            self.step_index, self.time = k, k * dt
-            actions = timeline[k]
-            for axis, amount, keys, buttons in actions.moves:
-                self.controls.step(axis, amount, keys, buttons)
-            for cell, pressure in actions.presses:
-                self.rules.step(k * dt, cell, pressure)
-            ControlAgent.smooth(state, alpha)
-            base[:, k] = state.smoothed
-            done = k + 1
-        self._relax(base, done, steps, alpha)
-        return base
-
-    def _relax(self, base: np.ndarray, start: int, stop: int, alpha: np.ndarray) -> None:
-        """Fill steps ``[start, stop)`` with the filter relaxing towards the set points."""
-        if stop <= start:
-            return
-        state = self.state
-        target = state.target[:, None]
-        # After a^j < 1e-18 the filter has settled to far below any tolerance: the
-        # rest of a long quiet stretch is the set point (memory stays one block).
-        top = float(alpha.max(initial=0.0))
-        if top <= 0.0:
-            settle = 1
-        elif top >= 1.0:  # τ so long against dt that e^(-dt/τ) rounds to 1: it never settles
-            settle = stop - start
-        else:
-            settle = min(int(np.ceil(np.log(1e-18) / np.log(top))) + 1, stop - start)
-        n = min(stop - start, settle)
-        powers = alpha[:, None] ** np.arange(1, n + 1)[None, :]
-        base[:, start : start + n] = target + (state.smoothed[:, None] - target) * powers
-        if n < stop - start:
-            base[:, start + n : stop] = target
-        state.smoothed = base[:, stop - 1].copy()
+        return _SmoothedBase(self, timeline)
 
     def run(self) -> SimulationResult:
         """Run the scenario to its end and return the result."""
         scenario, table = self.scenario, self.compiled.table
         base = self._base()
         trace: EngineTrace = self.modulation.evaluate(
-            steps=scenario.steps, dt=scenario.dt, every=self.every, base=base, threads=self.threads
+            steps=scenario.steps,
+            dt=scenario.dt,
+            every=self.every,
+            base=base,
+            threads=self.threads,
+            window=self.window,
+            chunk=self.chunk,
         )
         self.mirror.record(trace.values, scenario.dt)
         self.step_index = scenario.steps - 1
@@ -185,6 +166,82 @@ class OrchestrationAgent:
             driven=table.driven,
             findings=list(self.rules.findings),
         )
+
+
+class _SmoothedBase:
+    """The smoothed base of a scripted run, one window of steps at a time.
+
+    The engine asks for windows in step order (``base(start, count)`` -> rows x
+    count); the timeline, controls, rules and filter carry their state from one
+    window to the next, so memory is one window whatever the duration. A quiet
+    stretch relaxes from where it started (``y = x + (y₀ - x)·a^j``, ``j``
+    counted from its first step), so its numbers do not depend on where
+    windows cut it: they are those of a single window over the whole run.
+    """
+
+    def __init__(self, agent: OrchestrationAgent, timeline: Timeline) -> None:
+        self.agent, self.timeline = agent, timeline
+        self.state = agent.state
+        self.dt = agent.scenario.dt
+        self.alpha = smoothing_factor(agent.compiled.table.smoothing, self.dt)
+        # After a^j < 1e-18 the filter has settled to far below any tolerance: the
+        # rest of a long quiet stretch is the set point.
+        top = float(self.alpha.max(initial=0.0))
+        if top <= 0.0:
+            self.settle: int | None = 1
+        elif top >= 1.0:  # τ so long against dt that e^(-dt/τ) rounds to 1: it never settles
+            self.settle = None
+        else:
+            self.settle = int(np.ceil(np.log(1e-18) / np.log(top))) + 1
+        self._next = 0
+        # The quiet stretch under way: its first step, start value and set point; and
+        # whether the next one is still to begin (after input, or at the start).
+        self._quiet = (0, self.state.smoothed, self.state.target)
+        self._fresh = True
+        self._buffer = np.empty((len(self.alpha), 0))
+
+    def __call__(self, start: int, count: int) -> np.ndarray:
+        if start != self._next:
+            raise ValueError(f"base windows must follow each other: {start} after {self._next}")
+        stop = start + count
+        self._next = stop
+        if self._buffer.shape[1] < count:
+            self._buffer = np.empty((len(self.alpha), count))
+        base = self._buffer[:, :count]
+        agent, state, alpha, dt = self.agent, self.state, self.alpha, self.dt
+        done = start
+        for k, actions in self.timeline.actions(start, stop):
+            if k > done:
+                self._relax(base, start, done, k)
+                state.smoothed = base[:, k - 1 - start].copy()
+            self._fresh = True
+            agent.step_index, agent.time = k, k * dt
+            for axis, amount, keys, buttons in actions.moves:
+                agent.controls.step(axis, amount, keys, buttons)
+            for cell, pressure in actions.presses:
+                agent.rules.step(k * dt, cell, pressure)
+            ControlAgent.smooth(state, alpha)
+            base[:, k - start] = state.smoothed
+            done = k + 1
+        if stop > done:
+            self._relax(base, start, done, stop)
+        state.smoothed = base[:, count - 1].copy()
+        return base
+
+    def _relax(self, base: np.ndarray, offset: int, start: int, stop: int) -> None:
+        """Fill steps ``[start, stop)`` (columns from ``offset``) of the quiet stretch under way."""
+        if self._fresh:  # a stretch begins: the state is the last input step's
+            self._quiet = (start, self.state.smoothed.copy(), self.state.target.copy())
+            self._fresh = False
+        first, y0, x = self._quiet
+        j0, j1 = start - first + 1, stop - first + 1
+        settled = j1 if self.settle is None else min(j1, max(j0, self.settle + 1))
+        into = base[:, start - offset : stop - offset]
+        if settled > j0:
+            powers = self.alpha[:, None] ** np.arange(j0, settled)[None, :]
+            into[:, : settled - j0] = x[:, None] + (y0 - x)[:, None] * powers
+        if settled < j1:
+            into[:, settled - j0 :] = x[:, None]
 
 
 def simulate(

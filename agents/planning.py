@@ -40,8 +40,9 @@ class Plan:
 
 
 def plan_blocks(
-    mods: ModulationBank, params: ParameterRows, *, base: np.ndarray | None, block: int
+    mods: ModulationBank, params: ParameterRows, *, varying: bool, block: int
 ) -> list[Plan]:
+    """Blocks of about ``block`` modulations; ``varying``: whether the base moves (then clamp)."""
     n_p = len(params)
     order = np.argsort(mods.target, kind="stable")
     counts = np.bincount(mods.target, minlength=n_p) if len(mods) else np.zeros(n_p, np.int64)
@@ -53,7 +54,6 @@ def plan_blocks(
         nxt = int(np.searchsorted(ends, start_mods + block, side="right"))
         cuts.append(min(n_p, max(nxt, cuts[-1] + 1)))
     reach_lo, reach_hi = _reach(mods, params)
-    varying = base is not None
     plans = []
     for p0, p1 in itertools.pairwise(cuts):
         m0 = int(ends[p0 - 1]) if p0 > 0 else 0

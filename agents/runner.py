@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from synharness.agents.config import CompiledAsset, compile_asset
 from synharness.agents.expectations import check
+from synharness.agents.metrics import METRIC_VALUES
 from synharness.agents.orchestration import OrchestrationAgent, SimulationResult
 from synharness.agents.scenario import DEFAULT_MAX_STEPS, Scenario, step_cap_finding
 from synharness.codes import finding
@@ -67,11 +68,15 @@ def downsample(
         edges = np.linspace(0, n, buckets + 1).astype(np.int64)
         starts, ends = edges[:-1], edges[1:] - 1
         t = np.column_stack([result.t[starts], result.t[ends]]).ravel()
-        sub = result.matrix[rows]
-        with np.errstate(invalid="ignore"):
-            lows = np.minimum.reduceat(sub, starts, axis=1)
-            highs = np.maximum.reduceat(sub, starts, axis=1)
-        picked = np.stack([lows, highs], axis=2).reshape(len(rows), -1)
+        picked = np.empty((len(rows), 2 * buckets))
+        # A block of rows at a time: the copy the fancy index makes stays a block's.
+        size = max(1, METRIC_VALUES // n)
+        for r0 in range(0, len(rows), size):
+            sub = result.matrix[rows[r0 : r0 + size]]
+            with np.errstate(invalid="ignore"):
+                lows = np.minimum.reduceat(sub, starts, axis=1)
+                highs = np.maximum.reduceat(sub, starts, axis=1)
+            picked[r0 : r0 + len(sub)] = np.stack([lows, highs], axis=2).reshape(len(sub), -1)
     return _plot(result, paths, t, picked)
 
 

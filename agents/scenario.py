@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -190,6 +190,8 @@ class Scenario(_Strict):
     #: Built-in scenarios generate their inputs on first use (see :meth:`timeline_inputs`).
     _factory: Callable[[], tuple[Input, ...]] | None = PrivateAttr(default=None)
     _built: tuple[Input, ...] | None = PrivateAttr(default=None)
+    #: Built-in scenarios may also generate them one by one (see :meth:`timeline_stream`).
+    _stream: Callable[[], Iterator[tuple[int, Input]]] | None = PrivateAttr(default=None)
 
     def timeline_inputs(self) -> tuple[Input, ...]:
         """The inputs to run: :attr:`inputs`, or those a built-in scenario generates.
@@ -202,6 +204,21 @@ class Scenario(_Strict):
         if self._built is None:
             self._built = self._factory()
         return self._built
+
+    def timeline_stream(self) -> Iterator[tuple[int, Input]]:
+        """(rank, input) pairs in order of start (``at``, then rank).
+
+        The rank orders the inputs as :meth:`timeline_inputs` lists them (the
+        timeline breaks ties within a step by it).
+
+        What a run reads: a built-in that can generate its inputs one by one
+        (``random``) does, so that a long run does not hold them all; the
+        others are sorted once.
+        """
+        if self._stream is not None and self._built is None:
+            return self._stream()
+        inputs = self.timeline_inputs()
+        return iter(sorted(enumerate(inputs), key=lambda pair: (pair[1].at, pair[0])))
 
     @property
     def steps(self) -> int:
