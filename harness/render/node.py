@@ -117,6 +117,8 @@ class ToneWorker:
         self.startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
         self._lines: queue.Queue[bytes | None] = queue.Queue()
+        #: The thread reading the current process's stderr (joined before a crash is worded).
+        self._drainer: threading.Thread | None = None
         self._stderr: collections.deque[str] = collections.deque(maxlen=STDERR_LINES)
         self._next_id = 0
         #: Seconds the last start took (spawn, import Tone.js, first ping).
@@ -171,7 +173,8 @@ class ToneWorker:
         self.starts += 1
         assert process.stdout is not None and process.stderr is not None
         threading.Thread(target=self._pump, args=(process.stdout, self._lines), daemon=True).start()
-        threading.Thread(target=self._drain, args=(process.stderr,), daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, args=(process.stderr,), daemon=True)
+        self._drainer.start()
         answer = self._exchange({"op": "ping"}, timeout=self.startup_timeout)
         self.versions = {"tone": str(answer.get("tone")), "node": str(answer.get("node"))}
         self.startup_seconds = time.perf_counter() - began
@@ -215,6 +218,7 @@ class ToneWorker:
             process.stdin.flush()
         except (BrokenPipeError, OSError) as error:
             self._kill()
+            self._join_drainer()
             raise WorkerCrashed(f"the renderer exited: {error}; {self._stderr_tail()}") from error
         deadline = time.monotonic() + timeout
         while True:
@@ -230,6 +234,9 @@ class ToneWorker:
                 code = process.wait()
                 self._process = None
                 self._close_stdin(process)
+                # Stdout's end can arrive before the last stderr lines are read: the
+                # pipe is closed now, so the reader ends at once with what it holds.
+                self._join_drainer()
                 raise WorkerCrashed(
                     f"the renderer exited with status {code}: {self._stderr_tail()}"
                 )
@@ -242,6 +249,10 @@ class ToneWorker:
             if not answer.get("ok"):
                 raise RequestFailed(str(answer.get("error") or "the renderer failed"))
             return answer
+
+    def _join_drainer(self) -> None:
+        if self._drainer is not None:
+            self._drainer.join(timeout=2.0)
 
     def _stderr_tail(self) -> str:
         return " | ".join(list(self._stderr)[-3:]) or "no message"
