@@ -211,6 +211,8 @@ def random_stream(
 
     def presses() -> Iterator[tuple[int, Input]]:
         rng = np.random.default_rng(seed)
+        # The presses draw after every gesture draw, as when the run was built whole:
+        # advance a second generator past the gestures without building them.
         for _ in _random_gestures(mappings, duration, rng, build=False):
             pass
         yield from _random_presses(size, duration, rng, math.floor(duration / _GESTURE_EVERY))

@@ -32,11 +32,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +109,14 @@ def _seed_reference(paths: list[Path]) -> dict[str, Any]:
     except (OSError, subprocess.CalledProcessError) as exc:
         return {"what": what, "skipped": f"the seed commit is not in this clone ({exc})"}
     with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(fileobj=BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
+        # git's own archive of its own tree: tar unpacks it (tarfile's safe filter needs 3.11.4).
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
         done = subprocess.run(
             [
                 sys.executable,
                 "-c",
                 _SEED_SCRIPT,
-                json.dumps([str(p) for p in paths]),
+                json.dumps([str(p.resolve()) for p in paths]),
                 str(WINDOW),
                 str(REPEATS),
             ],
