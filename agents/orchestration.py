@@ -33,7 +33,7 @@ from synharness.agents.mirror import StateMirrorAgent
 from synharness.agents.modulation import ModulationAgent
 from synharness.agents.rules import RuleAgent
 from synharness.agents.scenario import Scenario
-from synharness.agents.timeline import Timeline
+from synharness.agents.timeline import AXES, Timeline
 from synharness.findings import Finding
 from synharness.models import SynestheticAsset
 
@@ -199,6 +199,9 @@ class _SmoothedBase:
         self._quiet = (0, self.state.smoothed, self.state.target)
         self._fresh = True
         self._buffer = np.empty((len(self.alpha), 0))
+        #: ``1 - a``, as ControlAgent.smooth computes it each step, and room for one step.
+        self.beta = 1.0 - self.alpha
+        self._scratch = np.empty(len(self.alpha))
 
     def __call__(self, start: int, count: int) -> np.ndarray:
         if start != self._next:
@@ -208,19 +211,37 @@ class _SmoothedBase:
         if self._buffer.shape[1] < count:
             self._buffer = np.empty((len(self.alpha), count))
         base = self._buffer[:, :count]
-        agent, state, alpha, dt = self.agent, self.state, self.alpha, self.dt
+        agent, state, dt = self.agent, self.state, self.dt
+        step_controls, step_rules = agent.controls.step, agent.rules.step
+        beta, scratch = self.beta, self._scratch
+        actions = self.timeline.window(start, stop)
+        steps = actions.steps.tolist()
+        # Flat lists of numbers, walked by index: a step's own objects die with it.
+        move_end = np.searchsorted(actions.move_step, actions.steps, side="right").tolist()
+        press_end = np.searchsorted(actions.press_step, actions.steps, side="right").tolist()
+        axis, amount = actions.move_axis.tolist(), actions.move_amount.tolist()
+        combo, source = actions.move_combo.tolist(), actions.press_source.tolist()
+        combos, sources = actions.combos, actions.sources
         done = start
-        for k, actions in self.timeline.actions(start, stop):
+        m = p = 0
+        for i, k in enumerate(steps):
             if k > done:
                 self._relax(base, start, done, k)
                 state.smoothed = base[:, k - 1 - start].copy()
             self._fresh = True
             agent.step_index, agent.time = k, k * dt
-            for axis, amount, keys, buttons in actions.moves:
-                agent.controls.step(axis, amount, keys, buttons)
-            for cell, pressure in actions.presses:
-                agent.rules.step(k * dt, cell, pressure)
-            ControlAgent.smooth(state, alpha)
+            for j in range(m, move_end[i]):
+                keys, buttons = combos[combo[j]]
+                step_controls(AXES[axis[j]], amount[j], keys, buttons)
+            m = move_end[i]
+            for j in range(p, press_end[i]):
+                cell, pressure = sources[source[j]]
+                step_rules(k * dt, cell, pressure)
+            p = press_end[i]
+            # ControlAgent.smooth's y += (x - y)(1 - a), the same operations, into a buffer.
+            np.subtract(state.target, state.smoothed, out=scratch)
+            scratch *= beta
+            state.smoothed += scratch
             base[:, k - start] = state.smoothed
             done = k + 1
         if stop > done:

@@ -7,14 +7,24 @@ Vocabulary:
   receives ``D·(F(t_k) - F(t_{k-1}))`` of a total ``D``, with
   ``F(t) = clamp((t - at)/duration, 0, 1)``, so the parts add up to ``D``
   exactly once the span is over;
-- *held set* at a step: the keys and buttons of every input whose span covers it.
+- *held set* at a step: the keys and buttons of every input whose span covers it;
+- *combo*: a (keys, buttons) pair, numbered once per timeline so that a
+  window's moves name theirs by index.
+
+A run reads the timeline window by window (:meth:`Timeline.window`) as flat
+arrays: a window of thousands of steps is a dozen Python objects, not a few
+per step. Objects that live as long as a window outlive the collector's young
+generations, and every full pass then walks the whole heap: with a window of
+tuples per step a 1000 s run paid tens of those passes where a 100 s one paid
+none or one, so its cost grew faster than its duration.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict, deque
+from collections import Counter, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +33,11 @@ from synharness.agents.scenario import Input, Scenario
 
 #: Slack for times that should fall exactly on a step.
 _EPS = 1e-9
+#: Axis names of moves; a window's moves name theirs by index.
+AXES: tuple[str, ...] = ("mouse.x", "mouse.y", "mouse.wheel")
+#: A held or own (keys, buttons) pair.
+Combo = tuple[frozenset[str], frozenset[str]]
+_NO_COMBO: Combo = (frozenset(), frozenset())
 
 
 @dataclass
@@ -74,33 +89,87 @@ def build_timeline(scenario: Scenario) -> dict[int, StepActions]:
     return dict(Timeline(scenario).actions(0, scenario.steps))
 
 
-@dataclass
+@dataclass(frozen=True)
+class WindowActions:
+    """The actions of a window of steps as flat arrays, whatever their number.
+
+    Moves come in order of step then input rank, presses in order of step,
+    input rank then repeat: the order in which a step applies them.
+    """
+
+    #: Steps with any action, ascending.
+    steps: np.ndarray
+    #: Per move: its step, its axis (index into :data:`AXES`), its amount and
+    #: its combo (index into :attr:`combos`: the held set with the input's own hold).
+    move_step: np.ndarray
+    move_axis: np.ndarray
+    move_amount: np.ndarray
+    move_combo: np.ndarray
+    #: Per press: its step and its (cell, pressure) (index into :attr:`sources`).
+    press_step: np.ndarray
+    press_source: np.ndarray
+    #: The timeline's combos (it only grows: indices stay valid).
+    combos: Sequence[Combo]
+    #: (cell, pressure) of the grid inputs that press in this window.
+    sources: Sequence[tuple[tuple[int, int], float]]
+
+    def items(self) -> list[tuple[int, StepActions]]:
+        """(step, actions) pairs in step order: the window spelled out as objects (tests)."""
+        out = {k: StepActions() for k in self.steps.tolist()}
+        for k, axis, amount, combo in zip(
+            self.move_step.tolist(),
+            self.move_axis.tolist(),
+            self.move_amount.tolist(),
+            self.move_combo.tolist(),
+            strict=True,
+        ):
+            keys, buttons = self.combos[combo]
+            out[k].moves.append((AXES[axis], amount, keys, buttons))
+        for k, source in zip(self.press_step.tolist(), self.press_source.tolist(), strict=True):
+            out[k].presses.append(self.sources[source])
+        return list(out.items())
+
+
+# The inputs under way keep only numbers and interned combos (slots, no reference to
+# the input): a long run's inputs die young instead of outliving the window in the heap.
+
+
+@dataclass(slots=True)
 class _MoveSpan:
     """A mouse or wheel input: the steps ``[k0, k1]`` it may move, and how much in all."""
 
     order: int
     k0: int
     k1: int
-    item: Input
-    axis: str
+    #: The input's start and duration.
+    at: float
+    duration: float
+    #: Index into :data:`AXES`.
+    axis: int
     total: float
-    keys: frozenset[str]
-    buttons: frozenset[str]
+    #: The input's own hold, as a combo index.
+    own: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Presses:
     """A grid input: its presses at ``at + n·every`` for ``n = 0 .. count``, from ``n`` on."""
 
     order: int
-    item: Input
+    #: The input's start and its repeat (0 without one).
+    start: float
+    every: float
     count: int
+    cell: tuple[int, int]
+    pressure: float
     n: int = 0
 
     def at(self, n: int) -> float:
-        item = self.item
-        assert item.grid is not None
-        return item.at if self.count == 0 else item.at + n * (item.grid.every or 0.0)
+        """The time of press ``n``."""
+        return self.start if self.count == 0 else self.start + n * self.every
+
+
+_EMPTY_INT = np.empty(0, dtype=np.int64)
 
 
 class Timeline:
@@ -112,7 +181,9 @@ class Timeline:
     by its end and reads the actions of those active in it, so memory is one
     window and the inputs still under way, whatever the duration. Windows
     must be asked for in order and without gaps; together they give exactly
-    :func:`build_timeline`'s actions.
+    :func:`build_timeline`'s actions. Each input is visited by the windows it
+    acts in and no other: :attr:`visits` counts those visits (the work is
+    linear in inputs and steps, which a test asserts).
     """
 
     def __init__(self, scenario: Scenario) -> None:
@@ -128,8 +199,19 @@ class Timeline:
         #: Start of the last input pulled.
         self._last_pulled = -math.inf
         self._next = 0
-        # Unions repeat (the held set changes only at span ends): build each once.
-        self._unions: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+        #: Combo -> index into :attr:`_combos`; (held, own) -> their union's index.
+        self._combo_index: dict[Combo, int] = {_NO_COMBO: 0}
+        self._combos: list[Combo] = [_NO_COMBO]
+        self._joined: dict[tuple[int, int], int] = {}
+        #: Inputs pulled, span and press visits by windows, and held-set changes swept.
+        self.visits = 0
+
+    def _combo(self, combo: Combo) -> int:
+        found = self._combo_index.get(combo)
+        if found is None:
+            found = self._combo_index[combo] = len(self._combos)
+            self._combos.append(combo)
+        return found
 
     def _pull(self) -> bool:
         """Take the next input off the stream; False once it is exhausted."""
@@ -139,17 +221,21 @@ class Timeline:
         if nxt is None:
             self._exhausted = True
             return False
+        self.visits += 1
         order, item = nxt
         if item.at < self._last_pulled:
             raise ValueError(f"timeline inputs out of order: {item.at} after {self._last_pulled}")
         self._last_pulled = item.at
-        if item.hold.keys or item.hold.buttons:
-            self._held.add(
-                item,
-                frozenset(normalise_key(k) for k in item.hold.keys),
-                frozenset(b.lower() for b in item.hold.buttons),
-            )
         dt, steps = self.dt, self.steps
+        own = 0
+        if item.hold.keys or item.hold.buttons:
+            own = self._combo(
+                (
+                    frozenset(normalise_key(k) for k in item.hold.keys),
+                    frozenset(b.lower() for b in item.hold.buttons),
+                )
+            )
+            self._held.add(*_held_steps(item, dt, steps), self._combos[own])
         if item.move is not None or item.wheel is not None:
             k0 = first_step(item.at, dt)
             if item.duration <= 0:
@@ -162,55 +248,68 @@ class Timeline:
                         order,
                         k0,
                         k1,
-                        item,
-                        item.move.axis if item.move is not None else "mouse.wheel",
+                        item.at,
+                        item.duration,
+                        AXES.index(item.move.axis) if item.move is not None else 2,
                         item.move.delta if item.move is not None else float(item.wheel or 0.0),
-                        frozenset(normalise_key(x) for x in item.hold.keys),
-                        frozenset(b.lower() for b in item.hold.buttons),
+                        own,
                     )
                 )
         elif item.grid is not None:
+            grid = item.grid
             count = 0
-            if item.grid.every is not None and item.duration > 0:
-                count = math.floor(item.duration / item.grid.every + _EPS)
-            self._pending_presses.append(_Presses(order, item, count))
+            if grid.every is not None and item.duration > 0:
+                count = math.floor(item.duration / grid.every + _EPS)
+            self._pending_presses.append(
+                _Presses(order, item.at, grid.every or 0.0, count, grid.cell, grid.pressure)
+            )
         return True
 
     @property
     def empty(self) -> bool:
         """Whether no step of the run has any action (then the base never moves).
 
-        Pulls inputs only until one acts (they are kept for the windows).
+        Pulls inputs only until one acts (they are kept for the windows), and
+        looks at each once.
         """
-        moves, presses = self._pending_moves, self._pending_presses
-        seen_moves = seen_presses = 0
+        moves, presses, dt, steps = self._pending_moves, self._pending_presses, self.dt, self.steps
+        if any(_has_part(s, dt) for s in moves) or any(
+            first_step(p.start, dt) < steps for p in presses
+        ):
+            return False
         while True:
-            for span in list(moves)[seen_moves:]:
-                if _has_part(span, self.dt):
-                    return False
-            for press in list(presses)[seen_presses:]:
-                if first_step(press.item.at, self.dt) < self.steps:
-                    return False
             seen_moves, seen_presses = len(moves), len(presses)
             if not self._pull():
                 return True
+            # A pull appends at most one input, at the end.
+            if len(moves) > seen_moves and _has_part(moves[-1], dt):
+                return False
+            if len(presses) > seen_presses and first_step(presses[-1].start, dt) < steps:
+                return False
 
     def actions(self, start: int, stop: int) -> list[tuple[int, StepActions]]:
         """The steps in ``[start, stop)`` at which something happens, in order, with their actions.
+
+        :meth:`window` spelled out as objects (tests and :func:`build_timeline`).
+        """
+        return self.window(start, stop).items()
+
+    def window(self, start: int, stop: int) -> WindowActions:
+        """The actions of the steps in ``[start, stop)``.
 
         Args:
             start: First step; the previous call's ``stop`` (0 at first).
             stop: One past the last step (at most the scenario's steps).
 
         Returns:
-            (step, actions) pairs in step order.
+            The window's moves and presses, in the order the steps apply them.
         """
         if start != self._next:
             raise ValueError(f"timeline windows must follow each other: {start} after {self._next}")
         stop = min(stop, self.steps)
         self._next = max(start, stop)
         if stop <= start:
-            return []
+            return _nothing(self._combos)
         dt = self.dt
         # Every input that may start (or hold a key) by the window's last step, with
         # slack for the tolerance of both tests.
@@ -220,64 +319,142 @@ class Timeline:
             pass
         while pending_moves and pending_moves[0].k0 < stop:
             self._active_moves.append(pending_moves.popleft())
-        while pending_presses and first_step(pending_presses[0].item.at, dt) < stop:
+        while pending_presses and first_step(pending_presses[0].start, dt) < stop:
             self._active_presses.append(pending_presses.popleft())
-        #: (step, order, axis, amount, own keys, own buttons).
-        moves: list[tuple[int, int, str, float, frozenset[str], frozenset[str]]] = []
-        for span in self._active_moves:
-            for k, amount in _window_parts(span, start, stop, dt):
-                moves.append((k, span.order, span.axis, amount, span.keys, span.buttons))
-        self._active_moves = [s for s in self._active_moves if s.k1 >= stop]
-        #: (step, order, n, cell, pressure).
-        pressed: list[tuple[int, int, int, tuple[int, int], float]] = []
+        move_step, move_axis, move_amount, move_combo = self._moves(start, stop)
+        press_step, press_source, sources = self._presses(stop)
+        return WindowActions(
+            np.union1d(move_step, press_step),
+            move_step,
+            move_axis,
+            move_amount,
+            move_combo,
+            press_step,
+            press_source,
+            self._combos,
+            sources,
+        )
+
+    def _moves(
+        self, start: int, stop: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Step, axis, amount and combo of each move in ``[start, stop)``, in order of (step, rank)."""
+        dt = self.dt
+        pieces: list[tuple[np.ndarray, np.ndarray]] = []
+        spans = self._active_moves
+        self.visits += len(spans)
+        for span in spans:
+            pieces.append(_window_parts(span, start, stop, dt))
+        self._active_moves = [s for s in spans if s.k1 >= stop]
+        # The held set is swept every window (moves or not), so that ended holds go.
+        bounds, held = self._held.segments(start, stop)
+        self.visits += len(bounds)
+        if not pieces:
+            return _EMPTY_INT, _EMPTY_INT, np.empty(0), _EMPTY_INT
+        counts = np.array([len(k) for k, _ in pieces], dtype=np.int64)
+        ks = np.concatenate([k for k, _ in pieces])
+        amounts = np.concatenate([a for _, a in pieces])
+        order = np.repeat(np.array([s.order for s in spans], dtype=np.int64), counts)
+        axis = np.repeat(np.array([s.axis for s in spans], dtype=np.int8), counts)
+        own = np.repeat(np.array([s.own for s in spans], dtype=np.int64), counts)
+        by_step = np.lexsort((order, ks))
+        ks, amounts, axis, own = ks[by_step], amounts[by_step], axis[by_step], own[by_step]
+        # The held set from each bound on; the input's own hold counts even on the step
+        # just after its span (its last part), so it joins the held set.
+        width = len(self._combos) + len(held)
+        held_ids = np.array([self._combo(c) for c in held], dtype=np.int64)
+        held_at = held_ids[np.searchsorted(np.array(bounds), ks, side="right") - 1]
+        pairs, where = np.unique(held_at * width + own, return_inverse=True)
+        joined = [self._join(p // width, p % width) for p in pairs.tolist()]
+        combo = np.array(joined, dtype=np.int64)[where.reshape(-1)]
+        return ks, axis, amounts, combo
+
+    def _join(self, held: int, own: int) -> int:
+        """The combo of ``held`` and ``own`` together."""
+        if own == 0:
+            return held
+        found = self._joined.get((held, own))
+        if found is None:
+            (held_keys, held_buttons), (own_keys, own_buttons) = (
+                self._combos[held],
+                self._combos[own],
+            )
+            found = self._joined[(held, own)] = self._combo(
+                (
+                    held_keys | own_keys if own_keys else held_keys,
+                    held_buttons | own_buttons if own_buttons else held_buttons,
+                )
+            )
+        return found
+
+    def _presses(
+        self, stop: int
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[tuple[int, int], float]]]:
+        """Step and source of each press before ``stop``, in order of (step, rank, repeat)."""
+        dt = self.dt
+        ks: list[int] = []
+        ranks: list[int] = []
+        repeats: list[int] = []
+        which: list[int] = []
+        sources: list[tuple[tuple[int, int], float]] = []
+        self.visits += len(self._active_presses)
         for source in self._active_presses:
-            grid = source.item.grid
-            assert grid is not None
+            index = len(sources)
             while source.n <= source.count:
                 k = first_step(source.at(source.n), dt)
                 if k >= stop:
                     break
-                pressed.append((k, source.order, source.n, grid.cell, grid.pressure))
+                ks.append(k)
+                ranks.append(source.order)
+                repeats.append(source.n)
+                which.append(index)
                 source.n += 1
+            if which and which[-1] == index:
+                sources.append((source.cell, source.pressure))
         self._active_presses = [p for p in self._active_presses if p.n <= p.count]
-        timeline: dict[int, StepActions] = defaultdict(StepActions)
-        moves.sort(key=lambda m: (m[0], m[1]))
-        held, unions = self._held, self._unions
-        for k, _, move_axis, amount, own_keys, own_buttons in moves:
-            keys, buttons = held.at(k * dt)
-            # The input's own hold counts even on the step just after its span.
-            if own_keys:
-                keys = unions.get((keys, own_keys)) or unions.setdefault(
-                    (keys, own_keys), keys | own_keys
-                )
-            if own_buttons:
-                pair = (buttons, own_buttons)
-                buttons = unions.get(pair) or unions.setdefault(pair, buttons | own_buttons)
-            timeline[k].moves.append((move_axis, amount, keys, buttons))
-        pressed.sort(key=lambda p: (p[0], p[1], p[2]))
-        for k, _, _, cell, pressure in pressed:
-            timeline[k].presses.append((cell, pressure))
-        return sorted(timeline.items())
+        if not ks:
+            return _EMPTY_INT, _EMPTY_INT, sources
+        steps = np.array(ks, dtype=np.int64)
+        by_step = np.lexsort((np.array(repeats), np.array(ranks), steps))
+        return steps[by_step], np.array(which, dtype=np.int64)[by_step], sources
+
+
+def _nothing(combos: Sequence[Combo]) -> WindowActions:
+    return WindowActions(
+        _EMPTY_INT,
+        _EMPTY_INT,
+        _EMPTY_INT,
+        np.empty(0),
+        _EMPTY_INT,
+        _EMPTY_INT,
+        _EMPTY_INT,
+        combos,
+        [],
+    )
 
 
 def _parts(span: _MoveSpan, k0: int, k1: int, dt: float) -> tuple[np.ndarray, np.ndarray]:
     """Steps ``k0 .. k1`` of a span that lasts, and :func:`_spread`'s part at each (the same numbers)."""
-    item = span.item
     ks = np.arange(k0, k1 + 1)
-    now = np.clip((ks * dt - item.at) / item.duration, 0.0, 1.0)
-    before = np.clip(((ks - 1) * dt - item.at) / item.duration, 0.0, 1.0)
+    now = np.clip((ks * dt - span.at) / span.duration, 0.0, 1.0)
+    before = np.clip(((ks - 1) * dt - span.at) / span.duration, 0.0, 1.0)
     return ks, span.total * (now - before)
 
 
-def _window_parts(span: _MoveSpan, start: int, stop: int, dt: float) -> list[tuple[int, float]]:
-    """The nonzero parts of ``span`` at steps in ``[start, stop)``."""
-    if span.item.duration <= 0:
-        return [(span.k0, span.total)] if start <= span.k0 < stop else []
+def _window_parts(
+    span: _MoveSpan, start: int, stop: int, dt: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The steps in ``[start, stop)`` at which ``span`` moves, and its nonzero part at each."""
+    if span.duration <= 0:
+        if start <= span.k0 < stop:
+            return np.array([span.k0], dtype=np.int64), np.array([span.total])
+        return _EMPTY_INT, np.empty(0)
     k0, k1 = max(span.k0, start), min(span.k1, stop - 1)
     if k0 > k1:
-        return []
+        return _EMPTY_INT, np.empty(0)
     ks, parts = _parts(span, k0, k1, dt)
-    return [(int(k), float(p)) for k, p in zip(ks, parts, strict=True) if p != 0.0]
+    moving = parts != 0.0
+    return ks[moving].astype(np.int64, copy=False), parts[moving]
 
 
 #: Steps of a span looked at together when asking whether it moves at all.
@@ -286,7 +463,7 @@ _PIECE = 1 << 16
 
 def _has_part(span: _MoveSpan, dt: float) -> bool:
     """Whether ``span`` moves anything (a part that is not 0), in bounded memory."""
-    if span.item.duration <= 0:
+    if span.duration <= 0:
         return True
     for k0 in range(span.k0, span.k1 + 1, _PIECE):
         _, parts = _parts(span, k0, min(span.k1, k0 + _PIECE - 1), dt)
@@ -295,56 +472,92 @@ def _has_part(span: _MoveSpan, dt: float) -> bool:
     return False
 
 
-class _HeldSets:
-    """The held set at non-decreasing times, by a sweep line over the spans in order of start.
+def _held_steps(item: Input, dt: float, steps: int) -> tuple[int, int]:
+    """The first and last step ``k`` that :func:`_covers` (``last < first``: none of them).
 
-    Spans are added in order of start (as the timeline pulls its inputs) and
-    ``at(t)`` is called with non-decreasing ``t``; each span enters once (when
-    ``t`` reaches its start) and leaves once (when ``t`` passes its end), so a
-    run costs O(n log n) in the inputs plus O(1) per query while the set is
-    unchanged, instead of a scan of every input per query. Coverage is
-    :func:`_covers`'s: ``at - ε <= t <= at + duration + ε``.
+    Exactly the steps whose ``k·dt`` passes both of its float comparisons: the
+    division only gives a first guess. Bounds beyond the run become ``steps``.
+    """
+    lo, hi = item.at - _EPS, item.at + item.duration + _EPS
+    if not lo / dt < steps:
+        return steps, steps
+    first = max(0, math.ceil(lo / dt))
+    while first > 0 and (first - 1) * dt >= lo:
+        first -= 1
+    while first * dt < lo:
+        first += 1
+    if not hi / dt < steps:
+        return first, steps
+    last = math.floor(hi / dt)
+    while (last + 1) * dt <= hi:
+        last += 1
+    while last >= 0 and last * dt > hi:
+        last -= 1
+    return first, last
+
+
+class _HeldSets:
+    """The held set along the steps, by a sweep line over the holds in order of start.
+
+    Holds (step intervals ``[first, last]``) are added in order of ``first`` and
+    the steps are swept window by window; each hold enters once and leaves
+    once, so a run costs O(n log n) in the holds plus O(1) per change of the
+    held set, however many moves read it. The held set at step ``k`` is that of
+    the holds with ``first <= k <= last`` (:func:`_covers` at ``k·dt``).
     """
 
     def __init__(self) -> None:
-        self._starts: deque[tuple[float, int]] = deque()
-        self._ends: list[tuple[float, int]] = []
-        self._holds: dict[int, tuple[Input, frozenset[str], frozenset[str]]] = {}
+        #: (first, last, keys and buttons) not yet entered, in order of first.
+        self._starts: deque[tuple[int, int, Combo]] = deque()
+        #: (last, n) of the holds under way, a heap; n -> its keys and buttons.
+        self._ends: list[tuple[int, int]] = []
+        self._holding: dict[int, Combo] = {}
         self._count = 0
         self._keys: Counter[str] = Counter()
         self._buttons: Counter[str] = Counter()
-        self._current: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-        self._dirty = False
+        self._current: Combo = _NO_COMBO
 
-    def add(self, item: Input, keys: frozenset[str], buttons: frozenset[str]) -> None:
-        """A span that holds ``keys`` and ``buttons``, starting no earlier than those added before."""
-        self._holds[self._count] = (item, keys, buttons)
-        self._starts.append((item.at - _EPS, self._count))
-        self._count += 1
+    def add(self, first: int, last: int, combo: Combo) -> None:
+        """A hold of steps ``first .. last``, starting no earlier than those added before."""
+        self._starts.append((first, last, combo))
 
-    def at(self, t: float) -> tuple[frozenset[str], frozenset[str]]:
-        starts, ends = self._starts, self._ends
-        while starts and starts[0][0] <= t:
-            _, n = starts.popleft()
-            item, keys, buttons = self._holds[n]
-            end = item.at + item.duration + _EPS
-            if t <= end:
-                heapq.heappush(ends, (end, n))
-                self._keys.update(keys)
-                self._buttons.update(buttons)
-                self._dirty = True
-            else:
-                del self._holds[n]
-        while ends and ends[0][0] < t:
-            _, n = heapq.heappop(ends)
-            _, keys, buttons = self._holds.pop(n)
-            self._keys.subtract(keys)
-            self._buttons.subtract(buttons)
-            self._dirty = True
-        if self._dirty:
-            self._current = (
-                frozenset(k for k, c in self._keys.items() if c > 0),
-                frozenset(b for b, c in self._buttons.items() if c > 0),
-            )
-            self._dirty = False
-        return self._current
+    def segments(self, start: int, stop: int) -> tuple[list[int], list[Combo]]:
+        """Where the held set may change in ``[start, stop)``, and what it is from there.
+
+        Steps must be swept in order: ``start`` at least the previous call's ``stop``.
+
+        Returns:
+            Ascending steps (the first is ``start``) and the held set from each until the next.
+        """
+        starts, ends, holding = self._starts, self._ends, self._holding
+        bounds: list[int] = []
+        sets: list[Combo] = []
+        k = start
+        while True:
+            changed = False
+            while starts and starts[0][0] <= k:
+                _, last, (keys, buttons) = starts.popleft()
+                if last >= k:  # else it ended before any step swept (none of it is read)
+                    heapq.heappush(ends, (last, self._count))
+                    holding[self._count] = (keys, buttons)
+                    self._count += 1
+                    self._keys.update(keys)
+                    self._buttons.update(buttons)
+                    changed = True
+            while ends and ends[0][0] < k:
+                _, n = heapq.heappop(ends)
+                keys, buttons = holding.pop(n)
+                self._keys.subtract(keys)
+                self._buttons.subtract(buttons)
+                changed = True
+            if changed:
+                self._current = (
+                    frozenset(x for x, c in self._keys.items() if c > 0),
+                    frozenset(x for x, c in self._buttons.items() if c > 0),
+                )
+            bounds.append(k)
+            sets.append(self._current)
+            nxt = min(starts[0][0] if starts else stop, ends[0][0] + 1 if ends else stop)
+            if nxt >= stop:
+                return bounds, sets
+            k = nxt
