@@ -64,11 +64,18 @@ def _scenario(
     return scenario
 
 
-def _gesture(at: float, span: float, mapping: Any, pixels: float) -> Input:
+def _hold(mapping: Any) -> Hold:
     combo = mapping.combo
-    hold = Hold.model_construct(
+    return Hold.model_construct(
         keys=tuple(combo.keys or ()), buttons=tuple(combo.mouseButtons or ())
     )
+
+
+def _gesture(
+    at: float, span: float, mapping: Any, pixels: float, hold: Hold | None = None
+) -> Input:
+    # Hold is frozen: the random scenario shares one per mapping across its gestures.
+    hold = _hold(mapping) if hold is None else hold
     axis = mapping.action.axis
     if axis == "mouse.wheel":
         return Input.model_construct(
@@ -146,10 +153,12 @@ def _random_gestures(
     build: bool = True,
 ) -> Iterator[tuple[int, Input]]:
     """(rank, gesture) in time order; ``build=False`` only makes the draws (to skip past them)."""
+    holds = [_hold(mapping) for _, mapping in mappings] if build else []
     for k in range(math.floor(duration / _GESTURE_EVERY)):
         if not mappings:
             break
-        control, mapping = mappings[int(rng.integers(len(mappings)))]
+        index = int(rng.integers(len(mappings)))
+        control, mapping = mappings[index]
         span = _span(control) or 1.0
         pixels = (
             float(rng.uniform(-0.3, 0.3))
@@ -158,7 +167,7 @@ def _random_gestures(
         )
         if not math.isfinite(pixels) or not build:  # a denormal gain: see sweep_inputs
             continue
-        yield k, _gesture(k * _GESTURE_EVERY, _GESTURE_SPAN, mapping, pixels)
+        yield k, _gesture(k * _GESTURE_EVERY, _GESTURE_SPAN, mapping, pixels, holds[index])
 
 
 def _random_presses(

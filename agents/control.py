@@ -86,6 +86,27 @@ def combo_matches(mapping: ControlMapping, keys: frozenset[str], buttons: frozen
     return mapping.keys <= keys and mapping.buttons <= buttons
 
 
+#: What a move needs of one mapping, worked out once: (row, gain, lo, hi, the curve's
+#: forward and inverse or None, the quantisation step or 0).
+_Plan = tuple[
+    int,
+    float,
+    float,
+    float,
+    tuple[Callable[[float], float], Callable[[float], float]] | None,
+    float,
+]
+
+
+def _plan(mapping: ControlMapping) -> _Plan:
+    """:func:`move_control` and :func:`set_point`'s tests of ``mapping``, done once."""
+    lo, hi = mapping.lo, mapping.hi
+    bounded = math.isfinite(lo) and math.isfinite(hi) and hi > lo
+    curve = _CURVES.get(mapping.curve) if bounded else None
+    step = mapping.step if mapping.step > 0 else (1.0 if mapping.curve == "discrete" else 0.0)
+    return mapping.row, mapping.gain, lo, hi, curve, step if step > 0 and math.isfinite(lo) else 0.0
+
+
 class ControlAgent:
     """Applies scripted input to the set points of the parameters controls drive."""
 
@@ -98,6 +119,7 @@ class ControlAgent:
         #: (axis, keys, buttons) -> the mappings that combination fires, so a move
         #: costs the mappings it moves, not every mapping of the axis.
         self._fired: dict[tuple[str, frozenset[str], frozenset[str]], list[ControlMapping]] = {}
+        self._plans: dict[tuple[str, frozenset[str], frozenset[str]], list[_Plan]] = {}
 
     def fired(
         self, axis: str, keys: frozenset[str], buttons: frozenset[str]
@@ -111,12 +133,33 @@ class ControlAgent:
         return hit
 
     def step(self, axis: str, amount: float, keys: frozenset[str], buttons: frozenset[str]) -> None:
-        """Apply ``amount`` pixels (or notches) on ``axis`` with ``keys`` and ``buttons`` held."""
-        state = self.state
-        for mapping in self.fired(axis, keys, buttons):
-            raw = move_control(mapping, float(state.raw[mapping.row]), amount)
-            state.raw[mapping.row] = raw
-            state.target[mapping.row] = set_point(mapping, raw)
+        """Apply ``amount`` pixels (or notches) on ``axis`` with ``keys`` and ``buttons`` held.
+
+        Each fired mapping moves as :func:`move_control` then :func:`set_point` say, the
+        same operations written out (a scripted run makes this call at every step).
+        """
+        key = (axis, keys, buttons)
+        plans = self._plans.get(key)
+        if plans is None:
+            plans = self._plans[key] = [_plan(m) for m in self.fired(axis, keys, buttons)]
+        raws, targets = self.state.raw, self.state.target
+        for row, gain, lo, hi, curve, grid in plans:
+            raw = raws.item(row)
+            delta = amount * gain
+            if curve is None:
+                raw = min(max(raw + delta, lo), hi)
+            else:
+                forward, inverse = curve
+                position = inverse((min(max(raw, lo), hi) - lo) / (hi - lo))
+                position = min(max(position + delta / (hi - lo), 0.0), 1.0)
+                raw = lo + (hi - lo) * forward(position)
+            raws[row] = raw
+            value = raw
+            if grid:
+                notches = (raw - lo) / grid
+                if math.isfinite(notches):
+                    value = lo + round(notches) * grid
+            targets[row] = min(max(value, lo), hi)
 
     @staticmethod
     def smooth(state: ControlState, alpha: np.ndarray) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from synharness.agents.config import normalise_key
-from synharness.agents.scenario import Input, Scenario
+from synharness.agents.scenario import Hold, Input, Scenario
 
 #: Slack for times that should fall exactly on a step.
 _EPS = 1e-9
@@ -203,6 +203,8 @@ class Timeline:
         self._combo_index: dict[Combo, int] = {_NO_COMBO: 0}
         self._combos: list[Combo] = [_NO_COMBO]
         self._joined: dict[tuple[int, int], int] = {}
+        #: Hold -> its combo's index (holds repeat: a built-in's gestures share a few).
+        self._holds: dict[Hold, int] = {}
         #: Inputs pulled, span and press visits by windows, and held-set changes swept.
         self.visits = 0
 
@@ -228,13 +230,17 @@ class Timeline:
         self._last_pulled = item.at
         dt, steps = self.dt, self.steps
         own = 0
-        if item.hold.keys or item.hold.buttons:
-            own = self._combo(
-                (
-                    frozenset(normalise_key(k) for k in item.hold.keys),
-                    frozenset(b.lower() for b in item.hold.buttons),
+        hold = item.hold
+        if hold.keys or hold.buttons:
+            found = self._holds.get(hold)
+            if found is None:
+                found = self._holds[hold] = self._combo(
+                    (
+                        frozenset(normalise_key(k) for k in hold.keys),
+                        frozenset(b.lower() for b in hold.buttons),
+                    )
                 )
-            )
+            own = found
             self._held.add(*_held_steps(item, dt, steps), self._combos[own])
         if item.move is not None or item.wheel is not None:
             k0 = first_step(item.at, dt)
@@ -339,24 +345,15 @@ class Timeline:
         self, start: int, stop: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Step, axis, amount and combo of each move in ``[start, stop)``, in order of (step, rank)."""
-        dt = self.dt
-        pieces: list[tuple[np.ndarray, np.ndarray]] = []
         spans = self._active_moves
         self.visits += len(spans)
-        for span in spans:
-            pieces.append(_window_parts(span, start, stop, dt))
+        ks, amounts, order, axis, own = _window_moves(spans, start, stop, self.dt)
         self._active_moves = [s for s in spans if s.k1 >= stop]
         # The held set is swept every window (moves or not), so that ended holds go.
         bounds, held = self._held.segments(start, stop)
         self.visits += len(bounds)
-        if not pieces:
+        if not len(ks):
             return _EMPTY_INT, _EMPTY_INT, np.empty(0), _EMPTY_INT
-        counts = np.array([len(k) for k, _ in pieces], dtype=np.int64)
-        ks = np.concatenate([k for k, _ in pieces])
-        amounts = np.concatenate([a for _, a in pieces])
-        order = np.repeat(np.array([s.order for s in spans], dtype=np.int64), counts)
-        axis = np.repeat(np.array([s.axis for s in spans], dtype=np.int8), counts)
-        own = np.repeat(np.array([s.own for s in spans], dtype=np.int64), counts)
         by_step = np.lexsort((order, ks))
         ks, amounts, axis, own = ks[by_step], amounts[by_step], axis[by_step], own[by_step]
         # The held set from each bound on; the input's own hold counts even on the step
@@ -441,20 +438,45 @@ def _parts(span: _MoveSpan, k0: int, k1: int, dt: float) -> tuple[np.ndarray, np
     return ks, span.total * (now - before)
 
 
-def _window_parts(
-    span: _MoveSpan, start: int, stop: int, dt: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """The steps in ``[start, stop)`` at which ``span`` moves, and its nonzero part at each."""
-    if span.duration <= 0:
-        if start <= span.k0 < stop:
-            return np.array([span.k0], dtype=np.int64), np.array([span.total])
-        return _EMPTY_INT, np.empty(0)
-    k0, k1 = max(span.k0, start), min(span.k1, stop - 1)
-    if k0 > k1:
-        return _EMPTY_INT, np.empty(0)
-    ks, parts = _parts(span, k0, k1, dt)
+def _window_moves(
+    spans: list[_MoveSpan], start: int, stop: int, dt: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step, part, rank, axis and own combo of every nonzero move of ``spans`` in ``[start, stop)``.
+
+    All spans at once (a fixed number of array operations per window, whatever
+    the number of spans): the parts are :func:`_parts`'s, element by element the
+    same operations. An instant input moves its whole total at its step, even 0.
+    """
+    lasting = [s for s in spans if s.duration > 0 and max(s.k0, start) <= min(s.k1, stop - 1)]
+    instant = [s for s in spans if s.duration <= 0 and start <= s.k0 < stop]
+    first = np.array([max(s.k0, start) for s in lasting], dtype=np.int64)
+    counts = np.array([min(s.k1, stop - 1) + 1 for s in lasting], dtype=np.int64) - first
+    # Each span's steps first .. last, laid end to end.
+    ks = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(
+        first - (np.cumsum(counts) - counts), counts
+    )
+    at = np.repeat(np.array([s.at for s in lasting], dtype=np.float64), counts)
+    duration = np.repeat(np.array([s.duration for s in lasting], dtype=np.float64), counts)
+    total = np.repeat(np.array([s.total for s in lasting], dtype=np.float64), counts)
+    now = np.clip((ks * dt - at) / duration, 0.0, 1.0)
+    before = np.clip(((ks - 1) * dt - at) / duration, 0.0, 1.0)
+    parts = total * (now - before)
+    rank, axis, own = (
+        np.repeat(np.array([getattr(s, name) for s in lasting], dtype=dtype), counts)
+        for name, dtype in (("order", np.int64), ("axis", np.int8), ("own", np.int64))
+    )
     moving = parts != 0.0
-    return ks[moving].astype(np.int64, copy=False), parts[moving]
+    columns = [ks[moving], parts[moving], rank[moving], axis[moving], own[moving]]
+    if instant:
+        extra = (
+            np.array([s.k0 for s in instant], dtype=np.int64),
+            np.array([s.total for s in instant], dtype=np.float64),
+            np.array([s.order for s in instant], dtype=np.int64),
+            np.array([s.axis for s in instant], dtype=np.int8),
+            np.array([s.own for s in instant], dtype=np.int64),
+        )
+        columns = [np.concatenate([a, b]) for a, b in zip(columns, extra, strict=True)]
+    return columns[0], columns[1], columns[2], columns[3], columns[4]
 
 
 #: Steps of a span looked at together when asking whether it moves at all.
