@@ -11,8 +11,10 @@ measured in the same run, named in the section's ``reference`` key):
   idle 2-core machine);
 - ``startup``: ``synharness --help`` and a one-file ``validate``, against a bare
   ``python -c pass`` (wall seconds, best of 5; goal <= 0.3 s);
-- ``batch``: ``run`` (default formats) and ``score`` over 1, 100 and 10,000
-  assets: seconds and peak RSS per size, beside the seed's own ``run`` and
+- ``batch``: ``run`` (default formats, ``--no-render``: the seed has no renderer, and
+  GL renders of every scenario cost ~0.7 s CPU per asset; the default run with them is
+  measured at 100 assets) and ``score`` over 1, 100 and 10,000 assets: seconds and
+  peak RSS per size, beside the seed's own ``run`` and
   ``score`` on the same files (the seed's run at 10,000 only when the slope from
   1 to 100 projects it within a budget: it keeps and draws every asset's plots)
   and against the 100-asset run scaled linearly (goal < 500 MiB at 10,000);
@@ -210,6 +212,10 @@ def _seed_size(
     return figures
 
 
+#: The batch size whose default run (with GL renders) is measured too.
+RENDERED_BATCH = 100
+
+
 def test_bench_batch(tmp_path: Path, seed: Seed) -> None:
     sizes = [int(x) for x in os.environ.get("SYNHARNESS_BENCH_BATCH", "1,100,10000").split(",")]
     section: dict[str, Any] = {"sizes": sizes}
@@ -218,16 +224,30 @@ def test_bench_batch(tmp_path: Path, seed: Seed) -> None:
     for n in sizes:
         folder = copies(tmp_path / f"b{n}", n)
         lines = jsonl(tmp_path / f"s{n}.jsonl", n)
+        # Without GL renders: the seed has no renderer (like for like), and rendering every
+        # scenario costs ~0.7 s CPU per asset, two hours at 10,000 (measured once below).
         section[f"run_{n}"] = measure(
             [
                 *SYNHARNESS,
                 "run",
                 str(folder / "*.json"),
                 "--quiet",
+                "--no-render",
                 "--report-dir",
                 str(tmp_path / f"r{n}"),
             ]
         )
+        if n == RENDERED_BATCH:
+            section[f"run_{n}_with_render"] = measure(
+                [
+                    *SYNHARNESS,
+                    "run",
+                    str(folder / "*.json"),
+                    "--quiet",
+                    "--report-dir",
+                    str(tmp_path / f"g{n}"),
+                ]
+            )
         section[f"score_{n}"] = measure([*SYNHARNESS, "score", "--jsonl", "-"], stdin=lines)
         # The same files and lines through the seed's own commands, in its tree (whose
         # scenarios/ it loads by default, as ours loads ours; neither names these assets).
@@ -261,6 +281,11 @@ def test_bench_batch(tmp_path: Path, seed: Seed) -> None:
                         / (section[f"{what}_100"]["cpu_s"] * n / 100),
                         2,
                     )
+    section["ours"] = (
+        "run with the default formats and --no-render (GL renders of every scenario are on by "
+        f"default: run_{RENDERED_BATCH}_with_render is the default run, at one size), "
+        "score --jsonl"
+    )
     section["reference"] = (
         f"{seed.describe('run (default formats) and score --jsonl')} on the same asset files "
         "and lines, measured as ours (CPU seconds and peak RSS of the child): seed_run_N and "
