@@ -1,39 +1,39 @@
-"""Positions in a text laid out as orjson lays out its data, found from the data alone.
+"""Positions in a text laid out as orjson lays out its data, found without a walk.
 
 Most documents are written by a JSON library in one of two layouts: indented by
 two spaces (Python's ``json.dump(indent=2)``, ``JSON.stringify(value, null, 2)``,
 jq, orjson) or compact (``JSON.stringify(value)``, orjson). When the text is
 byte for byte :func:`orjson.dumps` of its own parsed data in one of them
-(:func:`layout_of`), the place of every value follows from the data:
+(:func:`layout_of`), the place of every value follows from the layout and the
+data:
 
-- *indented*: every member starts a line; a scalar or an empty container takes
-  one line, any other container one line per member's line plus its two
-  bracket lines. So the line of member ``j`` is its container's line, plus one,
-  plus the newlines in the dump of the members before it; its column is the
-  indent of its depth plus, in an object, the key and ``": "``.
+- *indented*: every member of a container at depth d starts a line indented
+  2(d + 1) spaces, and lines inside it are indented deeper. So an object's
+  member is the first line after the object's start at exactly that indent
+  that begins with its key, and an array's element n is the n-th line at that
+  indent that is not a closing bracket: a few C substring and regex searches, where walking the text
+  (:mod:`synharness.positions`) scans everything before the value.
 - *compact*: the text is one line; the offset of member ``j`` is its
-  container's offset, plus the length of the members before it (one dump) and
-  their commas, plus its key and colon.
+  container's offset, plus the length of the members before it (one dump each)
+  and their commas, plus its key and colon.
 
-Locating a finding then costs a few C dumps of the siblings before it, where
-walking the text (:mod:`synharness.positions`) scans everything before it. A text
-in neither layout, or with non-ASCII characters (columns count characters and
-dumps count bytes), is located by the walk; both give the same regions, which a
-property test checks.
+A text in neither layout, or with non-ASCII characters (columns count
+characters and dumps count bytes), is located by the walk; both give the same
+regions, which a property test checks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Literal
 
 import orjson
-from synharness.positions import pointer_tokens
+from synharness.positions import pointer_tokens, positions_of
 
 #: How a text is laid out, when it is orjson's dump of its data.
 Layout = Literal["indented", "compact"]
-#: The dump option of each layout.
-_OPTION = {"indented": orjson.OPT_INDENT_2, "compact": 0}
 #: A region: 1-based ``(line, column, end_line, end_column)``, the end exclusive.
 Region = tuple[int, int, int, int]
 
@@ -59,11 +59,14 @@ def layout_of(text: str, encoded: bytes, data: Any, indented_dump: bytes) -> Lay
     return None
 
 
-def regions(data: Any, layout: Layout, pointers: Iterable[str]) -> dict[str, Region | None]:
-    """The region of the value each pointer names in a text of ``layout`` holding ``data``.
+def regions(
+    text: str, data: Any, layout: Layout, pointers: Iterable[str]
+) -> dict[str, Region | None]:
+    """The region of the value each pointer names in ``text``, of ``layout``, holding ``data``.
 
     Args:
-        data: The parsed document (the whole text's value).
+        text: The text (orjson's dump of ``data`` in ``layout``, perhaps with a final newline).
+        data: Its parsed value.
         layout: The text's layout, from :func:`layout_of`.
         pointers: RFC 6901 JSON Pointers.
 
@@ -71,27 +74,85 @@ def regions(data: Any, layout: Layout, pointers: Iterable[str]) -> dict[str, Reg
         Pointer -> region, or None when the pointer names no value (as
         :meth:`synharness.positions.Locator.regions` answers for the text).
     """
-    members = _Members(_OPTION[layout])
-    locate = members.indented if layout == "indented" else members.compact
-    return {pointer: locate(data, pointer_tokens(pointer)) for pointer in pointers}
+    if layout == "compact":
+        members = _CompactMembers()
+        return {pointer: members.region(data, pointer_tokens(pointer)) for pointer in pointers}
+    spans = {pointer: _indented_span(text, data, pointer_tokens(pointer)) for pointer in pointers}
+    at = positions_of(text, {o for span in spans.values() if span is not None for o in span})
+    return {
+        pointer: None if span is None else (*at[span[0]], *at[span[1]])
+        for pointer, span in spans.items()
+    }
 
 
-class _Members:
-    """Where the members of each container start, measured once per container.
+@lru_cache(maxsize=64)
+def _line_at_indent(indent: int) -> re.Pattern[str]:
+    """A line break, exactly ``indent`` spaces, then a value: not a closing bracket, whose
+    line has the indent of the members of its container."""
+    return re.compile("\n" + " " * indent + "[^ }\\]]")
 
-    A member's extent in the text is that of its dump (its lines when indented,
-    its length when compact), so each sibling before a located value is dumped
-    once however many findings lie after it. Containers are told apart by
-    identity: the data does not change while its findings are placed.
+
+def _indented_span(text: str, data: Any, tokens: tuple[str, ...]) -> tuple[int, int] | None:
+    """``(start, end)`` offsets of the value at ``tokens`` in the indented layout, or None.
+
+    Each member of a container at depth d starts a line indented 2(d + 1)
+    spaces; lines inside the members are indented deeper, and JSON strings hold
+    no raw line break, so the first line at exactly that indent that starts with
+    a member's key (an object has no repeated key) is that member's, and the
+    n-th line at that indent that is not a closing bracket (an element's own,
+    at the same indent) is element n's. The text is searched, not walked (C
+    substring and regex searches; remembering the members found for the next
+    pointer measured slower than searching again).
+    """
+    start, value = 0, data
+    for depth, token in enumerate(tokens, start=1):
+        indent = 2 * depth
+        if type(value) is dict:
+            if token not in value:
+                return None
+            key = orjson.dumps(token).decode()
+            line = text.find("\n" + " " * indent + key + ": ", start)
+            start = line + 1 + indent + len(key) + 2
+            value = value[token]
+        elif type(value) is list:
+            # Array tokens are canonical decimals: "01", "-" or "+1" name no element.
+            if not token.isdigit() or (token[0] == "0" and token != "0"):
+                return None
+            index = int(token)
+            if index >= len(value):
+                return None
+            search = _line_at_indent(indent).search
+            for _ in range(index + 1):
+                found = search(text, start)
+                assert found is not None  # the element is there: the data says so
+                start = found.end() - 1
+            value = value[index]
+        else:
+            return None  # a scalar has no members
+    if (type(value) is dict or type(value) is list) and value:
+        # The closing bracket: the next line at the value's own indent.
+        indent = 2 * len(tokens)
+        closing = "}" if type(value) is dict else "]"
+        return start, text.find("\n" + " " * indent + closing, start) + indent + 2
+    return start, start + len(orjson.dumps(value))
+
+
+class _CompactMembers:
+    """Where the members of each container start in the compact layout, measured once.
+
+    A member's length in the text is that of its dump, so each sibling before a
+    located value is dumped once however many findings lie after it (a compact
+    text is one line: searching it for a key could find a nested one first).
+    Containers are told apart by identity: the data does not change while its
+    findings are placed.
     """
 
-    __slots__ = ("_keys", "_option", "_starts")
+    __slots__ = ("_keys", "_starts")
 
-    def __init__(self, option: int) -> None:
-        self._option = option
+    def __init__(self) -> None:
         #: id of an object -> key -> index of its member.
         self._keys: dict[int, dict[str, int]] = {}
-        #: id of a container -> extent of the text before each member, as far as measured.
+        #: id of a container -> length of the text before each member, as far as measured.
         self._starts: dict[int, list[int]] = {}
 
     def _index(self, value: Any, token: str) -> int | None:
@@ -107,59 +168,29 @@ class _Members:
             return int(token) if canonical and int(token) < len(value) else None
         return None  # a scalar has no members
 
-    def _before(self, value: Any, index: int, extent: Callable[[Any, Any], int]) -> int:
-        """Extent of the members of ``value`` before member ``index``."""
+    def _before(self, value: Any, index: int) -> int:
+        """Length of the members of ``value`` before member ``index``, with their commas."""
         starts = self._starts.setdefault(id(value), [0])
         if len(starts) <= index:
             members = list(value.items()) if type(value) is dict else list(enumerate(value))
             for key, member in members[len(starts) - 1 : index]:
-                starts.append(starts[-1] + extent(key, member))
+                # The member and its comma; an object's member also its key and colon.
+                length = len(orjson.dumps(member)) + 1
+                if type(key) is str:
+                    length += len(orjson.dumps(key)) + 1
+                starts.append(starts[-1] + length)
         return starts[index]
 
-    def _dump(self, value: Any) -> bytes:
-        return orjson.dumps(value, option=self._option)
-
-    def _lines(self, _key: Any, value: Any) -> int:
-        # A scalar or an empty container is one line; no need to dump a long string.
-        if (type(value) is dict or type(value) is list) and value:
-            return self._dump(value).count(b"\n") + 1
-        return 1
-
-    def _length(self, key: Any, value: Any) -> int:
-        # The member, and the comma after it; an object's member also its key and colon.
-        length = len(self._dump(value)) + 1
-        return length + len(orjson.dumps(key)) + 1 if type(key) is str else length
-
-    def indented(self, data: Any, tokens: tuple[str, ...]) -> Region | None:
-        """The region of the value at ``tokens`` in the indented layout."""
-        line, column, value = 1, 1, data
-        for depth, token in enumerate(tokens, start=1):
-            index = self._index(value, token)
-            if index is None:
-                return None
-            # The container's line, then the lines of the members before.
-            line += 1 + self._before(value, index, self._lines)
-            column = 2 * depth + 1
-            if type(value) is dict:
-                column += len(orjson.dumps(token)) + 2  # the key and ": "
-            value = value[token] if type(value) is dict else value[index]
-        if (type(value) is dict or type(value) is list) and value:
-            dump = self._dump(value)
-            # The last line is the closing bracket, at the indent of the value's own depth.
-            last = len(dump) - dump.rfind(b"\n")
-            return line, column, line + dump.count(b"\n"), 2 * len(tokens) + last
-        return line, column, line, column + len(orjson.dumps(value))
-
-    def compact(self, data: Any, tokens: tuple[str, ...]) -> Region | None:
-        """The region of the value at ``tokens`` in the compact layout."""
+    def region(self, data: Any, tokens: tuple[str, ...]) -> Region | None:
+        """The region of the value at ``tokens``, or None if there is none."""
         offset, value = 0, data
         for token in tokens:
             index = self._index(value, token)
             if index is None:
                 return None
             # The opening bracket, then the members before with their commas.
-            offset += 1 + self._before(value, index, self._length)
+            offset += 1 + self._before(value, index)
             if type(value) is dict:
                 offset += len(orjson.dumps(token)) + 1  # the key and ":"
             value = value[token] if type(value) is dict else value[index]
-        return 1, offset + 1, 1, offset + len(self._dump(value)) + 1
+        return 1, offset + 1, 1, offset + len(orjson.dumps(value)) + 1

@@ -264,7 +264,7 @@ def _located(
     todo = [item.pointer for item in findings if item.file is None and item.line is None]
     if layout is not None:
         # The text is orjson's dump of data: positions follow from the data.
-        where = layout_regions(data, layout, todo)
+        where = layout_regions(text, data, layout, todo)
     else:
         where = Locator(text, unique_keys=unique_keys).regions(todo)
     located: list[Finding] = []

@@ -259,7 +259,7 @@ class Locator:
         paths = {pointer: pointer_tokens(pointer) for pointer in pointers}
         self._expect(paths.values())
         offsets = {pointer: self._offset(tokens) for pointer, tokens in paths.items()}
-        at = _positions_of(self.text, {o for o in offsets.values() if o is not None})
+        at = positions_of(self.text, {o for o in offsets.values() if o is not None})
         return {pointer: None if o is None else at[o] for pointer, o in offsets.items()}
 
     def regions(self, pointers: Iterable[str]) -> dict[str, tuple[int, int, int, int] | None]:
@@ -284,7 +284,7 @@ class Locator:
             except (ValueError, IndexError, StopIteration):
                 end = start + 1
             spans[pointer] = (start, end)
-        at = _positions_of(text, {o for span in spans.values() if span is not None for o in span})
+        at = positions_of(text, {o for span in spans.values() if span is not None for o in span})
         return {
             pointer: None if span is None else (*at[span[0]], *at[span[1]])
             for pointer, span in spans.items()
@@ -313,7 +313,7 @@ class Locator:
         return self._lines.position(index)
 
 
-def _positions_of(text: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
+def positions_of(text: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Offset -> 1-based ``(line, column)`` for many offsets, in one pass over the text.
 
     Lines are counted between consecutive sorted offsets (memchr speed), so the
