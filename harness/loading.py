@@ -29,7 +29,8 @@ import orjson
 from synharness.codes import finding
 from synharness.errors import NoDocumentsError, PathNotFoundError
 from synharness.findings import Finding, pointer_of
-from synharness.numbers import number_shape, shape_may_hold_huge
+from synharness.layout import Layout, layout_of
+from synharness.numbers import shape_may_hold_huge, utf8_number_shape
 from synharness.positions import Locator, position_of_offset
 
 #: Default size limit of one document (5 MiB).
@@ -69,6 +70,9 @@ class ParsedDocument:
     #: Whether the text may spell a number beyond the simulation's limit, when the
     #: parse already knows (:func:`synharness.numbers.may_hold_huge_numbers`); None: not known.
     maybe_huge: bool | None = None
+    #: The text's layout when it is orjson's dump of ``data`` (positions then follow
+    #: from the data, :mod:`synharness.layout`); None: another layout, or not known.
+    layout: Layout | None = None
 
 
 def iter_sources(paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Iterator[Source]:
@@ -304,6 +308,8 @@ _LONG_NUMBER = b"0" * 19
 #: In orjson's two-space indented dump, a line that opens a container of nesting level
 #: MAX_DEPTH + 1 (directly, or as a member's value after its key).
 _TOO_DEEP_LINE = re.compile(rb"\n" + b" " * (2 * MAX_DEPTH) + rb'(?:"(?:[^"\\]|\\.)*": )?[\[{]')
+#: A line indented as deep as that, whatever it holds: a substring search spares the regex.
+_DEEP_INDENT = b"\n" + b" " * (2 * MAX_DEPTH)
 
 
 def _parse_plain(text: str) -> ParsedDocument | None:
@@ -331,7 +337,8 @@ def _parse_plain(text: str) -> ParsedDocument | None:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
-    shape = number_shape(text)
+    encoded = text.encode("utf-8", "surrogatepass")
+    shape = utf8_number_shape(encoded)
     if _LONG_NUMBER in shape:
         return None
     if type(data) is not dict:
@@ -344,11 +351,14 @@ def _parse_plain(text: str) -> ParsedDocument | None:
         dumped = orjson.dumps(data, option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError:  # nesting beyond orjson's own limit (254 levels)
         return ParsedDocument(None, text, (_too_deep(text),))
-    if _TOO_DEEP_LINE.search(dumped):
+    # The regex only where a line is indented that deep at all (a plain substring search).
+    if _DEEP_INDENT in dumped and _TOO_DEEP_LINE.search(dumped):
         return ParsedDocument(None, text, (_too_deep(text),))
-    if text.count(":") != dumped.count(b":"):
+    # A text that is the dump of its data repeats no key; others have their colons counted.
+    layout = layout_of(text, encoded, data, dumped)
+    if layout is None and text.count(":") != dumped.count(b":"):
         return None  # a key appears twice in an object
-    return ParsedDocument(data, text, maybe_huge=shape_may_hold_huge(shape))
+    return ParsedDocument(data, text, maybe_huge=shape_may_hold_huge(shape), layout=layout)
 
 
 _JSON_TYPE = {

@@ -47,7 +47,12 @@ def number_shape(text: str) -> bytes:
 
     One C pass; the loader reads its long digit runs from the same shape.
     """
-    return text.encode("utf-8", "surrogatepass").translate(_NUMBER_SHAPE)
+    return utf8_number_shape(text.encode("utf-8", "surrogatepass"))
+
+
+def utf8_number_shape(encoded: bytes) -> bytes:
+    """:func:`number_shape` of a text from its UTF-8 bytes (a caller that has them already)."""
+    return encoded.translate(_NUMBER_SHAPE)
 
 
 def shape_may_hold_huge(shape: bytes) -> bool:

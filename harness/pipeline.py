@@ -36,6 +36,8 @@ from synharness.enrichment import check_enrichment
 from synharness.envelope import read_envelope
 from synharness.findings import Finding, sort_findings
 from synharness.guard import guarded_result
+from synharness.layout import Layout
+from synharness.layout import regions as layout_regions
 from synharness.loading import (
     DEFAULT_MAX_BYTES,
     Source,
@@ -114,7 +116,13 @@ def check_bytes(
         return CheckedDocument(result, None, None, parsed.text)
     # parse_document refused duplicate keys, so positions may stop at the first match.
     return _check_parsed(
-        parsed.data, source, options, parsed.text, unique_keys=True, maybe_huge=parsed.maybe_huge
+        parsed.data,
+        source,
+        options,
+        parsed.text,
+        unique_keys=True,
+        maybe_huge=parsed.maybe_huge,
+        layout=parsed.layout,
     )
 
 
@@ -156,6 +164,7 @@ def _check_parsed(
     *,
     unique_keys: bool,
     maybe_huge: bool | None = None,
+    layout: Layout | None = None,
 ) -> CheckedDocument:
     registry = options.registry()
     envelope = read_envelope(data, registry)
@@ -191,7 +200,7 @@ def _check_parsed(
     if options.strict:
         findings = strict_findings(findings)
     if findings and text is not None:
-        findings = _located(findings, text, unique_keys=unique_keys)
+        findings = _located(findings, text, unique_keys=unique_keys, data=data, layout=layout)
     result = AssetResult(
         source=source,
         name=name if isinstance(name, str) else None,
@@ -243,10 +252,21 @@ def _pointer_of_loc(data: Any, loc: tuple[int | str, ...]) -> str:
     return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
 
 
-def _located(findings: list[Finding], text: str, *, unique_keys: bool) -> list[Finding]:
+def _located(
+    findings: list[Finding],
+    text: str,
+    *,
+    unique_keys: bool,
+    data: Any = None,
+    layout: Layout | None = None,
+) -> list[Finding]:
     # Findings about another document (file) or already placed (line) keep what they have.
     todo = [item.pointer for item in findings if item.file is None and item.line is None]
-    where = Locator(text, unique_keys=unique_keys).regions(todo)
+    if layout is not None:
+        # The text is orjson's dump of data: positions follow from the data.
+        where = layout_regions(text, data, layout, todo)
+    else:
+        where = Locator(text, unique_keys=unique_keys).regions(todo)
     located: list[Finding] = []
     for item in findings:
         region = where.get(item.pointer) if item.file is None and item.line is None else None

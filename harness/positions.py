@@ -77,10 +77,12 @@ class _Members:
     Scanning resumes where it stopped, so locating many findings of one
     document skips each sibling value once, not once per finding; and a
     container that was partly walked is skipped by finishing its scan, not by
-    parsing it again.
+    parsing it again. A member that was asked for is returned before its value
+    is skipped (the value is *pending*): the walk goes down into it next, and
+    the members after it are scanned only if a later pointer needs them.
     """
 
-    __slots__ = ("count", "descend", "end", "found", "is_object", "next", "path")
+    __slots__ = ("count", "descend", "end", "found", "is_object", "next", "path", "pending")
 
     def __init__(self, text: str, index: int, path: tuple[str, ...], descend: set[str]) -> None:
         #: Reference tokens of this container.
@@ -92,8 +94,11 @@ class _Members:
         self.found: dict[str, int] = {}
         self.count = 0
         first = _ws(text, index + 1)
-        #: Offset of the next member not scanned yet; None once the container is done.
+        #: Offset of the next member not scanned yet; None once the container is done
+        #: or while a member's value is pending.
         self.next: int | None = None if text[first] in "}]" else first
+        #: Key and offset of the member returned last, whose value is not skipped yet.
+        self.pending: tuple[str, int] | None = None
         #: Offset just after the closing bracket, once known.
         self.end: int | None = first + 1 if self.next is None else None
 
@@ -101,7 +106,7 @@ class _Members:
         """Offset of member ``token`` (None: scan to the end), scanning as far as needed."""
         unique_keys = locator.unique_keys
         # Array keys are canonical decimals, so "01" or "-" never match an element.
-        settled = unique_keys or not self.is_object or self.next is None
+        settled = unique_keys or not self.is_object or (self.next is None and self.pending is None)
         if token is not None and token in self.found and settled:
             return self.found[token]
         # The hot loop of locating: names bound locally, one regex match for a key and
@@ -109,6 +114,10 @@ class _Members:
         # for a value that is neither walked into nor already partly walked.
         text, found, is_object, path = locator.text, self.found, self.is_object, self.path
         descend, containers, key_match = self.descend, locator.containers, _PLAIN_KEY.match
+        if self.pending is not None:
+            pending_key, pending_at = self.pending
+            self._after(text, locator.skip(pending_at, (*path, pending_key)))
+            self.pending = None
         while (index := self.next) is not None:
             if is_object:
                 plain = key_match(text, index)
@@ -122,23 +131,30 @@ class _Members:
             self.count += 1
             # With duplicate keys the last one wins, as in json.loads: overwrite.
             found[key] = index
+            if key == token and (unique_keys or not is_object):
+                # Found: the caller walks into this value next, so it is not skipped now.
+                self.next, self.pending = None, (key, index)
+                return index
             if key in descend or index in containers:
                 end = locator.skip(index, (*path, key))
             else:
                 end = _scan_value(text, index)[1]
-            after = _after_value(text, end)
-            if after.lastindex:  # a comma: another member follows
-                self.next = after.end()
-            elif after.end() < len(text):  # the closing bracket
-                self.next, self.end = None, after.end() + 1
-            else:
-                raise IndexError("the text ends inside a container")
-            if key == token and (unique_keys or not is_object):
-                return index
+            self._after(text, end)
         return None if token is None else found.get(token)
 
+    def _after(self, text: str, end: int) -> None:
+        """Move past a member's value that ends at ``end``: to the next member, or the end."""
+        after = _after_value(text, end)
+        if after.lastindex:  # a comma: another member follows
+            self.next = after.end()
+        elif after.end() < len(text):  # the closing bracket
+            self.next, self.end = None, after.end() + 1
+        else:
+            raise IndexError("the text ends inside a container")
 
-def _tokens(pointer: str) -> tuple[str, ...]:
+
+def pointer_tokens(pointer: str) -> tuple[str, ...]:
+    """The unescaped reference tokens of a JSON Pointer, as a tuple."""
     # split_pointer, without its unescaping pass for the usual pointer that needs none.
     if "~" in pointer:
         return tuple(split_pointer(pointer))
@@ -173,7 +189,7 @@ class Locator:
         member (and remembered) even when another pointer only skips it;
         otherwise it would be scanned whole now and walked again later.
         """
-        self._expect([_tokens(pointer) for pointer in pointers])
+        self._expect([pointer_tokens(pointer) for pointer in pointers])
 
     def _expect(self, paths: Iterable[tuple[str, ...]]) -> None:
         for tokens in paths:
@@ -187,7 +203,7 @@ class Locator:
 
     def offset(self, pointer: str) -> int | None:
         """Return the offset of the value ``pointer`` names, or None if it names none."""
-        return self._offset(_tokens(pointer))
+        return self._offset(pointer_tokens(pointer))
 
     def _offset(self, tokens: tuple[str, ...]) -> int | None:
         known = len(tokens)
@@ -240,10 +256,10 @@ class Locator:
         The pointers are announced first (see :meth:`expect`), and lines are
         counted once over the sorted offsets rather than once per pointer.
         """
-        paths = {pointer: _tokens(pointer) for pointer in pointers}
+        paths = {pointer: pointer_tokens(pointer) for pointer in pointers}
         self._expect(paths.values())
         offsets = {pointer: self._offset(tokens) for pointer, tokens in paths.items()}
-        at = _positions_of(self.text, {o for o in offsets.values() if o is not None})
+        at = positions_of(self.text, {o for o in offsets.values() if o is not None})
         return {pointer: None if o is None else at[o] for pointer, o in offsets.items()}
 
     def regions(self, pointers: Iterable[str]) -> dict[str, tuple[int, int, int, int] | None]:
@@ -254,7 +270,7 @@ class Locator:
         ``endColumn``). Finding the end scans the value once with the C scanner,
         which only documents with findings pay.
         """
-        paths = {pointer: _tokens(pointer) for pointer in pointers}
+        paths = {pointer: pointer_tokens(pointer) for pointer in pointers}
         self._expect(paths.values())
         text = self.text
         spans: dict[str, tuple[int, int] | None] = {}
@@ -268,7 +284,7 @@ class Locator:
             except (ValueError, IndexError, StopIteration):
                 end = start + 1
             spans[pointer] = (start, end)
-        at = _positions_of(text, {o for span in spans.values() if span is not None for o in span})
+        at = positions_of(text, {o for span in spans.values() if span is not None for o in span})
         return {
             pointer: None if span is None else (*at[span[0]], *at[span[1]])
             for pointer, span in spans.items()
@@ -297,7 +313,7 @@ class Locator:
         return self._lines.position(index)
 
 
-def _positions_of(text: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
+def positions_of(text: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
     """Offset -> 1-based ``(line, column)`` for many offsets, in one pass over the text.
 
     Lines are counted between consecutive sorted offsets (memchr speed), so the

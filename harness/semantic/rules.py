@@ -7,13 +7,13 @@ Cycles (SYN-RULE-004) need the whole parameter graph: see
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from synharness.codes import finding
 from synharness.findings import Finding
 from synharness.models import Rule
 from synharness.semantic.scope import Scope
+from synharness.semantic.spelling import closest
 from synharness.semantic.vocabulary import KNOWN_OPS, TRIGGER_TYPES
 
 
@@ -51,7 +51,7 @@ def _check_trigger(rule: Rule, pointer: str) -> list[Finding]:
         return []
     kind = trigger.get("type")
     if kind not in TRIGGER_TYPES:
-        close = difflib.get_close_matches(str(kind), TRIGGER_TYPES, n=1, cutoff=0.6)
+        close = closest(str(kind), TRIGGER_TYPES)
         return [
             finding(
                 "SYN-RULE-001",
@@ -91,7 +91,7 @@ def _check_effect(rule: Rule, effect: dict[str, Any], pointer: str) -> list[Find
         ]
     if op in KNOWN_OPS:
         return []
-    close = difflib.get_close_matches(str(op), KNOWN_OPS, n=2, cutoff=0.5)
+    close = closest(str(op), KNOWN_OPS, n=2, cutoff=0.5)
     return [
         finding(
             "SYN-RULE-003",

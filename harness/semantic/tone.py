@@ -15,13 +15,13 @@ accepted too.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from synharness.codes import finding
 from synharness.findings import Finding, escape_pointer_token
 from synharness.semantic import tone_catalogue
 from synharness.semantic.scope import Scope, number
+from synharness.semantic.spelling import closest
 
 #: Tone.js Instrument classes (from the catalogue).
 SYNTH_TYPES: tuple[str, ...] = tone_catalogue.classes("synth")
@@ -45,7 +45,7 @@ def _class(name: Any) -> str | None:
 
 
 def _unknown(what: str, name: Any, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(_class(name) or ""), known, n=1, cutoff=0.6)
+    close = closest(str(_class(name) or ""), known)
     guess = f" (did you mean 'Tone.{close[0]}'?)" if close else ""
     return f"{what} {name!r} is not a Tone.js class{guess}"
 
@@ -99,7 +99,7 @@ def _unknown_options(
         node, reference, path = stack.pop()
         for key, raw in node.items():
             if key not in reference:
-                close = difflib.get_close_matches(key, list(reference), n=1, cutoff=0.6)
+                close = closest(key, reference)
                 where = pointer + "".join(f"/{escape_pointer_token(t)}" for t in (*path, key))
                 dotted = ".".join((*path, key))
                 found.append(

@@ -108,9 +108,27 @@ def _typed_items(scope: Scope) -> Iterator[tuple[str, Any, Any, Any, Any]]:
                     item.get("default"),
                 )
             else:
-                declared = getattr(item, "type", None)
-                options, default = getattr(item, "options", None), getattr(item, "default", None)
+                declared = _field(item, "type")
+                options, default = _field(item, "options"), _field(item, "default")
             yield f"{ptr}/input_parameters/{i}", item, declared, options, default
+
+
+def _field(item: Any, name: str) -> Any:
+    """``getattr(item, name, None)`` for a pydantic model, without the exception of a
+    missing name (a shader input parameter has no ``options``): fields, then extras."""
+    value = item.__dict__.get(name)
+    if value is None and item.__pydantic_extra__:
+        value = item.__pydantic_extra__.get(name)
+    return value
+
+
+def _all_fit(options: list[Any], kind: str) -> bool:
+    """Whether every option is of ``kind``: the usual list of strings or floats in one pass."""
+    if kind == "string":
+        return all(type(option) is str for option in options)
+    if kind == "float" and all(type(option) is float for option in options):
+        return all(math.isfinite(option) for option in options)
+    return all(fits(option, kind) for option in options)
 
 
 def _label(declaration: Any) -> str:
@@ -136,7 +154,7 @@ def check_types(scope: Scope) -> list[Finding]:
         kind = _KINDS.get(declared.strip().lower()) if isinstance(declared, str) else None
         if kind is None:
             continue
-        if isinstance(options, list):
+        if isinstance(options, list) and not _all_fit(options, kind):
             for j, option in enumerate(options):
                 if not fits(option, kind):
                     found.append(

@@ -13,8 +13,8 @@ Figures (section ``validate`` of the results):
   same bytes: ``orjson.loads`` + the jsonschema-rs validator of the shipped schema +
   the pydantic model (no envelope, semantic checks, shader compile or positions):
   what no validator on this stack can beat;
-- ``reference_seed``: the seed's own ``validate_bytes`` (the first version, commit
-  :data:`SEED_COMMIT`, run from ``git archive`` in a child process) on the same bytes;
+- ``reference_seed``: the seed's own ``validate_bytes`` (the first version, run from
+  ``git archive`` in a child process: :mod:`tests.benchmarks.seed`) on the same bytes;
   skipped, with the reason, when the history is not there (a shallow clone);
 - ``all_ssot_documents``: the pipeline on all ten SSOT examples (components too);
 - ``clean_generated_assets``: 200 factory-generated assets without findings (no
@@ -23,16 +23,18 @@ Figures (section ``validate`` of the results):
   Draft202012Validator on the same documents and schemas (its reference).
 
 GLSL parsing and compiling are cached by source text (a batch of generated assets
-shares shaders); copies hit those caches, as they would in such a batch.
+shares shaders), and "did you mean" searches by misspelling and candidates; copies
+hit those caches, as they would in such a batch. Nothing else is kept between
+documents: no result, model or position. The published assets are laid out as
+orjson lays out their data, so their findings are placed from the data
+(:mod:`synharness.layout`); ``reindented_full_assets_per_s`` is the same set
+re-indented by four spaces, whose findings are placed by walking the text.
 No assertion on time: a loaded machine must not fail the suite.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +49,7 @@ from synharness.models import SynestheticAsset
 from synharness.pipeline import validate_bytes
 from synharness.schema import DEFAULT_VERSION, load_registry
 
-from tests.conftest import ROOT
+from tests.benchmarks.seed import Seed
 from tests.conftest import write_bench_section as write_section
 from tests.factories import generate_assets
 
@@ -56,8 +58,6 @@ pytestmark = pytest.mark.bench
 #: Seconds per measurement; the best of REPEATS is kept (least disturbed by the machine).
 WINDOW = 1.0
 REPEATS = 3
-#: The first version of synharness (before this wave), whose validation is a reference.
-SEED_COMMIT = "ddb5807"
 #: The goal of issues 16 and 18 for the published full assets.
 GOAL_ASSETS_PER_S = 2000
 #: Copies of the five published full assets in one pass.
@@ -97,38 +97,14 @@ def rate(work: Callable[[], object], items: int) -> float:
     return best
 
 
-def _seed_reference(paths: list[Path]) -> dict[str, Any]:
+def _seed_reference(seed: Seed, paths: list[Path]) -> dict[str, Any]:
     """The seed's rate and finding count on ``paths``, or why it could not be measured."""
-    what = f"the seed's validate_bytes (commit {SEED_COMMIT}) on the same bytes, child process"
-    try:
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", SEED_COMMIT, "harness"],
-            capture_output=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        return {"what": what, "skipped": f"the seed commit is not in this clone ({exc})"}
-    with tempfile.TemporaryDirectory() as tmp:
-        # git's own archive of its own tree: tar unpacks it (tarfile's safe filter needs 3.11.4).
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                _SEED_SCRIPT,
-                json.dumps([str(p.resolve()) for p in paths]),
-                str(WINDOW),
-                str(REPEATS),
-            ],
-            cwd=tmp,
-            env={"PYTHONPATH": tmp, "PATH": "/usr/bin:/bin"},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        return {"what": what, "skipped": done.stderr.strip().splitlines()[-1:]}
-    measured = json.loads(done.stdout)
+    what = seed.describe("validate_bytes") + ", on the same bytes"
+    measured = seed.script(
+        _SEED_SCRIPT, json.dumps([str(p.resolve()) for p in paths]), str(WINDOW), str(REPEATS)
+    )
+    if "skipped" in measured:
+        return {"what": what, "skipped": measured["skipped"]}
     return {
         "what": what,
         "assets_per_s": round(measured["assets_per_s"], 1),
@@ -136,7 +112,7 @@ def _seed_reference(paths: list[Path]) -> dict[str, Any]:
     }
 
 
-def test_bench_validate(ssot_examples: list[Path]) -> None:
+def test_bench_validate(ssot_examples: list[Path], seed: Seed) -> None:
     full_paths = [p for p in ssot_examples if p.name.startswith("SynestheticAsset_")]
     published = [p.read_bytes() for p in full_paths]
     copies = [published[i % len(published)] for i in range(COPIES)]
@@ -157,8 +133,16 @@ def test_bench_validate(ssot_examples: list[Path]) -> None:
 
     findings = sum(len(validate_bytes(raw, source="bench").findings) for raw in published)
     ours = rate(pipeline, len(copies))
+    # The same documents in a layout orjson does not write: their findings are walked to.
+    reindented = [json.dumps(json.loads(raw), indent=4).encode() for raw in copies]
+
+    def walked() -> None:
+        for raw in reindented:
+            validate_bytes(raw, source="bench")
+
+    walked_rate = rate(walked, len(reindented))
     bare = rate(bare_libraries, len(copies))
-    seed = _seed_reference(full_paths)
+    seed_figures = _seed_reference(seed, full_paths)
 
     raws = [path.read_bytes() for path in ssot_examples]
 
@@ -212,11 +196,12 @@ def test_bench_validate(ssot_examples: list[Path]) -> None:
             "findings_per_pass_of_five": findings,
             "goal_assets_per_s": GOAL_ASSETS_PER_S,
         },
+        "reindented_full_assets_per_s": round(walked_rate, 1),
         "reference_bare_libraries": {
             "what": "orjson.loads + jsonschema-rs is_valid + pydantic model_validate, same bytes",
             "assets_per_s": round(bare, 1),
         },
-        "reference_seed": seed,
+        "reference_seed": seed_figures,
         "pipeline_vs_bare_libraries": round(ours / bare, 3),
         "all_ssot_documents_per_s": round(rate(all_documents, len(raws)), 1),
         "clean_generated_assets_per_s": round(rate(clean_assets, len(clean)), 1),
@@ -227,17 +212,18 @@ def test_bench_validate(ssot_examples: list[Path]) -> None:
             "ratio": round(schema_rate / jsonschema_rate, 1),
         },
     }
-    if "assets_per_s" in seed:
-        section["pipeline_vs_seed"] = round(ours / seed["assets_per_s"], 2)
+    if "assets_per_s" in seed_figures:
+        section["pipeline_vs_seed"] = round(ours / seed_figures["assets_per_s"], 2)
     write_section("validate", section)
     seed_text = (
-        f"seed {seed['assets_per_s']:,.0f}/s ({seed['findings_per_pass_of_five']} findings)"
-        if "assets_per_s" in seed
-        else f"seed not measured: {seed['skipped']}"
+        f"seed {seed_figures['assets_per_s']:,.0f}/s "
+        f"({seed_figures['findings_per_pass_of_five']} findings)"
+        if "assets_per_s" in seed_figures
+        else f"seed not measured: {seed_figures['skipped']}"
     )
     print(
         f"\nvalidate: published full assets {ours:,.0f}/s ({findings} findings per five; goal "
-        f"{GOAL_ASSETS_PER_S:,}/s) vs bare libraries {bare:,.0f}/s (x{ours / bare:.2f}), "
+        f"{GOAL_ASSETS_PER_S:,}/s; re-indented {walked_rate:,.0f}/s) vs bare libraries {bare:,.0f}/s (x{ours / bare:.2f}), "
         f"{seed_text}; all SSOT documents {section['all_ssot_documents_per_s']:,.0f}/s; clean "
         f"generated {section['clean_generated_assets_per_s']:,.0f}/s; schema stage "
         f"{schema_rate:,.0f} docs/s vs python jsonschema {jsonschema_rate:,.0f} "
