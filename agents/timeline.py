@@ -181,9 +181,10 @@ class Timeline:
     by its end and reads the actions of those active in it, so memory is one
     window and the inputs still under way, whatever the duration. Windows
     must be asked for in order and without gaps; together they give exactly
-    :func:`build_timeline`'s actions. Each input is visited by the windows it
-    acts in and no other: :attr:`visits` counts those visits (the work is
-    linear in inputs and steps, which a test asserts).
+    :func:`build_timeline`'s actions. An input is visited once when pulled and
+    then once by each window its span (or its repeats) overlaps, never by the
+    others: :attr:`visits` counts those visits and the held set's changes, so
+    that a test can assert the work is linear in the inputs and the steps.
     """
 
     def __init__(self, scenario: Scenario) -> None:
