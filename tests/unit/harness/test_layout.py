@@ -43,7 +43,9 @@ def test_every_region_is_the_walks(data: object, layout: str, final_newline: boo
     same = _indented(data) == orjson.dumps(data)
     assert layout_of(text, text.encode(), data, _indented(data)) == ("indented" if same else layout)
     pointers = [pointer for pointer, _ in pointers_of(data)] + _MISSING
-    assert regions(text, data, layout, pointers) == Locator(text, unique_keys=True).regions(pointers)
+    assert regions(text, data, layout, pointers) == Locator(text, unique_keys=True).regions(
+        pointers
+    )
 
 
 @given(_trees)
