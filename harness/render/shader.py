@@ -85,7 +85,9 @@ _CORNERS = np.array(
 )
 
 
-def _quad(runtime: GlRuntime, program: Any, attributes: Sequence[str]) -> Any:
+def _quad(runtime: GlRuntime, program: Any, attributes: Sequence[str]) -> tuple[Any, list[Any]]:
+    """The quad's vertex array and the buffers it reads (the caller releases all of them:
+    moderngl frees a GL object only when told, and releasing the array leaves its buffers)."""
     ctx = runtime.ctx
     content = []
     if "position" in attributes:
@@ -97,7 +99,13 @@ def _quad(runtime: GlRuntime, program: Any, attributes: Sequence[str]) -> Any:
     if "normal" in attributes:
         normals = np.tile(np.array([0, 0, 1], dtype="f4"), (4, 1))
         content.append((ctx.buffer(normals.tobytes()), "3f", "normal"))
-    return ctx.vertex_array(program, content)
+    buffers = [buffer for buffer, _, _ in content]
+    try:
+        return ctx.vertex_array(program, content), buffers
+    except BaseException:
+        for buffer in buffers:
+            buffer.release()
+        raise
 
 
 def draw(
@@ -133,7 +141,7 @@ def draw(
     n = frames
     target = ctx.renderbuffer((width, height), components=4, dtype="f4")
     fbo = ctx.framebuffer(color_attachments=[target])
-    vao = _quad(runtime, program, list(info.attributes))
+    vao, buffers = _quad(runtime, program, list(info.attributes))
     try:
         for name, raw in _HOST_VALUES.items():
             if name in info.uniforms:
@@ -167,6 +175,8 @@ def draw(
         return out, nonfinite
     finally:
         vao.release()
+        for buffer in buffers:
+            buffer.release()
         fbo.release()
         target.release()
 
