@@ -112,6 +112,8 @@ def _indented_span(text: str, data: Any, tokens: tuple[str, ...]) -> tuple[int, 
                 return None
             key = orjson.dumps(token).decode()
             line = text.find("\n" + " " * indent + key + ": ", start)
+            if line < 0:
+                return None  # not this text's data after all: nothing to place
             start = line + 1 + indent + len(key) + 2
             value = value[token]
         elif type(value) is list:
@@ -124,7 +126,8 @@ def _indented_span(text: str, data: Any, tokens: tuple[str, ...]) -> tuple[int, 
             search = _line_at_indent(indent).search
             for _ in range(index + 1):
                 found = search(text, start)
-                assert found is not None  # the element is there: the data says so
+                if found is None:
+                    return None  # not this text's data after all: nothing to place
                 start = found.end() - 1
             value = value[index]
         else:
