@@ -305,11 +305,11 @@ def parse_text(text: str) -> ParsedDocument:
 
 #: A run of 19 digits in the text's number shape (digits are "0" there): one substring search.
 _LONG_NUMBER = b"0" * 19
-#: In orjson's two-space indented dump, a line that opens a container of nesting level
-#: MAX_DEPTH + 1 (directly, or as a member's value after its key).
-_TOO_DEEP_LINE = re.compile(rb"\n" + b" " * (2 * MAX_DEPTH) + rb'(?:"(?:[^"\\]|\\.)*": )?[\[{]')
-#: A line indented as deep as that, whatever it holds: a substring search spares the regex.
+#: In orjson's two-space indented dump, a line indented 2·MAX_DEPTH spaces (a value inside
+#: MAX_DEPTH containers), whatever it holds: a substring search spares the regex below.
 _DEEP_INDENT = b"\n" + b" " * (2 * MAX_DEPTH)
+#: Such a line that opens a container (directly, or as a member's value after its key).
+_TOO_DEEP_LINE = re.compile(re.escape(_DEEP_INDENT) + rb'(?:"(?:[^"\\]|\\.)*": )?[\[{]')
 
 
 def _parse_plain(text: str) -> ParsedDocument | None:
