@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from synharness.findings import Finding
 from synharness.positions import Locator, offset_in_string, position_of_offset
+from synharness.render import gl
 from synharness.render.compiler import compile_pair
 from synharness.render.diagnostics import Placer, compile_findings, no_context_finding
-from synharness.render.gl import shared_runtime
 from synharness.semantic.glsl import CompiledUniforms
 from synharness.semantic.scope import Scope
 
@@ -55,7 +55,8 @@ def compile_stage(
     """
     if scope.shader is None:
         return [], None
-    runtime = shared_runtime()
+    # Through the module: the one place a test (or an embedder) substitutes the runtime.
+    runtime = gl.shared_runtime()
     if isinstance(runtime, str):
         return [no_context_finding(runtime, base=scope.shader_ptr)], None
     shader = scope.shader
