@@ -35,6 +35,7 @@ from synharness.params import (
     COMPONENTS,
     LEGACY_PREFIXES,
     DeclaredParameter,
+    component_parameters,
     declared_parameters,
     suggest,
 )
@@ -140,12 +141,6 @@ def _suggest(reference: str, candidates: tuple[str, ...]) -> str | None:
     return suggest(reference, dict.fromkeys(candidates))
 
 
-def _rebased(declared: dict[str, DeclaredParameter], old: str) -> dict[str, DeclaredParameter]:
-    # declared_parameters() roots components at /shader etc.; a component
-    # document is rooted at "" instead.
-    return {path: p._replace(pointer=p.pointer[len(old) :]) for path, p in declared.items()}
-
-
 def scope_of(kind: str, model: Any) -> Scope | None:
     """Build the scope of a schema-valid document of ``kind``; None for unknown kinds."""
     if isinstance(model, SynestheticAsset):
@@ -166,13 +161,13 @@ def scope_of(kind: str, model: Any) -> Scope | None:
             resolving=True,
         )
     if isinstance(model, Shader):
-        declared = _rebased(declared_parameters(shader=model), "/shader")
+        declared = component_parameters(shader=model, shader_ptr="")
         return Scope(shader=model, shader_ptr="", declared=declared)
     if isinstance(model, Tone):
-        declared = _rebased(declared_parameters(tone=model), "/tone")
+        declared = component_parameters(tone=model, tone_ptr="")
         return Scope(tone=model, tone_ptr="", declared=declared)
     if isinstance(model, Haptic):
-        declared = _rebased(declared_parameters(haptic=model), "/haptic")
+        declared = component_parameters(haptic=model, haptic_ptr="")
         return Scope(haptic=model, haptic_ptr="", declared=declared)
     if isinstance(model, ControlBundle):
         return Scope(
