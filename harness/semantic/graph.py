@@ -358,15 +358,98 @@ def check_unused(scope: Scope, collected: ParameterGraph) -> list[Finding]:
     """SYN-GRAPH-001: declared parameters that nothing drives and nothing reads."""
     if not scope.resolving:
         return []
+    return _unused(scope, collected.driven())
+
+
+def check_graph(scope: Scope) -> list[Finding]:
+    """SYN-RULE-004 and SYN-GRAPH-001, as :func:`check_cycles` and :func:`check_unused`.
+
+    The graph is built only when it may hold a cycle: the unused parameters
+    need only what drives each parameter, which the scope's references say.
+    """
     found: list[Finding] = []
-    driven = collected.driven()
+    if scope.rules and _may_feed_back(scope):
+        found += check_cycles(scope, collect_graph(scope))
+    if scope.resolving:
+        found += _unused(scope, _driven(scope))
+    return found
+
+
+def _may_feed_back(scope: Scope) -> bool:
+    """False when the graph of the scope has no edge into a rule or an effect.
+
+    In a resolving scope a trigger or effect value that reads something makes
+    an edge exactly when what it reads resolves (every resolved path is a
+    node); in a lone bundle any read may name a node.
+    """
+    resolving = scope.resolving
+    for _, rule in scope.rules:
+        source = trigger_source(rule.trigger)
+        if source is not None and (not resolving or scope.lookup(source)[0] is not None):
+            return True
+        for effect in rule.effects or ():
+            if not isinstance(effect.get("op"), str) or not isinstance(effect.get("target"), str):
+                continue
+            read = effect_source(effect)
+            if read is not None and (not resolving or scope.lookup(read)[0] is not None):
+                return True
+    return False
+
+
+def _driven(scope: Scope) -> set[str]:
+    """The declared parameters of a resolving scope with an edge into them in the graph.
+
+    The runtime's uniforms, and the targets of controls, modulations and
+    parameter-writing effects (as :func:`collect_graph` draws them).
+    """
+    references = [control.parameter for _, control in scope.controls]
+    references += [mod.target for _, mod in scope.modulations]
+    for _, rule in scope.rules:
+        for effect in rule.effects or ():
+            op, goal = effect.get("op"), effect.get("target")
+            if isinstance(op, str) and op in PARAMETER_OPS and isinstance(goal, str):
+                references.append(goal)
+    driven = {
+        path
+        for path, p in scope.declared.items()
+        if p.component == "shader" and path[7:] in RUNTIME_UNIFORMS
+    }
+    lookup = scope.lookup
+    for reference in references:
+        path = lookup(reference)[0]
+        if path is not None:
+            driven.add(path)
+    return driven
+
+
+def _unused(scope: Scope, driven: set[str]) -> list[Finding]:
+    """SYN-GRAPH-001 for the declared parameters not in ``driven`` that nothing reads.
+
+    Read as :func:`collect_graph` says (``read_by``), and shader parameters
+    that no GLSL source declares left to SYN-GLSL-002 / -007 (``in_glsl``).
+    """
+    found: list[Finding] = []
+    pair = None
+    options = None
     for path, p in scope.declared.items():
-        data = collected.nodes[path]
-        if data["read_by"] is not None or not data["in_glsl"] or path in driven:
-            continue
-        what = (
-            "the GLSL never uses it" if p.component == "shader" else "the synth has no such option"
-        )
+        component = p.component
+        if component == "haptic" or path in driven:
+            continue  # the device reads every haptic parameter
+        name = path[len(component) + 1 :]
+        if component == "shader":
+            if pair is None:
+                assert scope.shader is not None  # it declared the parameter
+                pair = parse_pair(scope.shader.vertex_shader, scope.shader.fragment_shader)
+            if name in pair.used or name not in pair.uniforms:
+                continue
+            what = "the GLSL never uses it"
+        else:
+            if options is None:
+                assert scope.tone is not None  # it declared the parameter
+                options = ToneOptions(scope.tone)
+            if name in options:
+                continue
+            what = "the synth has no such option"
         found.append(
             finding(
                 "SYN-GRAPH-001",
