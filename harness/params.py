@@ -53,7 +53,7 @@ class DeclaredParameter(NamedTuple):
     def is_numeric(self) -> bool:
         """Scalar numbers: the parameters that controls and modulations can move."""
         return self.type in ("float", "int", "number") and (
-            isinstance(self.default, int | float) and not isinstance(self.default, bool)
+            isinstance(self.default, (int, float)) and not isinstance(self.default, bool)
         )
 
 

@@ -74,6 +74,31 @@ class Scope:
     resolving: bool = False
     _suggested: dict[str, str | None] = field(default_factory=dict)
     _paths: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    _control_targets: list[str | None] | None = None
+    _modulation_targets: list[str | None] | None = None
+
+    def control_targets(self) -> list[str | None]:
+        """:meth:`target` of every control's parameter, in order (resolved once for all checks)."""
+        targets = self._control_targets
+        if targets is None:
+            targets = self._targets([c.parameter for _, c in self.controls])
+            self._control_targets = targets
+        return targets
+
+    def modulation_targets(self) -> list[str | None]:
+        """:meth:`target` of every modulation's target, in order (resolved once for all checks)."""
+        targets = self._modulation_targets
+        if targets is None:
+            targets = self._targets([m.target for _, m in self.modulations])
+            self._modulation_targets = targets
+        return targets
+
+    def _targets(self, references: list[str]) -> list[str | None]:
+        if not self.resolving:
+            raw: list[str | None] = list(references)  # each stands for itself
+            return raw
+        lookup = self.lookup
+        return [lookup(reference)[0] for reference in references]
 
     def lookup(self, reference: str) -> tuple[str | None, str]:
         """(canonical path or None, how) as :func:`synharness.params.resolve` decides, cached.
