@@ -85,10 +85,6 @@ def _option_findings(options: Any, pointer: str, owner: str, effect: str | None)
     return found
 
 
-def _is_leaf(value: Any) -> bool:
-    return type(value) is not dict or "value" in value
-
-
 def _unknown_options(
     options: Any, known: dict[str, Any] | None, pointer: str, owner: str
 ) -> list[Finding]:
@@ -115,7 +111,7 @@ def _unknown_options(
                 continue
             inner = reference[key]
             # An empty default tree ({} in PolySynth.options, partials) accepts any key.
-            # (_is_leaf inlined: this runs for every option of the tone.)
+            # A {value, unit} object is a leaf, as in _option_findings.
             if type(raw) is dict and "value" not in raw and isinstance(inner, dict) and inner:
                 stack.append((raw, inner, (*path, key)))
     return found
