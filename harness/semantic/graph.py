@@ -64,7 +64,9 @@ RUNTIME = "runtime"
 
 def _has(obj: Any, segments: list[str]) -> bool:
     for seg in segments:
-        if isinstance(obj, dict) and seg in obj:
+        if isinstance(obj, dict):
+            if seg not in obj:
+                return False
             obj = obj[seg]
         elif isinstance(obj, list) and seg.isascii() and seg.isdigit() and int(seg) < len(obj):
             obj = obj[int(seg)]
@@ -84,6 +86,8 @@ class ToneOptions:
     def __init__(self, tone: Tone) -> None:
         self._tone = tone
         self._items: dict[str, list[Any]] = {}
+        self._synth = tone.synth
+        self._options = tone.synth.get("options")
 
     def _raw(self, head: str) -> list[Any]:
         # Dumped once, and only when a path asks for them.
@@ -93,22 +97,24 @@ class ToneOptions:
         return self._items[head]
 
     def __contains__(self, relative: object) -> bool:
-        segments = str(relative).split(".")
+        return self.has(str(relative))
+
+    def has(self, relative: str) -> bool:
+        """``relative in self``, without the ``in`` operator's slot lookup (asked per parameter)."""
+        segments = relative.split(".")
         head = segments[0]
-        if (
-            head in ("effects", "patterns", "parts")
-            and len(segments) > 1
-            and segments[1].isascii()
-            and segments[1].isdigit()
-        ):
+        if head in _LISTS and len(segments) > 1 and segments[1].isascii() and segments[1].isdigit():
             items = self._raw(head)
             index = int(segments[1])
             if index >= len(items):
                 return False
             item = items[index]
             return _has(item, segments[2:]) or _has(item.get("options"), segments[2:])
-        synth = self._tone.synth
-        return _has(synth, segments) or _has(synth.get("options"), segments)
+        return _has(self._synth, segments) or _has(self._options, segments)
+
+
+#: Heads that name a list of the tone (``effects.0.wet``), not a synth option.
+_LISTS = frozenset({"effects", "patterns", "parts"})
 
 
 _VIA = {
@@ -447,7 +453,7 @@ def _unused(scope: Scope, driven: set[str]) -> list[Finding]:
             if options is None:
                 assert scope.tone is not None  # it declared the parameter
                 options = ToneOptions(scope.tone)
-            if name in options:
+            if options.has(name):
                 continue
             what = "the synth has no such option"
         found.append(
