@@ -95,33 +95,6 @@ def _sound(low: Any, high: Any, default: Any, step: Any) -> bool:
     return st is None or 0 < st <= hi - lo
 
 
-def _input_parameters(scope: Scope) -> list[tuple[Any, Any, Any, Any, str, int, Any]]:
-    """(min, max, default, step, component pointer, index, item) of every input parameter.
-
-    Pointers and labels are formatted only for the declarations that have a
-    finding. Model fields are read from the instance dict: pydantic models
-    define ``__getattr__``, which keeps attribute loads unspecialised.
-    """
-    items: list[tuple[Any, Any, Any, Any, str, int, Any]] = []
-    for component, ptr in (
-        (scope.shader, scope.shader_ptr),
-        (scope.tone, scope.tone_ptr),
-        (scope.haptic, scope.haptic_ptr),
-    ):
-        if component is None or not component.input_parameters:
-            continue
-        for i, item in enumerate(component.input_parameters):
-            fields = item if type(item) is dict else item.__dict__
-            if fields is item:  # a raw tone object: any key may be missing
-                get = fields.get
-                items.append((get("min"), get("max"), get("default"), get("step"), ptr, i, item))
-            else:
-                items.append(
-                    (fields["min"], fields["max"], fields["default"], fields["step"], ptr, i, item)
-                )
-    return items
-
-
 def _name(item: Any) -> str:
     """How a finding names an input parameter: its path."""
     return str(item.get("path") if type(item) is dict else item.path)
@@ -130,6 +103,8 @@ def _name(item: Any) -> str:
 def check_ranges(scope: Scope) -> list[Finding]:
     """SYN-RANGE-001..003 on controls, input parameters and modulations; SYN-RANGE-004."""
     found: list[Finding] = []
+    # Model fields are read from the instance dicts: pydantic models define
+    # __getattr__, which keeps attribute loads unspecialised.
     for pointer, c in scope.controls:
         fields = c.__dict__
         low, high, default, step = fields["min"], fields["max"], fields["default"], fields["step"]
@@ -137,16 +112,31 @@ def check_ranges(scope: Scope) -> list[Finding]:
             found += check_range(
                 low, high, default, step, pointer, f"Control {fields['parameter']!r}"
             )
-    for low, high, default, step, ptr, i, item in _input_parameters(scope):
-        if not _sound(low, high, default, step):
-            found += check_range(
-                low,
-                high,
-                default,
-                step,
-                f"{ptr}/input_parameters/{i}",
-                f"Input parameter {_name(item)!r}",
-            )
+    for component, ptr in (
+        (scope.shader, scope.shader_ptr),
+        (scope.tone, scope.tone_ptr),
+        (scope.haptic, scope.haptic_ptr),
+    ):
+        if component is None or not component.input_parameters:
+            continue
+        for i, item in enumerate(component.input_parameters):
+            if type(item) is dict:  # a raw tone object: any key may be missing
+                get = item.get
+                low, high, default, step = get("min"), get("max"), get("default"), get("step")
+            else:
+                fields = item.__dict__
+                low, high = fields["min"], fields["max"]
+                default, step = fields["default"], fields["step"]
+            if not _sound(low, high, default, step):
+                # Pointer and label formatted only for a finding.
+                found += check_range(
+                    low,
+                    high,
+                    default,
+                    step,
+                    f"{ptr}/input_parameters/{i}",
+                    f"Input parameter {_name(item)!r}",
+                )
     for pointer, mod in scope.modulations:
         fields = mod.__dict__
         low, high = fields["min"], fields["max"]
