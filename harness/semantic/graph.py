@@ -37,6 +37,7 @@ to SYN-GLSL-002 / -007 rather than reported twice.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -402,33 +403,28 @@ def _may_feed_back(scope: Scope) -> bool:
     return False
 
 
-def _driven(scope: Scope) -> set[str]:
+def _driven(scope: Scope) -> set[str | None]:
     """The declared parameters of a resolving scope with an edge into them in the graph.
 
     The runtime's uniforms, and the targets of controls, modulations and
     parameter-writing effects (as :func:`collect_graph` draws them).
     """
-    references = [control.parameter for _, control in scope.controls]
-    references += [mod.target for _, mod in scope.modulations]
-    for _, rule in scope.rules:
-        for effect in rule.effects or ():
-            op, goal = effect.get("op"), effect.get("target")
-            if isinstance(op, str) and op in PARAMETER_OPS and isinstance(goal, str):
-                references.append(goal)
-    driven = {
+    driven: set[str | None] = {
         path
         for path, p in scope.declared.items()
         if p.component == "shader" and path[7:] in RUNTIME_UNIFORMS
     }
-    lookup = scope.lookup
-    for reference in references:
-        path = lookup(reference)[0]
-        if path is not None:
-            driven.add(path)
-    return driven
+    driven.update(scope.control_targets())
+    driven.update(scope.modulation_targets())
+    for _, rule in scope.rules:
+        for effect in rule.effects or ():
+            op, goal = effect.get("op"), effect.get("target")
+            if isinstance(op, str) and op in PARAMETER_OPS and isinstance(goal, str):
+                driven.add(scope.lookup(goal)[0])
+    return driven  # None among them stands for the references that name nothing
 
 
-def _unused(scope: Scope, driven: set[str]) -> list[Finding]:
+def _unused(scope: Scope, driven: AbstractSet[str | None]) -> list[Finding]:
     """SYN-GRAPH-001 for the declared parameters not in ``driven`` that nothing reads.
 
     Read as :func:`collect_graph` says (``read_by``), and shader parameters
