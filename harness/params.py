@@ -155,19 +155,16 @@ def _declare_listed(
             fields = item.__dict__
             raw_path = fields["path"]
             low, high, step = fields["min"], fields["max"], fields["step"]
-            # Floats and absent values, the usual bounds, skip the call to _number().
+            # Floats and absent values, the usual bounds, as they are; ints without
+            # the call to _number().
             if low is not None and type(low) is not float:
-                low = _number(low)
+                low = float(low) if type(low) is int else _number(low)
             if high is not None and type(high) is not float:
-                high = _number(high)
+                high = float(high) if type(high) is int else _number(high)
             if step is not None and type(step) is not float:
                 step = _number(step)
-            type_, default, smoothing, options = (
-                fields["type"],
-                fields["default"],
-                fields["smoothingTime"],
-                fields["options"],
-            )
+            type_, default = fields["type"], fields["default"]
+            smoothing, options = fields["smoothingTime"], fields["options"]
         elif isinstance(item, Mapping) and isinstance(item.get("path"), str):
             raw_path, type_, default = item["path"], str(item.get("type", "")), item.get("default")
             low, high = _number(item.get("min")), _number(item.get("max"))
