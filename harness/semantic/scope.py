@@ -74,6 +74,7 @@ class Scope:
     resolving: bool = False
     _suggested: dict[str, str | None] = field(default_factory=dict)
     _paths: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    _component_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _control_targets: list[str | None] | None = None
     _modulation_targets: list[str | None] | None = None
 
@@ -120,9 +121,14 @@ class Scope:
                 if translated in declared:
                     found = (translated, "legacy")
             elif head not in COMPONENTS:
-                hits = [f"{c}.{reference}" for c in COMPONENTS if f"{c}.{reference}" in declared]
-                if len(hits) == 1:
-                    found = (hits[0], "bare")
+                hits = 0
+                for component in COMPONENTS:
+                    candidate = f"{component}.{reference}"
+                    if candidate in declared:
+                        hits += 1
+                        path = candidate
+                if hits == 1:  # found in exactly one component
+                    found = (path, "bare")
         self._paths[reference] = found
         return found
 
@@ -141,7 +147,10 @@ class Scope:
         found: str | None
         if component in COMPONENTS:
             prefix = f"{component}."
-            same = tuple(p for p in self.declared if p.startswith(prefix))
+            same = self._component_paths.get(prefix)
+            if same is None:  # once per component: unresolved references often share one
+                same = tuple(p for p in self.declared if p.startswith(prefix))
+                self._component_paths[prefix] = same
             found = _suggest(prefix + rest, same) if same else None
         else:
             found = _suggest(reference, tuple(self.declared))
