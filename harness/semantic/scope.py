@@ -74,6 +74,7 @@ class Scope:
     resolving: bool = False
     _suggested: dict[str, str | None] = field(default_factory=dict)
     _paths: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    #: "<component>." (or "" for all) -> the declared paths it starts, for suggestions.
     _component_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _control_targets: list[str | None] | None = None
     _modulation_targets: list[str | None] | None = None
@@ -153,7 +154,10 @@ class Scope:
                 self._component_paths[prefix] = same
             found = _suggest(prefix + rest, same) if same else None
         else:
-            found = _suggest(reference, tuple(self.declared))
+            every = self._component_paths.get("")
+            if every is None:
+                every = self._component_paths[""] = tuple(self.declared)
+            found = _suggest(reference, every)
         self._suggested[reference] = found
         return found
 
