@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, Literal, NamedTuple
 
 from synharness.models import Haptic, HapticParameter, Shader, SynestheticAsset, Tone, ToneParameter
@@ -54,7 +53,7 @@ class DeclaredParameter(NamedTuple):
     def is_numeric(self) -> bool:
         """Scalar numbers: the parameters that controls and modulations can move."""
         return self.type in ("float", "int", "number") and (
-            isinstance(self.default, int | float) and not isinstance(self.default, bool)
+            isinstance(self.default, (int, float)) and not isinstance(self.default, bool)
         )
 
 
@@ -74,56 +73,98 @@ def _number(value: Any) -> float | None:
         return value  # type: ignore[no-any-return]
     if kind is int:
         return float(value)
+    if value is None:  # an absent bound or step: common, and cheaper to test here
+        return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
 
 
-def _shader_parameters(shader: Shader, base: str) -> dict[str, DeclaredParameter]:
-    declared: dict[str, DeclaredParameter] = {}
-    for i, uniform in enumerate(shader.uniforms or ()):
-        path = canonical("shader", uniform.name)[0]
-        if path not in declared:
-            declared[path] = DeclaredParameter(
-                path, "shader", uniform.type, f"{base}/uniforms/{i}", uniform.default
+#: Builds a DeclaredParameter from all its fields in order, without the keyword parsing
+#: of its generated ``__new__`` (a third of the cost; this runs for every declaration).
+_new = tuple.__new__
+
+
+def _declare_shader(declared: dict[str, DeclaredParameter], shader: Shader, base: str) -> None:
+    """Add the uniforms, then the input parameters (which win), of ``shader`` at ``base``."""
+    uniforms = shader.uniforms
+    if uniforms:
+        at = base + "/uniforms/"
+        for i, uniform in enumerate(uniforms):
+            # The fields from the instance dict: a pydantic model defines __getattr__,
+            # which keeps CPython 3.11 from specialising attribute loads on it.
+            fields = uniform.__dict__
+            name = fields["name"]
+            # canonical(), inlined: this and the loops below run for every declaration.
+            path = name if name.startswith("shader.") else "shader." + name
+            if path not in declared:
+                declared[path] = _new(
+                    DeclaredParameter,
+                    # No range: min, max, step, smoothing and options are None.
+                    (
+                        path,
+                        "shader",
+                        fields["type"],
+                        f"{at}{i}",
+                        fields["default"],
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        False,
+                    ),
+                )
+    inputs = shader.input_parameters
+    if inputs:
+        at = base + "/input_parameters/"
+        for i, ip in enumerate(inputs):
+            fields = ip.__dict__
+            name = fields["parameter"] or fields["path"]
+            path = name if name.startswith("shader.") else "shader." + name
+            listed = declared.get(path)
+            declared[path] = _new(
+                DeclaredParameter,
+                (
+                    path,
+                    "shader",
+                    fields["type"] if listed is None else listed.type,
+                    f"{at}{i}",
+                    fields["default"],
+                    fields["min"],
+                    fields["max"],
+                    fields["step"],
+                    fields["smoothingTime"],
+                    None,
+                    False,
+                ),
             )
-    for i, ip in enumerate(shader.input_parameters or ()):
-        path = canonical("shader", ip.parameter or ip.path)[0]
-        listed = declared.get(path)
-        declared[path] = DeclaredParameter(
-            path,
-            "shader",
-            listed.type if listed else ip.type,
-            f"{base}/input_parameters/{i}",
-            ip.default,
-            ip.min,
-            ip.max,
-            ip.step,
-            ip.smoothingTime,
-        )
-    return declared
 
 
-#: The typed input parameters (the others are raw objects of the permissive tone schema).
-_TYPED_PARAMETERS = (ToneParameter, HapticParameter)
-
-
-#: Builds a DeclaredParameter from its fields in order, without the keyword parsing of
-#: its generated ``__new__`` (a third of the cost; this runs for every declaration).
-_declared = partial(tuple.__new__, DeclaredParameter)
-
-
-def _listed_parameters(component: str, items: list[Any], base: str) -> dict[str, DeclaredParameter]:
-    declared: dict[str, DeclaredParameter] = {}
+def _declare_listed(
+    declared: dict[str, DeclaredParameter], component: str, items: list[Any], base: str
+) -> None:
+    """Add the tone or haptic input parameters that no earlier declaration has the path of."""
     prefix = component + "."
+    typed = ToneParameter if component == "tone" else HapticParameter
+    at = base + "/input_parameters/"
     for i, item in enumerate(items):
-        if isinstance(item, _TYPED_PARAMETERS):
-            raw_path, type_, default = item.path, item.type, item.default
-            # Floats, the usual bounds, skip the call to _number().
-            low = item.min if type(item.min) is float else _number(item.min)
-            high = item.max if type(item.max) is float else _number(item.max)
-            step = item.step if type(item.step) is float else _number(item.step)
-            smoothing, options = item.smoothingTime, item.options
+        if type(item) is typed:
+            # The fields from the instance dict: a pydantic model defines __getattr__,
+            # which keeps CPython 3.11 from specialising attribute loads on it.
+            fields = item.__dict__
+            raw_path = fields["path"]
+            low, high, step = fields["min"], fields["max"], fields["step"]
+            # Floats and absent values, the usual bounds, as they are; ints without
+            # the call to _number().
+            if low is not None and type(low) is not float:
+                low = float(low) if type(low) is int else _number(low)
+            if high is not None and type(high) is not float:
+                high = float(high) if type(high) is int else _number(high)
+            if step is not None and type(step) is not float:
+                step = _number(step)
+            type_, default = fields["type"], fields["default"]
+            smoothing, options = fields["smoothingTime"], fields["options"]
         elif isinstance(item, Mapping) and isinstance(item.get("path"), str):
             raw_path, type_, default = item["path"], str(item.get("type", "")), item.get("default")
             low, high = _number(item.get("min")), _number(item.get("max"))
@@ -134,16 +175,16 @@ def _listed_parameters(component: str, items: list[Any], base: str) -> dict[str,
             )
         else:
             continue
-        # canonical(), inlined.
         added = not raw_path.startswith(prefix)
         path = prefix + raw_path if added else raw_path
         if path not in declared:
-            declared[path] = _declared(
+            declared[path] = _new(
+                DeclaredParameter,
                 (
                     path,
                     component,
                     type_,
-                    f"{base}/input_parameters/{i}",
+                    f"{at}{i}",
                     default,
                     low,
                     high,
@@ -151,9 +192,8 @@ def _listed_parameters(component: str, items: list[Any], base: str) -> dict[str,
                     smoothing,
                     tuple(options) if options else None,
                     added,
-                )
+                ),
             )
-    return declared
 
 
 def declared_parameters(
@@ -173,19 +213,39 @@ def declared_parameters(
             (``""`` for an asset, whose components sit at ``/shader`` etc.).
 
     Returns:
-        Canonical path -> declaration; the first declaration of a path wins.
+        Canonical path -> declaration; the first declaration of a path wins,
+        except that a shader input parameter replaces the uniform it exposes.
+    """
+    return component_parameters(
+        shader=shader,
+        tone=tone,
+        haptic=haptic,
+        shader_ptr=f"{prefix}/shader",
+        tone_ptr=f"{prefix}/tone",
+        haptic_ptr=f"{prefix}/haptic",
+    )
+
+
+def component_parameters(
+    *,
+    shader: Shader | None = None,
+    tone: Tone | None = None,
+    haptic: Haptic | None = None,
+    shader_ptr: str = "/shader",
+    tone_ptr: str = "/tone",
+    haptic_ptr: str = "/haptic",
+) -> dict[str, DeclaredParameter]:
+    """:func:`declared_parameters` with each component at its own pointer.
+
+    A component document declares at ``""``, the root of the document.
     """
     declared: dict[str, DeclaredParameter] = {}
     if shader is not None:
-        declared.update(_shader_parameters(shader, f"{prefix}/shader"))
+        _declare_shader(declared, shader, shader_ptr)
     if tone is not None:
-        for path, p in _listed_parameters("tone", tone.input_parameters, f"{prefix}/tone").items():
-            declared.setdefault(path, p)
+        _declare_listed(declared, "tone", tone.input_parameters, tone_ptr)
     if haptic is not None:
-        for path, p in _listed_parameters(
-            "haptic", haptic.input_parameters, f"{prefix}/haptic"
-        ).items():
-            declared.setdefault(path, p)
+        _declare_listed(declared, "haptic", haptic.input_parameters, haptic_ptr)
     return declared
 
 

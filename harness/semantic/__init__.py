@@ -23,7 +23,7 @@ from synharness.findings import Finding
 from synharness.semantic.controls import check_controls
 from synharness.semantic.duplicates import check_duplicates
 from synharness.semantic.glsl import CompiledUniforms, check_glsl
-from synharness.semantic.graph import check_cycles, check_unused, collect_graph, parameter_graph
+from synharness.semantic.graph import check_graph, parameter_graph
 from synharness.semantic.haptic import check_haptic
 from synharness.semantic.modulation import check_modulations
 from synharness.semantic.ranges import check_ranges
@@ -71,8 +71,5 @@ def check_document(
     found += check_tone(scope)
     found += check_haptic(scope)
     found += check_rules(scope)
-    if scope.rules or scope.resolving:
-        graph = collect_graph(scope)
-        found += check_cycles(scope, graph)
-        found += check_unused(scope, graph)
+    found += check_graph(scope)
     return found

@@ -35,13 +35,12 @@ def _undeclared_uniforms(scope: Scope) -> list[Finding]:
     pair = parse_pair(shader.vertex_shader, shader.fragment_shader)
     if pair.vertex.includes or pair.fragment.includes:
         return []  # what three.js chunks declare is unknown here
-    listed = {u.name for u in shader.uniforms}
+    listed = {u.__dict__["name"] for u in shader.uniforms}
     found: list[Finding] = []
-    for pointer, control in scope.controls:
-        path = scope.lookup(control.parameter)[0]
+    for (pointer, control), path in zip(scope.controls, scope.control_targets(), strict=True):
         if path is None or not path.startswith("shader."):
             continue
-        name = path.removeprefix("shader.")
+        name = path[7:]  # without "shader."
         # Not listed at all is SYN-GLSL-007's case (the input parameter names no uniform).
         if name in listed and name not in pair.uniforms and name not in THREE_BUILTINS:
             found.append(
@@ -63,13 +62,13 @@ def _shared_parameters(scope: Scope) -> list[Finding]:
     """
     first_of: dict[str, int] = {}
     found: list[Finding] = []
-    for index, (pointer, control) in enumerate(scope.controls):
-        target = scope.target(control.parameter)
+    for index, target in enumerate(scope.control_targets()):
         if target is None:
             continue  # SYN-REF-001 says it already
         if target not in first_of:
             first_of[target] = index
             continue
+        pointer, control = scope.controls[index]
         first_pointer, first = scope.controls[first_of[target]]
         gestures = {(m.action.axis, _combo_key(m.combo)) for m in first.mappings}
         if any((m.action.axis, _combo_key(m.combo)) in gestures for m in control.mappings):

@@ -7,7 +7,6 @@ naming the pointer of the first.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Any
 
 from synharness.codes import finding
 from synharness.findings import Finding
@@ -34,12 +33,15 @@ _NONE: frozenset[str] = frozenset()
 
 def _combo_key(combo: Combo) -> tuple[frozenset[str], frozenset[str], bool, bool]:
     # Order of keys and buttons does not matter to the runtime; absent == empty.
-    keys, buttons = combo.keys, combo.mouseButtons
+    # Fields from the instance dict: pydantic models define __getattr__, which
+    # keeps attribute loads unspecialised (this runs for every mapping).
+    fields = combo.__dict__
+    keys, buttons = fields["keys"], fields["mouseButtons"]
     return (
         frozenset(keys) if keys else _NONE,
         frozenset(buttons) if buttons else _NONE,
-        bool(combo.wheel),
-        combo.strict,
+        bool(fields["wheel"]),
+        fields["strict"],
     )
 
 
@@ -88,25 +90,30 @@ def check_duplicates(scope: Scope) -> list[Finding]:
 
 
 def _duplicate_bindings(scope: Scope) -> list[Finding]:
-    keys: list[Hashable] = []
-    places: list[tuple[str, int, Combo, str, str]] = []
-    for pointer, control in scope.controls:
-        target = scope.target(control.parameter)
+    keys: list[tuple[str, str, tuple[frozenset[str], frozenset[str], bool, bool]]] = []
+    #: (control index, mapping index) of each key; the rest is looked up for a finding.
+    owners: list[tuple[int, int]] = []
+    for index, ((_, control), target) in enumerate(
+        zip(scope.controls, scope.control_targets(), strict=True)
+    ):
         if target is None:
             continue  # SYN-REF-001 says it already
-        for j, mapping in enumerate(control.mappings):
-            keys.append((target, mapping.action.axis, _combo_key(mapping.combo)))
-            places.append((pointer, j, mapping.combo, target, mapping.action.axis))
+        for j, mapping in enumerate(control.__dict__["mappings"]):
+            fields = mapping.__dict__
+            keys.append((target, fields["action"].__dict__["axis"], _combo_key(fields["combo"])))
+            owners.append((index, j))
     found: list[Finding] = []
     for i, first in _repeats(keys):
-        pointer, j, combo, target, axis = places[i]
-        first_pointer, first_j = places[first][0], places[first][1]
+        index, j = owners[i]
+        pointer, control = scope.controls[index]
+        mapping = control.mappings[j]
+        first_pointer, first_j = scope.controls[owners[first][0]][0], owners[first][1]
         found.append(
             finding(
                 "SYN-DUP-004",
                 f"{pointer}/mappings/{j}",
-                f"{axis} with {_combo_text(combo)} already drives {target!r} at "
-                f"{first_pointer}/mappings/{first_j}",
+                f"{mapping.action.axis} with {_combo_text(mapping.combo)} already drives "
+                f"{keys[i][0]!r} at {first_pointer}/mappings/{first_j}",
             )
         )
     return found
@@ -121,14 +128,28 @@ def _duplicate_paths(scope: Scope) -> list[Finding]:
     ):
         if component is None or not component.input_parameters:
             continue
-        found += _duplicate_names(component.input_parameters, ptr)
-        paths: list[Hashable] = [
-            item.get("path") if isinstance(item, dict) else item.path
-            for item in component.input_parameters
-        ]
-        # A raw tone item may have any path (the schema's anyOf lets objects
-        # through); a non-string is unique, never a duplicate.
-        paths = [p if isinstance(p, str) else object() for p in paths]
+        # Names label the parameters in a host's UI (and key them in some hosts).
+        # A raw tone item may carry any name and path (the schema's anyOf lets
+        # objects through); a non-string is unique, never a duplicate.
+        names: list[Hashable] = []
+        paths: list[Hashable] = []
+        for item in component.input_parameters:
+            if type(item) is dict:
+                name, path = item.get("name"), item.get("path")
+            else:
+                fields = item.__dict__
+                name, path = fields["name"], fields["path"]
+            names.append(name if isinstance(name, str) and name else object())
+            paths.append(path if isinstance(path, str) else object())
+        for i, first in _repeats(names):
+            found.append(
+                finding(
+                    "SYN-DUP-006",
+                    f"{ptr}/input_parameters/{i}/name",
+                    f"Input parameter name {names[i]!r} is already used at "
+                    f"{ptr}/input_parameters/{first}/name",
+                )
+            )
         for i, first in _repeats(paths):
             found.append(
                 finding(
@@ -139,21 +160,3 @@ def _duplicate_paths(scope: Scope) -> list[Finding]:
                 )
             )
     return found
-
-
-def _duplicate_names(items: Sequence[Any], ptr: str) -> list[Finding]:
-    # Names label the parameters in a host's UI (and key them in some hosts);
-    # a raw tone item may carry any name, a non-string is never a duplicate.
-    names: list[Hashable] = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item.name
-        names.append(name if isinstance(name, str) and name else object())
-    return [
-        finding(
-            "SYN-DUP-006",
-            f"{ptr}/input_parameters/{i}/name",
-            f"Input parameter name {names[i]!r} is already used at "
-            f"{ptr}/input_parameters/{first}/name",
-        )
-        for i, first in _repeats(names)
-    ]

@@ -125,6 +125,14 @@ def _fits(shape: tuple[str, int], value: Any) -> bool:
     kind, count = shape
     if count == 1:
         return _scalar_ok(value, kind)
+    if kind == "float" and type(value) is list and len(value) == count:
+        # The usual vector default, a list of plain numbers, in one pass.
+        for v in value:
+            t = type(v)
+            if t is not float and t is not int:
+                break
+        else:
+            return True
     flat = _flat(value)
     return flat is not None and len(flat) == count and all(_scalar_ok(v, kind) for v in flat)
 
@@ -185,7 +193,10 @@ def check_glsl(scope: Scope, *, compiled: CompiledUniforms | None = None) -> lis
         if compiled is None
         else []
     )
-    names_listed = {u.name for u in shader.uniforms or []}
+    uniforms = [u.__dict__ for u in shader.uniforms] if shader.uniforms else []
+    # Fields from the instance dicts: pydantic models define __getattr__, which
+    # keeps attribute loads unspecialised.
+    names_listed = {u["name"] for u in uniforms}
     listed = set(names_listed)  # grows below, as undeclared uniforms are reported
     if shader.uniforms is not None and not listed.issuperset(declared):
         for stage, unit in (("vertex", pair.vertex), ("fragment", pair.fragment)):
@@ -200,15 +211,20 @@ def check_glsl(scope: Scope, *, compiled: CompiledUniforms | None = None) -> lis
                         )
                     )
                     listed.add(name)  # report once even when both stages declare it
-    for i, uniform in enumerate(shader.uniforms or []):
-        found += _check_uniform(
-            uniform.name, uniform.type, uniform.default, declared, f"{base}/uniforms/{i}"
-        )
+    for i, uniform in enumerate(uniforms):
+        name, type_, default = uniform["name"], uniform["type"], uniform["default"]
+        if (
+            declared.get(name) == type_
+            and (type_ != "vec3" or not isinstance(default, str))
+            and default_fits(type_, default)
+        ):
+            continue  # the usual case: listed as declared, with a default of the type
+        found += _check_uniform(name, type_, default, declared, f"{base}/uniforms/{i}")
     if compiled is None and pair.vertex.free and not pair.vertex.includes:
         found += _undeclared_attributes(pair.vertex, f"{base}/vertex_shader", names_listed)
     names = names_listed.union(declared)
     for i, ip in enumerate(shader.input_parameters or []):
-        name = ip.parameter.removeprefix("shader.")
+        name = ip.__dict__["parameter"].removeprefix("shader.")
         if name not in names:
             found.append(
                 finding(

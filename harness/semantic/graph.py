@@ -37,6 +37,7 @@ to SYN-GLSL-002 / -007 rather than reported twice.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +65,9 @@ RUNTIME = "runtime"
 
 def _has(obj: Any, segments: list[str]) -> bool:
     for seg in segments:
-        if isinstance(obj, dict) and seg in obj:
+        if isinstance(obj, dict):
+            if seg not in obj:
+                return False
             obj = obj[seg]
         elif isinstance(obj, list) and seg.isascii() and seg.isdigit() and int(seg) < len(obj):
             obj = obj[int(seg)]
@@ -84,6 +87,8 @@ class ToneOptions:
     def __init__(self, tone: Tone) -> None:
         self._tone = tone
         self._items: dict[str, list[Any]] = {}
+        self._synth = tone.synth
+        self._options = tone.synth.get("options")
 
     def _raw(self, head: str) -> list[Any]:
         # Dumped once, and only when a path asks for them.
@@ -93,22 +98,24 @@ class ToneOptions:
         return self._items[head]
 
     def __contains__(self, relative: object) -> bool:
-        segments = str(relative).split(".")
+        return self.has(str(relative))
+
+    def has(self, relative: str) -> bool:
+        """``relative in self``, without the ``in`` operator's slot lookup (asked per parameter)."""
+        segments = relative.split(".")
         head = segments[0]
-        if (
-            head in ("effects", "patterns", "parts")
-            and len(segments) > 1
-            and segments[1].isascii()
-            and segments[1].isdigit()
-        ):
+        if head in _LISTS and len(segments) > 1 and segments[1].isascii() and segments[1].isdigit():
             items = self._raw(head)
             index = int(segments[1])
             if index >= len(items):
                 return False
             item = items[index]
             return _has(item, segments[2:]) or _has(item.get("options"), segments[2:])
-        synth = self._tone.synth
-        return _has(synth, segments) or _has(synth.get("options"), segments)
+        return _has(self._synth, segments) or _has(self._options, segments)
+
+
+#: Heads that name a list of the tone (``effects.0.wet``), not a synth option.
+_LISTS = frozenset({"effects", "patterns", "parts"})
 
 
 _VIA = {
@@ -358,15 +365,93 @@ def check_unused(scope: Scope, collected: ParameterGraph) -> list[Finding]:
     """SYN-GRAPH-001: declared parameters that nothing drives and nothing reads."""
     if not scope.resolving:
         return []
+    return _unused(scope, collected.driven())
+
+
+def check_graph(scope: Scope) -> list[Finding]:
+    """SYN-RULE-004 and SYN-GRAPH-001, as :func:`check_cycles` and :func:`check_unused`.
+
+    The graph is built only when it may hold a cycle: the unused parameters
+    need only what drives each parameter, which the scope's references say.
+    """
     found: list[Finding] = []
-    driven = collected.driven()
+    if scope.rules and _may_feed_back(scope):
+        found += check_cycles(scope, collect_graph(scope))
+    if scope.resolving:
+        found += _unused(scope, _driven(scope))
+    return found
+
+
+def _may_feed_back(scope: Scope) -> bool:
+    """False when the graph of the scope has no edge into a rule or an effect.
+
+    In a resolving scope a trigger or effect value that reads something makes
+    an edge exactly when what it reads resolves (every resolved path is a
+    node); in a lone bundle any read may name a node.
+    """
+    resolving = scope.resolving
+    for _, rule in scope.rules:
+        source = trigger_source(rule.trigger)
+        if source is not None and (not resolving or scope.lookup(source)[0] is not None):
+            return True
+        for effect in rule.effects or ():
+            if not isinstance(effect.get("op"), str) or not isinstance(effect.get("target"), str):
+                continue
+            read = effect_source(effect)
+            if read is not None and (not resolving or scope.lookup(read)[0] is not None):
+                return True
+    return False
+
+
+def _driven(scope: Scope) -> set[str | None]:
+    """The declared parameters of a resolving scope with an edge into them in the graph.
+
+    The runtime's uniforms, and the targets of controls, modulations and
+    parameter-writing effects (as :func:`collect_graph` draws them).
+    """
+    driven: set[str | None] = {
+        path
+        for path, p in scope.declared.items()
+        if p.component == "shader" and path[7:] in RUNTIME_UNIFORMS
+    }
+    driven.update(scope.control_targets())
+    driven.update(scope.modulation_targets())
+    for _, rule in scope.rules:
+        for effect in rule.effects or ():
+            op, goal = effect.get("op"), effect.get("target")
+            if isinstance(op, str) and op in PARAMETER_OPS and isinstance(goal, str):
+                driven.add(scope.lookup(goal)[0])
+    return driven  # None among them stands for the references that name nothing
+
+
+def _unused(scope: Scope, driven: AbstractSet[str | None]) -> list[Finding]:
+    """SYN-GRAPH-001 for the declared parameters not in ``driven`` that nothing reads.
+
+    Read as :func:`collect_graph` says (``read_by``), and shader parameters
+    that no GLSL source declares left to SYN-GLSL-002 / -007 (``in_glsl``).
+    """
+    found: list[Finding] = []
+    pair = None
+    options = None
     for path, p in scope.declared.items():
-        data = collected.nodes[path]
-        if data["read_by"] is not None or not data["in_glsl"] or path in driven:
-            continue
-        what = (
-            "the GLSL never uses it" if p.component == "shader" else "the synth has no such option"
-        )
+        component = p.component
+        if component == "haptic" or path in driven:
+            continue  # the device reads every haptic parameter
+        name = path[len(component) + 1 :]
+        if component == "shader":
+            if pair is None:
+                assert scope.shader is not None  # it declared the parameter
+                pair = parse_pair(scope.shader.vertex_shader, scope.shader.fragment_shader)
+            if name in pair.used or name not in pair.uniforms:
+                continue
+            what = "the GLSL never uses it"
+        else:
+            if options is None:
+                assert scope.tone is not None  # it declared the parameter
+                options = ToneOptions(scope.tone)
+            if options.has(name):
+                continue
+            what = "the synth has no such option"
         found.append(
             finding(
                 "SYN-GRAPH-001",

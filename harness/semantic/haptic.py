@@ -33,24 +33,25 @@ def check_haptic(scope: Scope) -> list[Finding]:
         return []
     limits = device_limits(dict(haptic.device.options))
     found: list[Finding] = []
+    if not limits:
+        return []
     for i, p in enumerate(haptic.input_parameters):
+        # Fields from the instance dict: pydantic models define __getattr__,
+        # which keeps attribute loads unspecialised.
+        fields = p.__dict__
         # `parameter` names the quantity; `path` is only where it is reached
         # (and the corpus duplicates paths, see SYN-DUP-005).
-        name = p.parameter.rsplit(".", 1)[-1].lower()
+        name = fields["parameter"].rsplit(".", 1)[-1].lower()
         word = name.rsplit("_", 1)[-1]  # vib_freq -> freq
-        key, limit = next(
-            (
-                limits[n]
-                for n in (name, _ALIASES.get(name, name), word, _ALIASES.get(word, word))
-                if n in limits
-            ),
-            (None, None),
-        )
-        if key is None or limit is None:
+        for n in (name, _ALIASES.get(name, name), word, _ALIASES.get(word, word)):
+            if n in limits:
+                key, limit = limits[n]
+                break
+        else:
             continue
         pointer = f"{scope.haptic_ptr}/input_parameters/{i}"
         for field in ("max", "default"):
-            value = number(getattr(p, field))
+            value = number(fields[field])
             if value is not None and value > limit:
                 found.append(
                     finding(

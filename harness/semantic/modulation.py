@@ -77,40 +77,56 @@ def _outside(low: float, high: float, lo: float, hi: float) -> str | None:
 def check_modulations(scope: Scope) -> list[Finding]:
     """SYN-MOD-001..004 for every modulation of the scope."""
     found: list[Finding] = []
-    for pointer, mod in scope.modulations:
-        if not 0 < mod.frequency <= MAX_FREQUENCY_HZ:
+    targets = scope.modulation_targets() if scope.resolving else None
+    declared = scope.declared
+    for index, (pointer, mod) in enumerate(scope.modulations):
+        # Fields from the instance dict: pydantic models define __getattr__,
+        # which keeps attribute loads unspecialised.
+        fields = mod.__dict__
+        frequency = fields["frequency"]
+        if not 0 < frequency <= MAX_FREQUENCY_HZ:
             found.append(
                 finding(
                     "SYN-MOD-004",
                     f"{pointer}/frequency",
-                    f"Modulation {mod.id!r}: frequency {mod.frequency:g} Hz is outside (0, 1000]",
+                    f"Modulation {mod.id!r}: frequency {frequency:g} Hz is outside (0, 1000]",
                 )
             )
-        low, high = reach(mod)
-        ranges: list[tuple[str, float, float]] = []
-        if mod.min is not None and mod.max is not None and mod.min < mod.max:
-            ranges.append(("its own range", mod.min, mod.max))
-        path = scope.lookup(mod.target)[0] if scope.resolving else None
-        target = scope.declared.get(path) if path else None
+        amplitude, scale, offset = fields["amplitude"], fields["scale"], fields["offset"]
+        multiplicative = fields["type"] == "multiplicative"
+        # reach(), inlined.
+        depth = abs(amplitude * scale)
+        if multiplicative:
+            low, high = offset * (1 - depth), offset * (1 + depth)
+            if low > high:
+                low, high = high, low
+        else:
+            low, high = offset - depth, offset + depth
+        path = targets[index] if targets is not None else None
+        target = declared.get(path) if path else None
+        # (how, name, lo, hi) for each range the sweep leaves: its own, its target's.
+        verdicts: list[tuple[str, str, float, float]] = []
+        own_min, own_max = fields["min"], fields["max"]
+        if (
+            own_min is not None
+            and own_max is not None
+            and own_min < own_max
+            and (how := _outside(low, high, own_min, own_max))
+        ):
+            verdicts.append((how, "its own range", own_min, own_max))
         if (
             target is not None
             and target.min is not None
             and target.max is not None
             and target.min < target.max
+            and (how := _outside(low, high, target.min, target.max))
         ):
-            ranges.append((f"the range of {path!r}", target.min, target.max))
-        verdicts = [
-            (how, name, lo, hi) for name, lo, hi in ranges if (how := _outside(low, high, lo, hi))
-        ]
-        wholly = [v for v in verdicts if v[0] == "wholly"]
-        worst = wholly or verdicts
-        if worst:
+            verdicts.append((how, f"the range of {path!r}", target.min, target.max))
+        if verdicts:
             # Formatted only for a finding: most modulations stay in range.
-            formula = (
-                f"{mod.offset:g}·(1 ± {abs(mod.amplitude * mod.scale):g})"
-                if mod.type == "multiplicative"
-                else f"{mod.offset:g} ± {abs(mod.amplitude * mod.scale):g}"
-            )
+            wholly = [v for v in verdicts if v[0] == "wholly"]
+            worst = wholly or verdicts
+            formula = f"{offset:g}·(1 ± {depth:g})" if multiplicative else f"{offset:g} ± {depth:g}"
             code = "SYN-MOD-002" if wholly else "SYN-MOD-001"
             where = " and ".join(f"{name} [{lo:g}, {hi:g}]" for _, name, lo, hi in worst)
             found.append(
@@ -121,15 +137,11 @@ def check_modulations(scope: Scope) -> list[Finding]:
                     f"{worst[0][0]} outside {where}",
                 )
             )
-        depth = abs(mod.amplitude * mod.scale)
-        if mod.type == "multiplicative":
-            depth *= abs(mod.offset)
-        if (
-            target is not None
-            and target.step is not None
-            and depth < target.step
-            and (why := _imperceptible(depth, mod.offset, target.min, target.max))
-        ):
+        if target is None or target.step is None:
+            continue
+        if multiplicative:
+            depth *= abs(offset)
+        if depth < target.step and (why := _imperceptible(depth, offset, target.min, target.max)):
             found.append(
                 finding(
                     "SYN-MOD-003",

@@ -79,65 +79,73 @@ def _sound(low: Any, high: Any, default: Any, step: Any) -> bool:
     Floats, the usual case, are taken as they are; anything else goes through
     :func:`~synharness.semantic.scope.number` as in ``check_range``.
     """
-    lo = low if type(low) is float else number(low)
-    hi = high if type(high) is float else number(high)
+    kind = type(low)
+    lo = low if kind is float else float(low) if kind is int else number(low)
+    kind = type(high)
+    hi = high if kind is float else float(high) if kind is int else number(high)
     if lo is None or hi is None or not lo < hi:
         return False
-    d = default if type(default) is float else number(default)
+    kind = type(default)
+    d = default if kind is float else float(default) if kind is int else number(default)
+    if d is not None and not lo <= d <= hi:
+        return False
+    if step is None:
+        return True
     st = step if type(step) is float else number(step)
-    return (d is None or lo <= d <= hi) and (st is None or 0 < st <= hi - lo)
+    return st is None or 0 < st <= hi - lo
 
 
-def _input_parameters(scope: Scope) -> list[tuple[Any, Any, Any, Any, str, int, Any]]:
-    """(min, max, default, step, component pointer, index, name) of every input parameter.
-
-    Pointers and labels are formatted only for the declarations that have a finding.
-    """
-    items: list[tuple[Any, Any, Any, Any, str, int, Any]] = []
-    if scope.shader is not None:
-        ptr = scope.shader_ptr
-        for i, sp in enumerate(scope.shader.input_parameters or ()):
-            items.append((sp.min, sp.max, sp.default, sp.step, ptr, i, sp.path))
-    if scope.tone is not None:
-        ptr = scope.tone_ptr
-        for i, tp in enumerate(scope.tone.input_parameters):
-            if isinstance(tp, dict):
-                raw = (tp.get("min"), tp.get("max"), tp.get("default"), tp.get("step"))
-                items.append((*raw, ptr, i, tp.get("path")))
-            else:
-                items.append((tp.min, tp.max, tp.default, tp.step, ptr, i, tp.path))
-    if scope.haptic is not None:
-        ptr = scope.haptic_ptr
-        for i, hp in enumerate(scope.haptic.input_parameters):
-            items.append((hp.min, hp.max, hp.default, hp.step, ptr, i, hp.path))
-    return items
+def _name(item: Any) -> str:
+    """How a finding names an input parameter: its path."""
+    return str(item.get("path") if type(item) is dict else item.path)
 
 
 def check_ranges(scope: Scope) -> list[Finding]:
     """SYN-RANGE-001..003 on controls, input parameters and modulations; SYN-RANGE-004."""
     found: list[Finding] = []
+    # Model fields are read from the instance dicts: pydantic models define
+    # __getattr__, which keeps attribute loads unspecialised.
     for pointer, c in scope.controls:
-        if not _sound(c.min, c.max, c.default, c.step):
-            found += check_range(
-                c.min, c.max, c.default, c.step, pointer, f"Control {c.parameter!r}"
-            )
-    for low, high, default, step, ptr, i, name in _input_parameters(scope):
+        fields = c.__dict__
+        low, high, default, step = fields["min"], fields["max"], fields["default"], fields["step"]
         if not _sound(low, high, default, step):
             found += check_range(
-                low,
-                high,
-                default,
-                step,
-                f"{ptr}/input_parameters/{i}",
-                f"Input parameter {str(name)!r}",
+                low, high, default, step, pointer, f"Control {fields['parameter']!r}"
             )
+    for component, ptr in (
+        (scope.shader, scope.shader_ptr),
+        (scope.tone, scope.tone_ptr),
+        (scope.haptic, scope.haptic_ptr),
+    ):
+        if component is None or not component.input_parameters:
+            continue
+        for i, item in enumerate(component.input_parameters):
+            if type(item) is dict:  # a raw tone object: any key may be missing
+                get = item.get
+                low, high, default, step = get("min"), get("max"), get("default"), get("step")
+            else:
+                fields = item.__dict__
+                low, high = fields["min"], fields["max"]
+                default, step = fields["default"], fields["step"]
+            if not _sound(low, high, default, step):
+                # Pointer and label formatted only for a finding.
+                found += check_range(
+                    low,
+                    high,
+                    default,
+                    step,
+                    f"{ptr}/input_parameters/{i}",
+                    f"Input parameter {_name(item)!r}",
+                )
     for pointer, mod in scope.modulations:
-        if mod.min is not None and mod.max is not None and mod.min >= mod.max:
+        fields = mod.__dict__
+        low, high = fields["min"], fields["max"]
+        if low is not None and high is not None and low >= high:
             found.append(
                 finding(
                     "SYN-RANGE-002",
                     f"{pointer}/min",
-                    f"Modulation {mod.id!r}: min {mod.min:g} is not below max {mod.max:g}",
+                    f"Modulation {mod.id!r}: min {low:g} is not below max {high:g}",
                 )
             )
     if scope.resolving:
@@ -151,29 +159,40 @@ def _control_agreement(scope: Scope) -> list[Finding]:
     # different default is not reported: the control's default is where the
     # control starts, which an author may well choose apart from the target's.
     found: list[Finding] = []
-    for pointer, control in scope.controls:
-        path = scope.lookup(control.parameter)[0]
-        target = scope.declared.get(path) if path else None
-        if target is None or not target.is_numeric:
+    declared = scope.declared
+    for (pointer, control), path in zip(scope.controls, scope.control_targets(), strict=True):
+        target = declared.get(path) if path else None
+        if target is None:
             continue
+        fields = control.__dict__
         # Floats, the usual values, skip the call to number().
-        low = control.min if type(control.min) is float else number(control.min)
-        high = control.max if type(control.max) is float else number(control.max)
+        low, high = fields["min"], fields["max"]
+        if type(low) is not float:
+            low = number(low)
+        if type(high) is not float:
+            high = number(high)
+        target_min, target_max = target.min, target.max
+        if (low is None or target_min is None or low >= target_min or _close(low, target_min)) and (
+            high is None or target_max is None or high <= target_max or _close(high, target_max)
+        ):
+            continue  # the usual case: within the target's range
+        if not target.is_numeric:
+            continue
         problems: list[str] = []
         if (
             low is not None
-            and target.min is not None
-            and low < target.min
-            and not _close(low, target.min)
+            and target_min is not None
+            and low < target_min
+            and not _close(low, target_min)
         ):
-            problems.append(f"min {low:g} is below the target's min {target.min:g}")
+            problems.append(f"min {low:g} is below the target's min {target_min:g}")
         if (
             high is not None
-            and target.max is not None
-            and high > target.max
-            and not _close(high, target.max)
+            and target_max is not None
+            and high > target_max
+            and not _close(high, target_max)
         ):
-            problems.append(f"max {high:g} is above the target's max {target.max:g}")
+            problems.append(f"max {high:g} is above the target's max {target_max:g}")
         if problems:
             found.append(
                 finding(
@@ -182,7 +201,7 @@ def _control_agreement(scope: Scope) -> list[Finding]:
                     f"Control {control.parameter!r} disagrees with {path!r}: "
                     + "; ".join(problems)
                     + " (that part of the control's travel is clamped and does nothing)",
-                    hint=f"Keep the control within the range [{_g(target.min)}, {_g(target.max)}] "
+                    hint=f"Keep the control within the range [{_g(target_min)}, {_g(target_max)}] "
                     f"of {path!r}, or widen the target's range.",
                 )
             )

@@ -95,10 +95,18 @@ def check_references(scope: Scope) -> list[Finding]:
                     hint=f"Write {path!r} in the declaration.",
                 )
             )
+    lookup = scope.lookup
+    # Pointers and labels are formatted only for a reference that does not resolve exactly.
     for pointer, control in scope.controls:
-        found += _reference(scope, control.parameter, f"{pointer}/parameter", "Control parameter")
+        reference = control.parameter
+        if lookup(reference)[1] != "exact":
+            found += _reference(scope, reference, f"{pointer}/parameter", "Control parameter")
     for pointer, mod in scope.modulations:
-        found += _reference(scope, mod.target, f"{pointer}/target", f"Modulation {mod.id!r} target")
+        reference = mod.target
+        if lookup(reference)[1] != "exact":
+            found += _reference(
+                scope, reference, f"{pointer}/target", f"Modulation {mod.id!r} target"
+            )
     for pointer, rule in scope.rules:
         for j, effect in enumerate(rule.effects or []):
             op, target = effect.get("op"), effect.get("target")

@@ -35,6 +35,7 @@ from synharness.params import (
     COMPONENTS,
     LEGACY_PREFIXES,
     DeclaredParameter,
+    component_parameters,
     declared_parameters,
     suggest,
 )
@@ -73,6 +74,33 @@ class Scope:
     resolving: bool = False
     _suggested: dict[str, str | None] = field(default_factory=dict)
     _paths: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    #: "<component>." (or "" for all) -> the declared paths it starts, for suggestions.
+    _component_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _control_targets: list[str | None] | None = None
+    _modulation_targets: list[str | None] | None = None
+
+    def control_targets(self) -> list[str | None]:
+        """:meth:`target` of every control's parameter, in order (resolved once for all checks)."""
+        targets = self._control_targets
+        if targets is None:
+            targets = self._targets([c.parameter for _, c in self.controls])
+            self._control_targets = targets
+        return targets
+
+    def modulation_targets(self) -> list[str | None]:
+        """:meth:`target` of every modulation's target, in order (resolved once for all checks)."""
+        targets = self._modulation_targets
+        if targets is None:
+            targets = self._targets([m.target for _, m in self.modulations])
+            self._modulation_targets = targets
+        return targets
+
+    def _targets(self, references: list[str]) -> list[str | None]:
+        if not self.resolving:
+            raw: list[str | None] = list(references)  # each stands for itself
+            return raw
+        lookup = self.lookup
+        return [lookup(reference)[0] for reference in references]
 
     def lookup(self, reference: str) -> tuple[str | None, str]:
         """(canonical path or None, how) as :func:`synharness.params.resolve` decides, cached.
@@ -94,9 +122,14 @@ class Scope:
                 if translated in declared:
                     found = (translated, "legacy")
             elif head not in COMPONENTS:
-                hits = [f"{c}.{reference}" for c in COMPONENTS if f"{c}.{reference}" in declared]
-                if len(hits) == 1:
-                    found = (hits[0], "bare")
+                hits = 0
+                for component in COMPONENTS:
+                    candidate = f"{component}.{reference}"
+                    if candidate in declared:
+                        hits += 1
+                        path = candidate
+                if hits == 1:  # found in exactly one component
+                    found = (path, "bare")
         self._paths[reference] = found
         return found
 
@@ -115,10 +148,16 @@ class Scope:
         found: str | None
         if component in COMPONENTS:
             prefix = f"{component}."
-            same = tuple(p for p in self.declared if p.startswith(prefix))
+            same = self._component_paths.get(prefix)
+            if same is None:  # once per component: unresolved references often share one
+                same = tuple(p for p in self.declared if p.startswith(prefix))
+                self._component_paths[prefix] = same
             found = _suggest(prefix + rest, same) if same else None
         else:
-            found = _suggest(reference, tuple(self.declared))
+            every = self._component_paths.get("")
+            if every is None:
+                every = self._component_paths[""] = tuple(self.declared)
+            found = _suggest(reference, every)
         self._suggested[reference] = found
         return found
 
@@ -138,12 +177,6 @@ def _suggest(reference: str, candidates: tuple[str, ...]) -> str | None:
     # Cached across documents: generated assets repeat the same wrong names
     # against the same declarations, and the search is slow.
     return suggest(reference, dict.fromkeys(candidates))
-
-
-def _rebased(declared: dict[str, DeclaredParameter], old: str) -> dict[str, DeclaredParameter]:
-    # declared_parameters() roots components at /shader etc.; a component
-    # document is rooted at "" instead.
-    return {path: p._replace(pointer=p.pointer[len(old) :]) for path, p in declared.items()}
 
 
 def scope_of(kind: str, model: Any) -> Scope | None:
@@ -166,13 +199,13 @@ def scope_of(kind: str, model: Any) -> Scope | None:
             resolving=True,
         )
     if isinstance(model, Shader):
-        declared = _rebased(declared_parameters(shader=model), "/shader")
+        declared = component_parameters(shader=model, shader_ptr="")
         return Scope(shader=model, shader_ptr="", declared=declared)
     if isinstance(model, Tone):
-        declared = _rebased(declared_parameters(tone=model), "/tone")
+        declared = component_parameters(tone=model, tone_ptr="")
         return Scope(tone=model, tone_ptr="", declared=declared)
     if isinstance(model, Haptic):
-        declared = _rebased(declared_parameters(haptic=model), "/haptic")
+        declared = component_parameters(haptic=model, haptic_ptr="")
         return Scope(haptic=model, haptic_ptr="", declared=declared)
     if isinstance(model, ControlBundle):
         return Scope(

@@ -38,6 +38,8 @@ TIME_OPTIONS: frozenset[str] = frozenset(
 #: Options of NormalRange type: Tone.js asserts 0 <= x <= 1.
 NORMAL_OPTIONS: frozenset[str] = frozenset({"wet", "sustain", "feedback", "depth"})
 _CHECKED_OPTIONS = TIME_OPTIONS | NORMAL_OPTIONS
+# The class lists as sets, for the membership tests of every asset.
+_SYNTHS, _VOICES, _EFFECTS = frozenset(SYNTH_TYPES), frozenset(VOICE_TYPES), frozenset(EFFECT_TYPES)
 
 
 def _class(name: Any) -> str | None:
@@ -83,10 +85,6 @@ def _option_findings(options: Any, pointer: str, owner: str, effect: str | None)
     return found
 
 
-def _is_leaf(value: Any) -> bool:
-    return type(value) is not dict or "value" in value
-
-
 def _unknown_options(
     options: Any, known: dict[str, Any] | None, pointer: str, owner: str
 ) -> list[Finding]:
@@ -113,13 +111,16 @@ def _unknown_options(
                 continue
             inner = reference[key]
             # An empty default tree ({} in PolySynth.options, partials) accepts any key.
-            if not _is_leaf(raw) and isinstance(inner, dict) and inner:
+            # A {value, unit} object is a leaf, as in _option_findings.
+            if type(raw) is dict and "value" not in raw and isinstance(inner, dict) and inner:
                 stack.append((raw, inner, (*path, key)))
     return found
 
 
-def _synth_option_findings(kind: str | None, synth: dict[str, Any], base: str) -> list[Finding]:
-    """SYN-TONE-004 for the synth's options (``synth.<key>`` and ``synth.options.<key>``)."""
+def _synth_option_findings(
+    kind: str | None, synth: dict[str, Any], flat: dict[str, Any], base: str
+) -> list[Finding]:
+    """SYN-TONE-004 for the synth's options (``synth.<key>`` (``flat``) and ``synth.options.<key>``)."""
     known = tone_catalogue.defaults(kind) if kind else None
     if known is None:
         return []
@@ -127,14 +128,12 @@ def _synth_option_findings(kind: str | None, synth: dict[str, Any], base: str) -
     if kind == "PolySynth":
         # The runtime passes the flat options to the voice: both trees are known.
         voice = _class(options.get("voice")) if isinstance(options, dict) else None
-        if voice is not None and voice not in VOICE_TYPES:
+        if voice is not None and voice not in _VOICES:
             return []  # SYN-TONE-001 reports the voice; its options cannot be known
         voice_known = tone_catalogue.defaults(voice or "Synth") or {}
         known = {**voice_known, **known, "voice": None, "options": voice_known}
     owner = f"Tone.{kind}"
-    found = _unknown_options(
-        {k: v for k, v in synth.items() if k not in ("type", "options")}, known, base, owner
-    )
+    found = _unknown_options(flat, known, base, owner)
     found += _unknown_options(options, known, f"{base}/options", owner)
     return found
 
@@ -148,7 +147,7 @@ def check_tone(scope: Scope) -> list[Finding]:
     found: list[Finding] = []
     synth = tone.synth
     kind = _class(synth.get("type"))
-    if kind not in SYNTH_TYPES:
+    if kind not in _SYNTHS:
         message = (
             "The synth has no type"
             if "type" not in synth
@@ -167,7 +166,7 @@ def check_tone(scope: Scope) -> list[Finding]:
         kind == "PolySynth"
         and isinstance(options, dict)
         and "voice" in options
-        and _class(options["voice"]) not in VOICE_TYPES
+        and _class(options["voice"]) not in _VOICES
     ):
         found.append(
             finding(
@@ -178,33 +177,39 @@ def check_tone(scope: Scope) -> list[Finding]:
                 hint="Use one of: " + ", ".join(f"Tone.{t}" for t in VOICE_TYPES) + ".",
             )
         )
-    found += _option_findings(
-        {k: v for k, v in synth.items() if k not in ("type", "options")},
-        f"{base}/synth",
-        "Synth",
-        None,
-    )
+    flat = {k: v for k, v in synth.items() if k not in ("type", "options")}
+    found += _option_findings(flat, f"{base}/synth", "Synth", None)
     found += _option_findings(options, f"{base}/synth/options", "Synth", None)
-    found += _synth_option_findings(kind if kind in SYNTH_TYPES else None, synth, f"{base}/synth")
+    found += _synth_option_findings(kind if kind in _SYNTHS else None, synth, flat, f"{base}/synth")
     for i, effect in enumerate(tone.effects or []):
-        raw = effect if isinstance(effect, dict) else effect.model_dump(exclude_unset=True)
-        name = _class(raw.get("type"))
-        if name not in EFFECT_TYPES:
+        if isinstance(effect, dict):
+            has_type, type_, effect_options = (
+                "type" in effect,
+                effect.get("type"),
+                effect.get("options"),
+            )
+        else:
+            # A typed effect: its type and options are required fields (what
+            # model_dump(exclude_unset=True) would give, without the dump).
+            fields = effect.__dict__
+            has_type, type_, effect_options = True, fields["type"], fields["options"]
+        name = _class(type_)
+        if name not in _EFFECTS:
             found.append(
                 finding(
                     "SYN-TONE-002",
-                    f"{base}/effects/{i}" + ("/type" if "type" in raw else ""),
+                    f"{base}/effects/{i}" + ("/type" if has_type else ""),
                     "The effect has no type"
-                    if "type" not in raw
-                    else _unknown("Effect type", raw.get("type"), EFFECT_TYPES),
+                    if not has_type
+                    else _unknown("Effect type", type_, EFFECT_TYPES),
                 )
             )
         found += _option_findings(
-            raw.get("options"), f"{base}/effects/{i}/options", f"Effect {raw.get('type')}", name
+            effect_options, f"{base}/effects/{i}/options", f"Effect {type_}", name
         )
-        if name in EFFECT_TYPES:
+        if name in _EFFECTS:
             found += _unknown_options(
-                raw.get("options"),
+                effect_options,
                 tone_catalogue.defaults(name),
                 f"{base}/effects/{i}/options",
                 f"Tone.{name}",

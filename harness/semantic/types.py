@@ -19,7 +19,6 @@ Other types (``vec3``, unknown ones) are not judged.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 from synharness.codes import finding
@@ -89,37 +88,42 @@ def fits(value: Any, kind: str, *, default: bool = False) -> bool:
     return kind == "float" or number.is_integer()
 
 
-def _typed_items(scope: Scope) -> Iterator[tuple[str, Any, Any, Any, Any]]:
-    """(pointer, declaration, type, options, default) of every control and input parameter."""
+def _typed_items(scope: Scope) -> list[tuple[str, int, Any, Any, Any, Any]]:
+    """(pointer, index, declaration, type, options, default) of every control and input parameter.
+
+    The pointer of a control has index -1; an input parameter's is the
+    component's ``.../input_parameters/`` followed by its index, formatted
+    only for a finding. Model fields are read from the instance dict (pydantic
+    models define ``__getattr__``, which keeps attribute loads unspecialised);
+    an open model's extras are asked only for what is not a field (the
+    ``options`` of a shader input parameter).
+    """
+    items: list[tuple[str, int, Any, Any, Any, Any]] = []
     for pointer, control in scope.controls:
-        yield pointer, control, control.type, control.options, control.default
-    for component, ptr in (
-        (scope.shader, scope.shader_ptr),
-        (scope.tone, scope.tone_ptr),
-        (scope.haptic, scope.haptic_ptr),
-    ):
+        fields = control.__dict__
+        items.append((pointer, -1, control, fields["type"], fields["options"], fields["default"]))
+    shader = scope.shader
+    if shader is not None and shader.input_parameters:
+        at = scope.shader_ptr + "/input_parameters/"
+        for i, ip in enumerate(shader.input_parameters):
+            extra = ip.__pydantic_extra__
+            options = extra.get("options") if extra else None
+            fields = ip.__dict__
+            items.append((at, i, ip, fields["type"], options, fields["default"]))
+    for component, ptr in ((scope.tone, scope.tone_ptr), (scope.haptic, scope.haptic_ptr)):
         if component is None:
             continue
-        for i, item in enumerate(component.input_parameters or ()):
+        at = ptr + "/input_parameters/"
+        for i, item in enumerate(component.input_parameters):
             if type(item) is dict:
-                declared, options, default = (
-                    item.get("type"),
-                    item.get("options"),
-                    item.get("default"),
+                fields = item
+                items.append(
+                    (at, i, item, item.get("type"), item.get("options"), item.get("default"))
                 )
             else:
-                declared = _field(item, "type")
-                options, default = _field(item, "options"), _field(item, "default")
-            yield f"{ptr}/input_parameters/{i}", item, declared, options, default
-
-
-def _field(item: Any, name: str) -> Any:
-    """``getattr(item, name, None)`` for a pydantic model, without the exception of a
-    missing name (a shader input parameter has no ``options``): fields, then extras."""
-    value = item.__dict__.get(name)
-    if value is None and item.__pydantic_extra__:
-        value = item.__pydantic_extra__.get(name)
-    return value
+                fields = item.__dict__
+                items.append((at, i, item, fields["type"], fields["options"], fields["default"]))
+    return items
 
 
 def _all_fit(options: list[Any], kind: str) -> bool:
@@ -150,11 +154,17 @@ def _shown(value: Any) -> str:
 def check_types(scope: Scope) -> list[Finding]:
     """SYN-TYPE-001 (options) and SYN-TYPE-002 (default) for every typed declaration."""
     found: list[Finding] = []
-    for pointer, declaration, declared, options, default in _typed_items(scope):
-        kind = _KINDS.get(declared.strip().lower()) if isinstance(declared, str) else None
+    for at, i, declaration, declared, options, default in _typed_items(scope):
+        if type(declared) is str:
+            kind = _KINDS.get(declared) or _KINDS.get(declared.strip().lower())
+        elif isinstance(declared, str):
+            kind = _KINDS.get(declared.strip().lower())
+        else:
+            continue
         if kind is None:
             continue
-        if isinstance(options, list) and not _all_fit(options, kind):
+        if options and isinstance(options, list) and not _all_fit(options, kind):
+            pointer = at if i < 0 else f"{at}{i}"
             for j, option in enumerate(options):
                 if not fits(option, kind):
                     found.append(
@@ -165,7 +175,17 @@ def check_types(scope: Scope) -> list[Finding]:
                             f"{_shown(option)} is not a {kind}",
                         )
                     )
-        if default is not None and not fits(default, kind, default=True):
+        if default is None:
+            continue
+        # The usual defaults, judged without a call: a string, a finite float.
+        value_type = type(default)
+        if value_type is str:
+            if kind == "string":
+                continue
+        elif value_type is float and kind == "float" and math.isfinite(default):
+            continue
+        if not fits(default, kind, default=True):
+            pointer = at if i < 0 else f"{at}{i}"
             found.append(
                 finding(
                     "SYN-TYPE-002",
