@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from synharness.findings import Finding
 from synharness.positions import Locator, offset_in_string, position_of_offset
+from synharness.render.compiler import compile_pair
 from synharness.render.diagnostics import Placer, compile_findings, no_context_finding
+from synharness.render.gl import shared_runtime
 from synharness.semantic.glsl import CompiledUniforms
 from synharness.semantic.scope import Scope
 
@@ -53,14 +55,12 @@ def compile_stage(
     """
     if scope.shader is None:
         return [], None
-    from synharness.render.compiler import compile_pair
-    from synharness.render.gl import shared_runtime
-
     runtime = shared_runtime()
     if isinstance(runtime, str):
         return [no_context_finding(runtime, base=scope.shader_ptr)], None
     shader = scope.shader
     info = compile_pair(runtime, shader.vertex_shader, shader.fragment_shader, profile=profile)
-    place = placer(text, unique_keys=unique_keys) if text is not None else None
+    # Most shaders compile clean: the text is indexed only for messages to place.
+    place = placer(text, unique_keys=unique_keys) if text is not None and info.messages else None
     found = compile_findings(info, base=scope.shader_ptr, place=place)
     return found, CompiledUniforms(linked=info.ok, active=info.uniforms)
