@@ -43,7 +43,7 @@ import re
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
-from synharness.findings import Finding, Severity
+from synharness.findings import Finding, Severity, new_finding
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -838,13 +838,8 @@ def finding(
         KeyError: ``code`` is not catalogued (a bug, caught by the tests).
     """
     info = CATALOGUE[code]
-    return Finding(
-        code=code,
-        severity=severity or info.severity,
-        pointer=pointer,
-        message=message,
-        hint=info.hint if hint is None else hint,
-        file=file,
+    return new_finding(
+        code, severity or info.severity, pointer, message, info.hint if hint is None else hint, file
     )
 
 

@@ -78,25 +78,76 @@ class Finding(BaseModel):
         end_column: int | None = None,
     ) -> Finding:
         """Return a copy carrying ``line`` and ``column`` (and the end, when given)."""
-        fields = dict(self.__dict__)
-        fields["line"], fields["column"] = line, column
-        placed = _PLACED
-        if end_line is not None:
-            fields["end_line"], fields["end_column"] = end_line, end_column
-            placed = _PLACED_WITH_END
-        # What model_copy(update=...) does, at half its cost (every finding of a
+        # What model_copy(update=...) does, at a third of its cost (every finding of a
         # document with findings is placed once): the values are already valid.
-        copy = object.__new__(Finding)
-        object.__setattr__(copy, "__dict__", fields)
-        object.__setattr__(copy, "__pydantic_fields_set__", self.__pydantic_fields_set__ | placed)
-        object.__setattr__(copy, "__pydantic_extra__", None)
-        object.__setattr__(copy, "__pydantic_private__", None)
-        return copy
+        fields = self.__dict__.copy()
+        fields["line"], fields["column"] = line, column
+        if end_line is None:
+            return _assembled(fields, self.__pydantic_fields_set__ | _PLACED)
+        fields["end_line"], fields["end_column"] = end_line, end_column
+        return _assembled(fields, self.__pydantic_fields_set__ | _PLACED_WITH_END)
 
 
 #: The fields :meth:`Finding.located` sets, without and with the end.
 _PLACED = frozenset({"line", "column"})
 _PLACED_WITH_END = _PLACED | {"end_line", "end_column"}
+#: The fields :func:`new_finding` is given.
+_GIVEN = frozenset({"code", "severity", "pointer", "message", "hint", "file"})
+
+# The four slots pydantic gives every model instance, set through their descriptors:
+# object.__setattr__ looks each name up along the model's classes first.
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _assembled(fields: dict[str, object], fields_set: set[str]) -> Finding:
+    """The finding holding ``fields`` (valid values of every field, in the model's order),
+    as pydantic would build it: no extra fields, no private attributes."""
+    made: Finding = _new(Finding)
+    _set_dict(made, fields)
+    _set_fields_set(made, fields_set)
+    _set_extra(made, None)
+    _set_private(made, None)
+    return made
+
+
+def new_finding(
+    code: str, severity: Severity, pointer: str, message: str, hint: str, file: str | None
+) -> Finding:
+    """``Finding(code=..., severity=..., pointer=..., message=..., hint=..., file=...)``, cheaply.
+
+    Values of exactly the fields' types are what validation would keep as they
+    are, so the finding is assembled without it (validating cost as much as the
+    check that found it); any other value (a subclass of str, a severity spelled
+    as a string) is validated as usual.
+    """
+    if (
+        type(code) is str
+        and type(severity) is Severity
+        and type(pointer) is str
+        and type(message) is str
+        and type(hint) is str
+        and (file is None or type(file) is str)
+    ):
+        fields: dict[str, object] = {
+            "code": code,
+            "severity": severity,
+            "pointer": pointer,
+            "message": message,
+            "hint": hint,
+            "line": None,
+            "column": None,
+            "file": file,
+            "end_line": None,
+            "end_column": None,
+        }
+        return _assembled(fields, set(_GIVEN))
+    return Finding(
+        code=code, severity=severity, pointer=pointer, message=message, hint=hint, file=file
+    )
 
 
 def verdict_of(findings: Iterable[Finding]) -> Verdict:

@@ -10,8 +10,8 @@ data:
 - *indented*: every member of a container at depth d starts a line indented
   2(d + 1) spaces, and lines inside it are indented deeper. So an object's
   member is the first line after the object's start at exactly that indent
-  that begins with its key, and an array's element n is the n-th line at that
-  indent that is not a closing bracket: a few C substring and regex searches, where walking the text
+  that begins with its key, and an array's element n starts the line after
+  element n - 1 ends: a few C substring searches, where walking the text
   (:mod:`synharness.positions`) scans everything before the value.
 - *compact*: the text is one line; the offset of member ``j`` is its
   container's offset, plus the length of the members before it (one dump each)
@@ -24,9 +24,7 @@ regions, which a property test checks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any, Literal
 
 import orjson
@@ -77,7 +75,7 @@ def regions(
     if layout == "compact":
         members = _CompactMembers()
         return {pointer: members.region(data, pointer_tokens(pointer)) for pointer in pointers}
-    spans = {pointer: _indented_span(text, data, pointer_tokens(pointer)) for pointer in pointers}
+    spans = _indented_spans(text, data, pointers)
     at = positions_of(text, {o for span in spans.values() if span is not None for o in span})
     return {
         pointer: None if span is None else (*at[span[0]], *at[span[1]])
@@ -85,59 +83,110 @@ def regions(
     }
 
 
-@lru_cache(maxsize=64)
-def _line_at_indent(indent: int) -> re.Pattern[str]:
-    """A line break, exactly ``indent`` spaces, then a value: not a closing bracket, whose
-    line has the indent of the members of its container."""
-    return re.compile("\n" + " " * indent + "[^ }\\]]")
-
-
-def _indented_span(text: str, data: Any, tokens: tuple[str, ...]) -> tuple[int, int] | None:
-    """``(start, end)`` offsets of the value at ``tokens`` in the indented layout, or None.
+def _indented_spans(
+    text: str, data: Any, pointers: Iterable[str]
+) -> dict[str, tuple[int, int] | None]:
+    """``(start, end)`` offsets of the value each pointer names in the indented layout, or None.
 
     Each member of a container at depth d starts a line indented 2(d + 1)
     spaces; lines inside the members are indented deeper, and JSON strings hold
-    no raw line break, so the first line at exactly that indent that starts with
-    a member's key (an object has no repeated key) is that member's, and the
-    n-th line at that indent that is not a closing bracket (an element's own,
-    at the same indent) is element n's. The text is searched, not walked (C
-    substring and regex searches; remembering the members found for the next
-    pointer measured slower than searching again).
+    no raw line break. So an object's member is the first line after the
+    object's start at exactly that indent that starts with its key (an object
+    has no repeated key): one C substring search. An array's element n follows
+    element n - 1 (:func:`_more_elements`).
+
+    Findings gather under a few containers: each member on the way is found
+    once, known by its container's offset and its token, and so is each array
+    element on the way to a later one. One loop, with no call per token that is
+    known already: on the published assets the bookkeeping, not the searches,
+    is what costs.
     """
-    start, value = 0, data
-    for depth, token in enumerate(tokens, start=1):
-        indent = 2 * depth
-        if type(value) is dict:
-            if token not in value:
-                return None
-            key = orjson.dumps(token).decode()
-            line = text.find("\n" + " " * indent + key + ": ", start)
-            if line < 0:
-                return None  # not this text's data after all: nothing to place
-            start = line + 1 + indent + len(key) + 2
-            value = value[token]
-        elif type(value) is list:
-            # Array tokens are canonical decimals: "01", "-" or "+1" name no element.
-            if not token.isdigit() or (token[0] == "0" and token != "0"):
-                return None
-            index = int(token)
-            if index >= len(value):
-                return None
-            search = _line_at_indent(indent).search
-            for _ in range(index + 1):
-                found = search(text, start)
-                if found is None:
-                    return None  # not this text's data after all: nothing to place
-                start = found.end() - 1
-            value = value[index]
+    #: (offset of a container, token) -> offset and value of its member, or None.
+    members: dict[tuple[int, str], tuple[int, Any] | None] = {}
+    #: Offset of an array -> offsets of its elements found so far, in order.
+    elements: dict[int, list[int]] = {}
+    spans: dict[str, tuple[int, int] | None] = {}
+    for pointer in pointers:
+        if pointer in spans:
+            continue
+        start, value, indent = 0, data, 0
+        for token in pointer_tokens(pointer):
+            indent += 2
+            step = (start, token)
+            if step in members:
+                member = members[step]
+            else:
+                member = members[step] = _member(text, start, value, token, indent, elements)
+            if member is None:
+                spans[pointer] = None
+                break
+            start, value = member
         else:
-            return None  # a scalar has no members
-    if (type(value) is dict or type(value) is list) and value:
-        # The closing bracket: the next line at the value's own indent.
-        indent = 2 * len(tokens)
-        closing = "}" if type(value) is dict else "]"
-        return start, text.find("\n" + " " * indent + closing, start) + indent + 2
-    return start, start + len(orjson.dumps(value))
+            if (type(value) is dict or type(value) is list) and value:
+                # The closing bracket: the next line at the value's own indent.
+                closing = "}" if type(value) is dict else "]"
+                end = text.find("\n" + " " * indent + closing, start) + indent + 2
+            else:
+                end = start + len(orjson.dumps(value))
+            spans[pointer] = start, end
+    return spans
+
+
+def _member(
+    text: str, start: int, value: Any, token: str, indent: int, elements: dict[int, list[int]]
+) -> tuple[int, Any] | None:
+    """Offset and value of member ``token`` of ``value``, a container at ``start`` whose
+    members are indented ``indent`` spaces; None if it has no such member."""
+    if type(value) is dict:
+        if token not in value:
+            return None
+        key = orjson.dumps(token).decode()
+        line = text.find(f"\n{' ' * indent}{key}: ", start)
+        if line < 0:
+            return None  # not this text's data after all: nothing to place
+        return line + indent + len(key) + 3, value[token]
+    # Array tokens are canonical decimals: "01", "-" or "+1" name no element.
+    if type(value) is not list or not token.isdigit() or (token[0] == "0" and token != "0"):
+        return None  # a scalar has no members
+    index = int(token)
+    if index >= len(value):
+        return None
+    starts = elements.get(start)
+    if starts is None:
+        # Element 0 follows the opening bracket and a line break.
+        starts = elements[start] = [start + 2 + indent]
+    if index >= len(starts) and not _more_elements(text, value, starts, index, indent):
+        return None
+    return starts[index], value[index]
+
+
+def _more_elements(text: str, array: list[Any], starts: list[int], index: int, indent: int) -> bool:
+    """Extend ``starts``, the offsets of the first elements of ``array``, up to element ``index``.
+
+    An element starts the line after the one before ends: on the next line
+    when that is a scalar (or an empty container), else after its closing
+    bracket, the next line at its indent. False: not this text's data after all.
+    """
+    find = text.find
+    line = "\n" + " " * indent
+    closes_object, closes_array = line + "}", line + "]"
+    # After a closing bracket: the bracket, a comma, a line break and the indent.
+    after_closing = 4 + 2 * indent
+    at = starts[-1]
+    for before in array[len(starts) - 1 : index]:
+        if type(before) is dict and before:
+            end = find(closes_object, at)
+            at = end + after_closing
+        elif type(before) is list and before:
+            end = find(closes_array, at)
+            at = end + after_closing
+        else:
+            end = find("\n", at)
+            at = end + 1 + indent
+        if end < 0:
+            return False
+        starts.append(at)
+    return True
 
 
 class _CompactMembers:

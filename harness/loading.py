@@ -30,7 +30,7 @@ from synharness.codes import finding
 from synharness.errors import NoDocumentsError, PathNotFoundError
 from synharness.findings import Finding, pointer_of
 from synharness.layout import Layout, layout_of
-from synharness.numbers import shape_may_hold_huge, utf8_number_shape
+from synharness.numbers import dump_may_hold_huge, shape_may_hold_huge, utf8_number_shape
 from synharness.positions import Locator, position_of_offset
 
 #: Default size limit of one document (5 MiB).
@@ -183,7 +183,9 @@ def parse_document(raw: bytes) -> ParsedDocument:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return ParsedDocument(None, None, (_not_utf8(raw, exc.start),))
-    return parse_text(text)
+    # Bytes that decode strictly are the text's UTF-8: the fast path need not encode it again.
+    plain = _parse_plain(text, raw)
+    return plain if plain is not None else _parse_full(text)
 
 
 def _not_utf8(raw: bytes, start: int) -> Finding:
@@ -262,9 +264,12 @@ def parse_text(text: str) -> ParsedDocument:
     Returns:
         The parsed object and the text, or the ``SYN-LOAD-*`` findings.
     """
-    plain = _parse_plain(text)
-    if plain is not None:
-        return plain
+    plain = _parse_plain(text, text.encode("utf-8", "surrogatepass"))
+    return plain if plain is not None else _parse_full(text)
+
+
+def _parse_full(text: str) -> ParsedDocument:
+    """Parse with :func:`json.loads` and hooks, for what :func:`_parse_plain` hands on."""
     hooks = _Collector()
     try:
         data = json.loads(
@@ -312,11 +317,11 @@ _DEEP_INDENT = b"\n" + b" " * (2 * MAX_DEPTH)
 _TOO_DEEP_LINE = re.compile(re.escape(_DEEP_INDENT) + rb'(?:"(?:[^"\\]|\\.)*": )?[\[{]')
 
 
-def _parse_plain(text: str) -> ParsedDocument | None:
+def _parse_plain(text: str, encoded: bytes) -> ParsedDocument | None:
     """Parse the common document with orjson, three times faster; None: take the full path.
 
-    The full path (:func:`json.loads` with hooks) is needed for anything the
-    fast one could get different, so it runs whenever:
+    ``encoded`` is the text's UTF-8. The full path (:func:`json.loads` with hooks)
+    is needed for anything the fast one could get different, so it runs whenever:
 
     - orjson refuses the text: malformed JSON, NaN or Infinity, ``1e400``,
       lone surrogate escapes, nesting beyond orjson's limit;
@@ -329,6 +334,10 @@ def _parse_plain(text: str) -> ParsedDocument | None:
       the compact dump hold as many colons exactly when no key was dropped;
     - the top level is not an object (rare: the full path words the finding).
 
+    A text that is orjson's own dump of its data (it has a :data:`Layout`) needs
+    neither of the last checks on numbers and keys: an integer beyond 64 bits, or a
+    repeated key, would not have come back from the dump as the text.
+
     Floats parse to the same values as with :func:`json.loads` (both round correctly).
     """
     if "\\" in text and "\\u" in text:
@@ -336,10 +345,6 @@ def _parse_plain(text: str) -> ParsedDocument | None:
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
-        return None
-    encoded = text.encode("utf-8", "surrogatepass")
-    shape = utf8_number_shape(encoded)
-    if _LONG_NUMBER in shape:
         return None
     if type(data) is not dict:
         return None
@@ -350,15 +355,23 @@ def _parse_plain(text: str) -> ParsedDocument | None:
     try:
         dumped = orjson.dumps(data, option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError:  # nesting beyond orjson's own limit (254 levels)
+        if _LONG_NUMBER in utf8_number_shape(encoded):
+            return None  # the full path judges it, long numbers first
         return ParsedDocument(None, text, (_too_deep(text),))
+    layout = layout_of(text, encoded, data, dumped)
+    # The shape of the numbers only for a text in no layout: a text in one holds no
+    # integer beyond 64 bits (see above), and a huge number only as orjson writes it.
+    shape = None if layout is not None else utf8_number_shape(encoded)
+    if shape is not None and _LONG_NUMBER in shape:
+        return None
     # The regex only where a line is indented that deep at all (a plain substring search).
     if _DEEP_INDENT in dumped and _TOO_DEEP_LINE.search(dumped):
         return ParsedDocument(None, text, (_too_deep(text),))
-    # A text that is the dump of its data repeats no key; others have their colons counted.
-    layout = layout_of(text, encoded, data, dumped)
-    if layout is None and text.count(":") != dumped.count(b":"):
+    if shape is None:
+        return ParsedDocument(data, text, maybe_huge=dump_may_hold_huge(encoded), layout=layout)
+    if text.count(":") != dumped.count(b":"):
         return None  # a key appears twice in an object
-    return ParsedDocument(data, text, maybe_huge=shape_may_hold_huge(shape), layout=layout)
+    return ParsedDocument(data, text, maybe_huge=shape_may_hold_huge(shape))
 
 
 _JSON_TYPE = {

@@ -60,6 +60,22 @@ def shape_may_hold_huge(shape: bytes) -> bool:
     return any(needle in shape for needle in _HUGE_SHAPES)
 
 
+def dump_may_hold_huge(dump: bytes) -> bool:
+    """:func:`may_hold_huge_numbers` of a text that is orjson's dump of its data.
+
+    orjson writes a float beyond 1e16 with an exponent, ``1e+150``, and an integer
+    has at most 20 digits, so a number beyond :data:`MAX_MAGNITUDE` is an ``e+``
+    and three digits. Plus signs are rare outside exponents: each is found at
+    memchr speed, where the number shape costs a pass over every byte.
+    """
+    plus = dump.find(b"+")
+    while plus >= 0:
+        if dump[plus - 1 : plus] == b"e" and dump[plus + 1 : plus + 4].isdigit():
+            return True
+        plus = dump.find(b"+", plus + 1)
+    return False
+
+
 def may_hold_huge_numbers(text: str) -> bool:
     """Whether ``text`` may spell a number beyond :data:`MAX_MAGNITUDE` (a cheap pre-check).
 

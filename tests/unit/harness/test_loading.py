@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -271,4 +272,26 @@ def test_the_indented_dump_judges_nesting_as_the_walk_does(levels: list[str], le
     too_deep = _deeper_than(data, MAX_DEPTH)
     codes = [f.code for f in parse_text(text).findings]
     assert codes == (["SYN-LOAD-006"] if too_deep else [])
-    assert _parse_plain(text) is not None  # judged on the fast path, not handed on
+    assert _parse_plain(text, text.encode()) is not None  # judged on the fast path, not handed on
+
+
+@pytest.mark.parametrize(
+    ("value", "huge"),
+    [(2**64 - 1, False), (-(2**63), False), (1.2345678901234567e-5, False), (-1e200, True)],
+)
+def test_a_text_in_a_layout_is_judged_on_the_fast_path(value: float, huge: bool) -> None:
+    # Its numbers are orjson's own (a long digit run is no integer beyond 64 bits),
+    # and it repeats no key.
+    for text in (
+        orjson.dumps({"n": value}, option=orjson.OPT_INDENT_2),
+        orjson.dumps({"n": value}),
+    ):
+        parsed = _parse_plain(text.decode(), text)
+        assert parsed is not None and parsed.layout is not None
+        assert parsed.data == json.loads(text) and parsed.maybe_huge is huge
+
+
+def test_an_integer_beyond_64_bits_takes_the_full_path() -> None:
+    text = '{\n  "n": 18446744073709551616\n}'
+    assert _parse_plain(text, text.encode()) is None
+    assert parse_text(text).data == {"n": 2**64}

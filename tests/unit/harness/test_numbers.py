@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 import re
 
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
-from synharness.numbers import MAX_MAGNITUDE, huge_numbers, may_hold_huge_numbers
+from synharness.numbers import (
+    MAX_MAGNITUDE,
+    dump_may_hold_huge,
+    huge_numbers,
+    may_hold_huge_numbers,
+)
 
 #: The literal shapes the pre-check must never miss, spelled the slow way (a regex).
 _HUGE_LITERAL = re.compile(r"[eE]\+?0*[1-9][0-9]{2}|[0-9]{151}")
@@ -50,3 +56,18 @@ def test_never_misses_what_the_regex_finds(text: str) -> None:
 def test_every_float_beyond_the_limit_is_flagged(value: float) -> None:
     if abs(value) > MAX_MAGNITUDE:
         assert may_hold_huge_numbers(json.dumps({"x": value}))
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([0, orjson.OPT_INDENT_2]))
+def test_orjson_dumps_of_floats_beyond_the_limit_are_flagged(value: float, option: int) -> None:
+    dump = orjson.dumps({"x": value, "s": "a + b"}, option=option)
+    if abs(value) > MAX_MAGNITUDE:
+        assert dump_may_hold_huge(dump)
+    elif abs(value) < 1e100:  # exponents of two digits at most, and a plus that is no exponent
+        assert not dump_may_hold_huge(dump)
+
+
+def test_orjson_dumps_of_integers_and_plus_signs_are_cleared() -> None:
+    data = {"a": 2**64 - 1, "b": -(2**63), "c": 1e16, "d": "e+1 x+100 +", "e": 1e-200}
+    assert not dump_may_hold_huge(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    assert dump_may_hold_huge(b'"e+100"')  # a look-alike, cleared by the walk
