@@ -36,7 +36,6 @@ from synharness.params import (
     LEGACY_PREFIXES,
     DeclaredParameter,
     component_parameters,
-    declared_parameters,
     suggest,
 )
 
@@ -182,20 +181,26 @@ def _suggest(reference: str, candidates: tuple[str, ...]) -> str | None:
 def scope_of(kind: str, model: Any) -> Scope | None:
     """Build the scope of a schema-valid document of ``kind``; None for unknown kinds."""
     if isinstance(model, SynestheticAsset):
+        # The fields from the instance dict: a pydantic model defines __getattr__,
+        # which keeps CPython 3.11 from specialising attribute loads on it.
+        fields = model.__dict__
+        shader, tone, haptic = fields["shader"], fields["tone"], fields["haptic"]
+        control, bundle = fields["control"], fields["rule_bundle"]
         return Scope(
-            shader=model.shader,
-            tone=model.tone,
-            haptic=model.haptic,
+            shader=shader,
+            tone=tone,
+            haptic=haptic,
             controls=[
                 (f"/control/control_parameters/{i}", c)
-                for i, c in enumerate(model.control.control_parameters if model.control else [])
+                for i, c in enumerate(control.__dict__["control_parameters"] if control else ())
             ],
             modulations=model.all_modulations(),
             rules=[
                 (f"/rule_bundle/rules/{i}", r)
-                for i, r in enumerate(model.rule_bundle.rules if model.rule_bundle else [])
+                for i, r in enumerate(bundle.__dict__["rules"] if bundle else ())
             ],
-            declared=declared_parameters(shader=model.shader, tone=model.tone, haptic=model.haptic),
+            # declared_parameters() without its pointer prefix: an asset roots them at "/shader" etc.
+            declared=component_parameters(shader=shader, tone=tone, haptic=haptic),
             resolving=True,
         )
     if isinstance(model, Shader):
