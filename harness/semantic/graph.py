@@ -94,7 +94,12 @@ class ToneOptions:
         # Dumped once, and only when a path asks for them.
         if head not in self._items:
             items = getattr(self._tone, head) or []
-            self._items[head] = [i if isinstance(i, dict) else i.model_dump() for i in items]
+            # A typed effect's fields and extras as they are, not model_dump()'s deep
+            # copy: they are plain JSON already (type, options, order).
+            self._items[head] = [
+                i if isinstance(i, dict) else {**i.__dict__, **(i.__pydantic_extra__ or {})}
+                for i in items
+            ]
         return self._items[head]
 
     def __contains__(self, relative: object) -> bool:
