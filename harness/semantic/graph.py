@@ -116,6 +116,16 @@ class ToneOptions:
                 return False
             item = items[index]
             return _has(item, segments[2:]) or _has(item.get("options"), segments[2:])
+        # The usual question, a synth option down plain objects, walked here: the
+        # call to _has costs as much as the walk. Anything else (a list index, an
+        # option under the ``options`` wrapper, no such option) goes to _has.
+        node = self._synth
+        for seg in segments:
+            if type(node) is not dict or seg not in node:
+                break
+            node = node[seg]
+        else:
+            return True
         return _has(self._synth, segments) or _has(self._options, segments)
 
 
