@@ -96,13 +96,15 @@ def check_references(scope: Scope) -> list[Finding]:
                 )
             )
     lookup = scope.lookup
-    # Pointers and labels are formatted only for a reference that does not resolve exactly.
+    # Pointers and labels are formatted only for a reference that does not resolve exactly;
+    # references are read from the instance dicts (pydantic's __getattr__ keeps attribute
+    # loads unspecialised).
     for pointer, control in scope.controls:
-        reference = control.parameter
+        reference = control.__dict__["parameter"]
         if lookup(reference)[1] != "exact":
             found += _reference(scope, reference, f"{pointer}/parameter", "Control parameter")
     for pointer, mod in scope.modulations:
-        reference = mod.target
+        reference = mod.__dict__["target"]
         if lookup(reference)[1] != "exact":
             found += _reference(
                 scope, reference, f"{pointer}/target", f"Modulation {mod.id!r} target"

@@ -82,7 +82,7 @@ class Scope:
         """:meth:`target` of every control's parameter, in order (resolved once for all checks)."""
         targets = self._control_targets
         if targets is None:
-            targets = self._targets([c.parameter for _, c in self.controls])
+            targets = self._targets([c.__dict__["parameter"] for _, c in self.controls])
             self._control_targets = targets
         return targets
 
@@ -90,10 +90,12 @@ class Scope:
         """:meth:`target` of every modulation's target, in order (resolved once for all checks)."""
         targets = self._modulation_targets
         if targets is None:
-            targets = self._targets([m.target for _, m in self.modulations])
+            targets = self._targets([m.__dict__["target"] for _, m in self.modulations])
             self._modulation_targets = targets
         return targets
 
+    # The references are read from the models' instance dicts: a pydantic model
+    # defines __getattr__, which keeps CPython 3.11 from specialising attribute loads.
     def _targets(self, references: list[str]) -> list[str | None]:
         if not self.resolving:
             raw: list[str | None] = list(references)  # each stands for itself
