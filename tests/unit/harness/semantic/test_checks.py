@@ -661,3 +661,81 @@ def test_plain_components_and_cycles_agree_with_networkx(pairs: list[tuple[int, 
         assert cycle[0] == component[0]
         for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True):
             assert b in successors[a] and a in component
+
+
+# --- the graph checks without the graph agree with the graph -----------------------------
+
+_NAMES = st.sampled_from(["x", "y", "z", "u_speed", "shader.u_speed", "tone.volume", "u_nope"])
+
+
+def _graph_findings_both_ways(kind: str, model: Any) -> tuple[list[Any], list[Any]]:
+    """(check_graph's findings, those of check_cycles + check_unused on the full graph)."""
+    from synharness.semantic.graph import check_cycles, check_graph, check_unused, collect_graph
+    from synharness.semantic.scope import scope_of
+
+    scope = scope_of(kind, model)
+    assert scope is not None
+    fast = check_graph(scope)
+    if not (scope.rules or scope.resolving):
+        return fast, []
+    graph = collect_graph(scope)
+    return fast, check_cycles(scope, graph) + check_unused(scope, graph)
+
+
+def _model(kind: str, data: dict[str, Any]) -> Any:
+    return MODEL_BY_KIND[kind].model_validate({k: v for k, v in data.items() if k != "$schema"})
+
+
+def test_graph_checks_agree_with_the_full_graph_on_every_fixture_and_example() -> None:
+    import random
+
+    from synharness.pipeline import check_bytes
+
+    from tests.conftest import CODE_FIXTURES
+    from tests.defects import chain
+
+    documents: list[tuple[str, Any]] = []
+    root = Path(__file__).resolve().parents[4]
+    paths = [*root.glob("examples/*.json"), *CODE_FIXTURES.glob("*/*.json")]
+    for path in sorted(p for p in paths if p.is_file()):  # SYN-LOAD-009's is a dangling link
+        checked = check_bytes(path.read_bytes(), source=str(path))
+        if checked.model is not None and checked.result.kind is not None:
+            documents.append((checked.result.kind, checked.model))
+    rng = random.Random(5)
+    for base in generate_assets(10, seed=3):
+        for data in chain(base, rng, 8):
+            try:
+                documents.append(("synesthetic-asset", _model("synesthetic-asset", data)))
+            except ValueError:
+                continue  # a schema defect: no model, so no graph
+    assert len(documents) > 100
+    for kind, model in documents:
+        fast, full = _graph_findings_both_ways(kind, model)
+        assert fast == full, model
+
+
+@given(
+    st.lists(st.tuples(_NAMES, _NAMES, st.booleans()), min_size=1, max_size=5),
+    st.booleans(),
+)
+def test_graph_checks_agree_with_the_full_graph_on_feedback(
+    rules: list[tuple[str, str, bool]], in_asset: bool
+) -> None:
+    built = []
+    for i, (source, target, by_value) in enumerate(rules):
+        rule = _threshold(f"r{i}", source, target)
+        if by_value:  # the effect reads its source from its value instead of the trigger
+            rule["trigger"] = {"type": "grid_cell", "params": {"gridSize": 8, "cooldown": 0}}
+            rule["effects"][0]["value"] = {"source": source}
+        built.append(rule)
+    if in_asset:
+        a = make_asset()
+        a["rule_bundle"]["rules"] += built
+        fast, full = _graph_findings_both_ways("synesthetic-asset", _model("synesthetic-asset", a))
+    else:
+        bundle = {"name": "r", "rules": built}
+        fast, full = _graph_findings_both_ways("rule-bundle", _model("rule-bundle", bundle))
+    assert fast == full
+    if not in_asset and any(source == target for source, target, _ in rules):
+        # A raw name that a rule both reads and writes: the cycles are really exercised.
+        assert any(f.code == "SYN-RULE-004" for f in fast)
