@@ -121,19 +121,13 @@ def _duplicate_bindings(scope: Scope) -> list[Finding]:
 
 def _duplicate_paths(scope: Scope) -> list[Finding]:
     found: list[Finding] = []
-    for component, ptr in (
-        (scope.shader, scope.shader_ptr),
-        (scope.tone, scope.tone_ptr),
-        (scope.haptic, scope.haptic_ptr),
-    ):
-        if component is None or not component.input_parameters:
-            continue
+    for ptr, items in scope.input_parameter_lists():
         # Names label the parameters in a host's UI (and key them in some hosts).
         # A raw tone item may carry any name and path (the schema's anyOf lets
         # objects through); a non-string is unique, never a duplicate.
         names: list[Hashable] = []
         paths: list[Hashable] = []
-        for item in component.input_parameters:
+        for item in items:
             if type(item) is dict:
                 name, path = item.get("name"), item.get("path")
             else:

@@ -112,14 +112,8 @@ def check_ranges(scope: Scope) -> list[Finding]:
             found += check_range(
                 low, high, default, step, pointer, f"Control {fields['parameter']!r}"
             )
-    for component, ptr in (
-        (scope.shader, scope.shader_ptr),
-        (scope.tone, scope.tone_ptr),
-        (scope.haptic, scope.haptic_ptr),
-    ):
-        if component is None or not component.input_parameters:
-            continue
-        for i, item in enumerate(component.input_parameters):
+    for ptr, items in scope.input_parameter_lists():
+        for i, item in enumerate(items):
             if type(item) is dict:  # a raw tone object: any key may be missing
                 get = item.get
                 low, high, default, step = get("min"), get("max"), get("default"), get("step")

@@ -78,6 +78,18 @@ class Scope:
     _control_targets: list[str | None] | None = None
     _modulation_targets: list[str | None] | None = None
 
+    def input_parameter_lists(self) -> list[tuple[str, list[Any]]]:
+        """(pointer of the component, its input parameters) of each component that lists any."""
+        return [
+            (pointer, component.input_parameters)
+            for component, pointer in (
+                (self.shader, self.shader_ptr),
+                (self.tone, self.tone_ptr),
+                (self.haptic, self.haptic_ptr),
+            )
+            if component is not None and component.input_parameters
+        ]
+
     def control_targets(self) -> list[str | None]:
         """:meth:`target` of every control's parameter, in order (resolved once for all checks)."""
         targets = self._control_targets
