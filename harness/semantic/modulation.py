@@ -57,11 +57,15 @@ def _imperceptible(
 
 def reach(mod: ModulationItem) -> tuple[float, float]:
     """The (low, high) interval the modulation sweeps."""
-    depth = abs(mod.amplitude * mod.scale)
-    if mod.type == "multiplicative":
-        a, b = mod.offset * (1 - depth), mod.offset * (1 + depth)
+    return _swept(mod.offset, abs(mod.amplitude * mod.scale), mod.type == "multiplicative")
+
+
+def _swept(offset: float, depth: float, multiplicative: bool) -> tuple[float, float]:
+    """:func:`reach` from the fields: ``offset ± depth``, or ``offset·(1 ± depth)``."""
+    if multiplicative:
+        a, b = offset * (1 - depth), offset * (1 + depth)
         return (a, b) if a <= b else (b, a)
-    return mod.offset - depth, mod.offset + depth
+    return offset - depth, offset + depth
 
 
 def _outside(low: float, high: float, lo: float, hi: float) -> str | None:
@@ -94,14 +98,8 @@ def check_modulations(scope: Scope) -> list[Finding]:
             )
         amplitude, scale, offset = fields["amplitude"], fields["scale"], fields["offset"]
         multiplicative = fields["type"] == "multiplicative"
-        # reach(), inlined.
         depth = abs(amplitude * scale)
-        if multiplicative:
-            low, high = offset * (1 - depth), offset * (1 + depth)
-            if low > high:
-                low, high = high, low
-        else:
-            low, high = offset - depth, offset + depth
+        low, high = _swept(offset, depth, multiplicative)
         path = targets[index] if targets is not None else None
         target = declared.get(path) if path else None
         # (how, name, lo, hi) for each range the sweep leaves: its own, its target's.

@@ -92,19 +92,19 @@ class Scope:
 
     def control_targets(self) -> list[str | None]:
         """:meth:`target` of every control's parameter, in order (resolved once for all checks)."""
-        targets = self._control_targets
-        if targets is None:
-            targets = self._targets([c.__dict__["parameter"] for _, c in self.controls])
-            self._control_targets = targets
-        return targets
+        if self._control_targets is None:
+            self._control_targets = self._targets(
+                [c.__dict__["parameter"] for _, c in self.controls]
+            )
+        return self._control_targets
 
     def modulation_targets(self) -> list[str | None]:
         """:meth:`target` of every modulation's target, in order (resolved once for all checks)."""
-        targets = self._modulation_targets
-        if targets is None:
-            targets = self._targets([m.__dict__["target"] for _, m in self.modulations])
-            self._modulation_targets = targets
-        return targets
+        if self._modulation_targets is None:
+            self._modulation_targets = self._targets(
+                [m.__dict__["target"] for _, m in self.modulations]
+            )
+        return self._modulation_targets
 
     # The references are read from the models' instance dicts: a pydantic model
     # defines __getattr__, which keeps CPython 3.11 from specialising attribute loads.
